@@ -1,0 +1,44 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import vue from '@vitejs/plugin-vue';
+
+const apiAlias = { '@api': resolve(__dirname, 'electron/api') };
+
+// Three builds: the Node side (Electron main, the CLI, the training worker), the sandboxed
+// preload (CommonJS: a sandboxed preload cannot be an ES module) and the Vue renderer.
+export default defineConfig({
+  main: {
+    resolve: { alias: apiAlias },
+    build: {
+      outDir: 'out/main',
+      externalizeDeps: true,
+      rollupOptions: {
+        input: {
+          main: resolve(__dirname, 'electron/main/main.ts'),
+          cli: resolve(__dirname, 'electron/cli/main.ts'),
+          worker: resolve(__dirname, 'electron/main/training/worker.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    resolve: { alias: apiAlias },
+    build: {
+      outDir: 'out/preload',
+      externalizeDeps: false,
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'electron/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(__dirname, 'renderer'),
+    resolve: { alias: apiAlias },
+    plugins: [vue()],
+    build: {
+      outDir: resolve(__dirname, 'out/renderer'),
+      rollupOptions: { input: resolve(__dirname, 'renderer/index.html') },
+    },
+  },
+});

@@ -1,0 +1,201 @@
+/**
+ * Chooses the fastest tfjs backend this machine can run, in the order
+ * tfjs-node-gpu → tfjs-node → wasm → cpu, and says which one ran and why the faster ones
+ * were skipped. A user can force one (`--backend`, LRLAB_BACKEND, a setting).
+ *
+ * Native backends download libtensorflow at install time, so they are optional: a missing
+ * or broken one is caught here, recorded as a skip reason, and the next one is tried.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { cpus } from 'node:os';
+
+export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+export interface BackendSkip {
+  readonly name: BackendName;
+  readonly reason: string;
+}
+
+export interface BackendReport {
+  /** Our name for it: tensorflow-gpu, tensorflow (CPU libtensorflow), wasm or cpu (pure JS). */
+  readonly name: BackendName;
+  /** The name tfjs itself uses (`tf.getBackend()`). */
+  readonly tfjsBackend: string;
+  readonly package: string;
+  readonly version: string;
+  readonly threads: number;
+  readonly simd: boolean | null;
+  readonly forced: boolean;
+  readonly skipped: readonly BackendSkip[];
+  /** One line for people: what ran and what that means for speed. */
+  readonly summary: string;
+}
+
+const PACKAGES: Record<BackendName, string> = {
+  'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
+  tensorflow: '@tensorflow/tfjs-node',
+  wasm: '@tensorflow/tfjs-backend-wasm',
+  cpu: '@tensorflow/tfjs-backend-cpu',
+};
+
+const require = createRequire(import.meta.url);
+
+export function isBackendName(x: string): x is BackendName {
+  return (BACKEND_NAMES as readonly string[]).includes(x);
+}
+
+/** Reads the forced backend from an explicit option or the LRLAB_BACKEND variable. */
+export function requestedBackend(explicit?: string | null, env: NodeJS.ProcessEnv = process.env): BackendName | null {
+  const raw = (explicit ?? env['LRLAB_BACKEND'] ?? '').trim();
+  if (raw === '' || raw === 'auto') return null;
+  if (!isBackendName(raw)) {
+    throw new Error(`Unknown backend "${raw}". Choose one of: auto, ${BACKEND_NAMES.join(', ')}.`);
+  }
+  return raw;
+}
+
+function packageVersion(pkg: string): string {
+  try {
+    return (require(`${pkg}/package.json`) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function errorText(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg.split('\n')[0]?.slice(0, 200) ?? msg;
+}
+
+async function tryNative(name: 'tensorflow-gpu' | 'tensorflow'): Promise<string | null> {
+  const pkg = PACKAGES[name];
+  try {
+    require.resolve(pkg);
+  } catch {
+    return `${pkg} is not installed (its install downloads libtensorflow${
+      name === 'tensorflow-gpu' ? ' with CUDA' : ''
+    }, which failed or was skipped)`;
+  }
+  try {
+    // Loading the addon registers the 'tensorflow' backend with the shared tfjs-core.
+    require(pkg);
+    if (!(await tf.setBackend('tensorflow'))) return `${pkg} loaded but its backend failed to initialize`;
+    if (name === 'tensorflow-gpu' && !(await nativeHasGpu())) {
+      return `${pkg} loaded but found no CUDA GPU`;
+    }
+    return null;
+  } catch (e) {
+    return `${pkg} failed to load: ${errorText(e)}`;
+  }
+}
+
+async function nativeHasGpu(): Promise<boolean> {
+  // tfjs-node-gpu falls back to CPU silently when CUDA is missing; ask TF for its devices.
+  try {
+    const backend = tf.backend() as unknown as { binding?: { isUsingGpuDevice?: () => boolean } };
+    const f = backend.binding?.isUsingGpuDevice;
+    return typeof f === 'function' ? f.call(backend.binding) : true;
+  } catch {
+    return false;
+  }
+}
+
+let wasmPathsSet = false;
+async function tryWasm(): Promise<string | null> {
+  try {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    if (!wasmPathsSet) {
+      const dir = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/';
+      wasm.setWasmPaths(dir);
+      wasmPathsSet = true;
+    }
+    if (!(await tf.setBackend('wasm'))) return 'the wasm backend failed to initialize';
+    return null;
+  } catch (e) {
+    return `wasm failed to load: ${errorText(e)}`;
+  }
+}
+
+async function tryCpu(): Promise<string | null> {
+  try {
+    return (await tf.setBackend('cpu')) ? null : 'the cpu backend failed to initialize';
+  } catch (e) {
+    return `cpu failed: ${errorText(e)}`;
+  }
+}
+
+const TRY: Record<BackendName, () => Promise<string | null>> = {
+  'tensorflow-gpu': () => tryNative('tensorflow-gpu'),
+  tensorflow: () => tryNative('tensorflow'),
+  wasm: tryWasm,
+  cpu: tryCpu,
+};
+
+let current: BackendReport | null = null;
+
+/**
+ * Selects and initializes a backend. With `force`, only that one is tried and a failure is
+ * an error that says why; otherwise the first that works, fastest first.
+ */
+export async function initBackend(options: { force?: BackendName | null } = {}): Promise<BackendReport> {
+  const force = options.force ?? null;
+  if (current && (force === null || current.name === force)) return current;
+  const order: readonly BackendName[] = force ? [force] : BACKEND_NAMES;
+  const skipped: BackendSkip[] = [];
+  for (const name of order) {
+    const why = await TRY[name]();
+    if (why === null) {
+      await tf.ready();
+      current = describe(name, force !== null, skipped);
+      return current;
+    }
+    skipped.push({ name, reason: why });
+  }
+  const detail = skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
+  throw new Error(
+    force
+      ? `The forced backend "${force}" is not available (${detail}). Run \`lrlab info\` to see which backends work here, or unset LRLAB_BACKEND.`
+      : `No tfjs backend could be initialized (${detail}). Reinstall dependencies with \`npm install\`.`,
+  );
+}
+
+/** The report of the backend initialized last, or null before `initBackend`. */
+export function currentBackend(): BackendReport | null {
+  return current;
+}
+
+function describe(name: BackendName, forced: boolean, skipped: readonly BackendSkip[]): BackendReport {
+  const pkg = PACKAGES[name];
+  const simd = name === 'wasm' ? Boolean(tf.env().getBool('WASM_HAS_SIMD_SUPPORT')) : null;
+  const threads = name === 'wasm' ? wasmThreads() : name === 'cpu' ? 1 : cpus().length;
+  const speed: Record<BackendName, string> = {
+    'tensorflow-gpu': 'native TensorFlow on the GPU',
+    tensorflow: 'native TensorFlow on the CPU',
+    wasm: `WebAssembly${simd ? ' with SIMD' : ''}, ${threads} thread${threads === 1 ? '' : 's'}`,
+    cpu: 'pure JavaScript: a correctness reference, far too slow to train on',
+  };
+  return {
+    name,
+    tfjsBackend: tf.getBackend(),
+    package: pkg,
+    version: packageVersion(pkg),
+    threads,
+    simd,
+    forced,
+    skipped: [...skipped],
+    summary: `${name} (${pkg} ${packageVersion(pkg)}): ${speed[name]}`,
+  };
+}
+
+function wasmThreads(): number {
+  // tfjs-backend-wasm runs single-threaded under Node (no multithread support there).
+  return tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? Math.max(1, Math.floor(cpus().length / 2)) : 1;
+}
+
+/** Forgets the selection (tests only): the next `initBackend` selects again. */
+export function resetBackendForTests(): void {
+  current = null;
+}
