@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { cpus } from 'node:os';
+import { registerTrainingKernels } from '../kernels';
 
 export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -113,6 +114,7 @@ async function tryWasm(): Promise<string | null> {
       wasmPathsSet = true;
     }
     if (!(await tf.setBackend('wasm'))) return 'the wasm backend failed to initialize';
+    registerTrainingKernels('wasm');
     return null;
   } catch (e) {
     return `wasm failed to load: ${errorText(e)}`;

@@ -1,0 +1,3 @@
+// PLACEHOLDER until issue 8 lands.
+import type { Preset } from './types';
+export const imagePresets: readonly Preset[] = [];

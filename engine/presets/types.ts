@@ -1,0 +1,18 @@
+import type { RunSpecInput } from '../spec';
+
+export type PresetGroup = 'synthetic' | 'cpu-scale' | 'paper';
+
+export interface Preset {
+  /** Stable id used by `lrlab run --preset NAME`, e.g. `toy-ls`. */
+  readonly name: string;
+  readonly group: PresetGroup;
+  /** One line for `lrlab presets` and the designer. */
+  readonly title: string;
+  readonly description: string;
+  /** Condition within a comparison: large LR, small LR or small LR + noise. */
+  readonly condition: 'large-lr' | 'small-lr' | 'small-lr-noise';
+  /** Presets that form one three-way comparison share this id. */
+  readonly comparison: string;
+  /** The spec without its seed (the seed is chosen at launch). */
+  readonly spec: Omit<RunSpecInput, 'seed'>;
+}
