@@ -107,9 +107,9 @@ export default tseslint.config(
               message: 'renderer/ may import only vue, pinia, echarts and the api contract types (@api/*).',
             },
             {
-              regex: '^@api/',
+              regex: '^@api/(?!client$|channels$|errors$)',
               allowTypeImports: true,
-              message: 'renderer/ may import the api contract as types only (`import type`).',
+              message: 'renderer/ may import the api contract as types only (`import type`); only the schema-free client builder (@api/client, @api/channels, @api/errors) as values.',
             },
             {
               regex: '^\\.{1,2}/.*(^|/)(engine|storage|electron)(/|$)',
