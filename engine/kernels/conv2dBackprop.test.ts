@@ -39,10 +39,11 @@ async function gradients(backend: 'cpu' | 'wasm', c: Case): Promise<Float32Array
     // The kernels themselves, then through autodiff (which calls the same kernels).
     const dx = tf.conv2dTranspose(dy, w, c.x, c.stride, c.pad);
     const dw = tf.tidy(() => {
-      const f = (ww: tf.Tensor4D) => tf.sum(tf.mul(tf.conv2d(x, ww, c.stride, c.pad), dy));
+      const f = (ww: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, ww as tf.Tensor4D, c.stride, c.pad), dy));
       return tf.grad(f)(w);
     });
-    const f = (xx: tf.Tensor4D, ww: tf.Tensor4D) => tf.sum(tf.mul(tf.conv2d(xx, ww, c.stride, c.pad), dy));
+    const f = (xx: tf.Tensor, ww: tf.Tensor) =>
+      tf.sum(tf.mul(tf.conv2d(xx as tf.Tensor4D, ww as tf.Tensor4D, c.stride, c.pad), dy));
     const [gx, gw] = tf.grads(f)([x, w]);
     return [y, dx, dw, gx!, gw!];
   });

@@ -32,7 +32,7 @@ async function products(backend: 'cpu' | 'wasm', m: number, k: number, n: number
     // Gradient of a two-layer net's first layer (what autodiff asks for).
     const x = tf.tensor2d(seededValues(17, [m, k]), [m, k]);
     const w = tf.tensor2d(seededValues(18, [n, k]), [n, k]);
-    outs.push(tf.grad((ww: tf.Tensor2D) => tf.sum(tf.relu(tf.matMul(x, ww, false, true))))(w));
+    outs.push(tf.grad((ww: tf.Tensor) => tf.sum(tf.relu(tf.matMul(x, ww as tf.Tensor2D, false, true))))(w));
     return outs;
   });
 }
