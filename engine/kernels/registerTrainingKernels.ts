@@ -18,21 +18,55 @@ function replacementsFor(backendName: string): KernelConfig[] {
   return out;
 }
 
-const done = new Set<string>();
+/** Per backend: our replacement configs and the backend's own ones they displaced. */
+interface Registration {
+  readonly ours: Map<string, KernelConfig>;
+  readonly originals: Map<string, KernelConfig | null>;
+}
+const registrations = new Map<string, Registration>();
+
+function install(config: KernelConfig): void {
+  if (tf.getKernel(config.kernelName, config.backendName)) tf.unregisterKernel(config.kernelName, config.backendName);
+  tf.registerKernel(config);
+}
+
+function registrationFor(tfjsBackend: string): Registration {
+  let reg = registrations.get(tfjsBackend);
+  if (!reg) {
+    reg = { ours: new Map(), originals: new Map() };
+    for (const config of replacementsFor(tfjsBackend)) {
+      reg.originals.set(config.kernelName, (tf.getKernel(config.kernelName, tfjsBackend) as KernelConfig | undefined) ?? null);
+      reg.ours.set(config.kernelName, config);
+    }
+    registrations.set(tfjsBackend, reg);
+  }
+  return reg;
+}
 
 /** Registers the engine's training kernels for the named tfjs backend; idempotent. */
 export function registerTrainingKernels(tfjsBackend: string): void {
-  if (done.has(tfjsBackend)) return;
-  for (const config of replacementsFor(tfjsBackend)) {
-    if (tf.getKernel(config.kernelName, tfjsBackend)) tf.unregisterKernel(config.kernelName, tfjsBackend);
-    tf.registerKernel(config);
+  const first = !registrations.has(tfjsBackend);
+  const reg = registrationFor(tfjsBackend);
+  for (const config of reg.ours.values()) {
+    if (first || tf.getKernel(config.kernelName, tfjsBackend) !== config) install(config);
   }
-  done.add(tfjsBackend);
+}
+
+/**
+ * Benchmarks only: keeps our kernels named in `enabled` and puts the backend's own back for
+ * the others (a missing original stays missing), so each replacement can be measured alone.
+ */
+export function useTrainingKernels(tfjsBackend: string, enabled: readonly string[]): void {
+  const reg = registrationFor(tfjsBackend);
+  for (const [name, config] of reg.ours) {
+    const original = reg.originals.get(name) ?? null;
+    if (enabled.includes(name)) install(config);
+    else if (original) install(original);
+    else if (tf.getKernel(name, tfjsBackend)) tf.unregisterKernel(name, tfjsBackend);
+  }
 }
 
 /** Names of the kernels replaced or added for a backend (for reports and tests). */
 export function trainingKernelNames(tfjsBackend: string): string[] {
-  return tfjsBackend === 'wasm'
-    ? ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul']
-    : [];
+  return [...registrationFor(tfjsBackend).ours.keys()];
 }
