@@ -1,12 +1,12 @@
 // engine/experiments/synthetic: the paper's synthetic experiment (Sections 2-5, App. E).
 // Imports tfjs, zod and engine files only.
-// PLACEHOLDER until issue 7 lands.
-import type { RunHooks, RunOptions, RunResult } from '../types';
-import type { SyntheticSpec } from './spec';
-
 export { SyntheticSpecSchema } from './spec';
-export type { SyntheticSpec } from './spec';
-
-export async function runSyntheticExperiment(_spec: SyntheticSpec, _hooks: RunHooks = {}, _options: RunOptions = {}): Promise<RunResult> {
-  throw new Error('The synthetic experiment is not implemented yet.');
-}
+export type { SyntheticSpec, SyntheticSpecInput, SyntheticAlgorithm } from './spec';
+export { resolveSyntheticSpec, stationaryTau0 } from './resolve';
+export type { ResolvedSynthetic } from './resolve';
+export { runSyntheticExperiment, setupSynthetic } from './run';
+export type { SyntheticSetup } from './run';
+export { SYNTHETIC_METRIC_KEYS } from './metrics';
+export type { SyntheticMetricKey } from './metrics';
+export { referenceGradient, referenceStep } from './reference';
+export type { ReferenceNet } from './reference';

@@ -1,0 +1,301 @@
+/**
+ * The synthetic experiment's training loop (spec §1.3–1.4):
+ *   U_{t+1} = U_t − γ_t (∇L̂_λ(U_t) + ξ_t),  ξ_t ~ N(0, τ_ξ² I) fresh each step,
+ * with γ_t and the pre-activation noise τ_t set by the algorithm (L-S, S, S+noise).
+ *
+ * Random streams (one seed, named streams, so adding draws to one never shifts another):
+ * 'patterns' (w*, z, ζ), 'train-data', 'test-data', 'second-layer', 'init',
+ * 'gradient-noise', 'preactivation-noise', 'minibatch'.
+ */
+import { Rng } from '../../random';
+import type { MetricRecord, RunEvent, RunHooks, RunOptions, RunResult } from '../types';
+import { decodeCheckpoint, encodeCheckpoint } from './checkpoint';
+import type { Dataset } from './data';
+import { drawDataset, drawPatterns, kindFractions } from './data';
+import { testMetrics, trainMetrics } from './metrics';
+import type { StepBatch } from './model';
+import { SyntheticNet, disposeBatch, disposeChunks, toPatchRows } from './model';
+import type { ResolvedSynthetic } from './resolve';
+import { resolveSyntheticSpec } from './resolve';
+import type { SyntheticSpec } from './spec';
+
+export interface SyntheticSetup {
+  readonly resolved: ResolvedSynthetic;
+  readonly train: Dataset;
+  readonly test: Dataset;
+  /** Empirical fractions of the training set (the paper's p, q). */
+  readonly p: number;
+  readonly q: number;
+  /** [k·m] second layer ±1/√m. */
+  readonly u: Float32Array;
+  /** [D, m] initial UT. */
+  readonly u0T: Float32Array;
+}
+
+/** Draws everything a run starts from (data, second layer, init) from the spec's seed. */
+export function setupSynthetic(spec: SyntheticSpec): SyntheticSetup {
+  const { resolved: R, problems } = resolveSyntheticSpec(spec);
+  if (problems.length > 0) throw new Error(`Invalid synthetic spec: ${problems.map((p) => `${p.path.join('.')}: ${p.message}`).join('; ')}`);
+  const seed = spec.seed;
+  // App. E.2 assumes z, ζ live on the last d/k coordinates (one patch) for the conv model.
+  const qSupport = R.variant === 'two-layer-conv' ? R.d / R.k : R.d;
+  const pat = drawPatterns(Rng.forStream(seed, 'patterns'), R.d, R.r, R.gamma0, qSupport);
+  const train = drawDataset(Rng.forStream(seed, 'train-data'), pat, R.N, R.p0, R.q0);
+  const test = drawDataset(Rng.forStream(seed, 'test-data'), pat, R.testSize, R.p0, R.q0);
+  const { p, q } = kindFractions(train);
+  const uRng = Rng.forStream(seed, 'second-layer');
+  const u = new Float32Array(R.k * R.m);
+  for (let i = 0; i < u.length; i++) u[i] = uRng.sign() / Math.sqrt(R.m);
+  const D = (2 * R.d) / R.k;
+  const u0T = Rng.forStream(seed, 'init').fillNormal(new Float32Array(D * R.m), R.tau0);
+  return { resolved: R, train, test, p, q, u, u0T };
+}
+
+interface Schedule {
+  lr(annealed: boolean): number;
+  /** Pre-activation noise std τ_t (0 for L-S and S). */
+  noise(annealed: boolean): number;
+  /** Iteration at which to anneal regardless of loss, or null. */
+  annealAt: number | null;
+  /** Loss below which L-S anneals, or null. */
+  annealBelow: number | null;
+  /** Stop when L̂ ≤ this (checked only once annealed, or always for S). */
+  stopAt: number;
+  stopLabel: string;
+  /** True when the stop threshold applies before any anneal (S). */
+  stopBeforeAnneal: boolean;
+}
+
+function scheduleFor(alg: SyntheticSpec['algorithm'], q: number): Schedule {
+  switch (alg.name) {
+    case 'L-S':
+      return {
+        lr: (a) => (a ? alg.eta2 : alg.eta1),
+        noise: () => 0,
+        annealAt: alg.anneal.mode === 'iteration' ? alg.anneal.at : null,
+        annealBelow: alg.anneal.mode === 'loss-threshold' ? alg.anneal.eps1 + q * Math.LN2 : null,
+        stopAt: alg.eps2,
+        stopLabel: `train loss ≤ ε2 = ${alg.eps2}`,
+        stopBeforeAnneal: false,
+      };
+    case 'S':
+      return {
+        lr: () => alg.eta2,
+        noise: () => 0,
+        annealAt: null,
+        annealBelow: null,
+        stopAt: alg.eps2prime,
+        stopLabel: `train loss ≤ ε2′ = ${alg.eps2prime}`,
+        stopBeforeAnneal: true,
+      };
+    case 'S+noise':
+      return {
+        lr: () => alg.eta2,
+        noise: (a) => (a ? 0 : alg.noiseTau0),
+        annealAt: alg.annealAt,
+        annealBelow: null,
+        stopAt: alg.eps2,
+        stopLabel: `train loss ≤ ε2 = ${alg.eps2}`,
+        stopBeforeAnneal: false,
+      };
+  }
+}
+
+const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
+
+export async function runSyntheticExperiment(spec: SyntheticSpec, hooks: RunHooks = {}, options: RunOptions = {}): Promise<RunResult> {
+  const started = performance.now();
+  const wallMs = () => performance.now() - started;
+  const S = setupSynthetic(spec);
+  const R = S.resolved;
+  const seed = spec.seed;
+  const sched = scheduleFor(spec.algorithm, S.q);
+  const rngs = {
+    'gradient-noise': Rng.forStream(seed, 'gradient-noise'),
+    'preactivation-noise': Rng.forStream(seed, 'preactivation-noise'),
+    minibatch: Rng.forStream(seed, 'minibatch'),
+  };
+  const net = new SyntheticNet(R.d, R.m, R.k, S.u0T, S.u);
+  let step = 0;
+  let annealStep: number | null = null;
+  let annealed = false;
+  let resumedAt: number | null = null;
+
+  const emit = (e: RunEvent) => hooks.onEvent?.(e);
+  if (options.resumeFrom) {
+    const c = decodeCheckpoint(options.resumeFrom.bytes);
+    if (c.D !== net.D || c.m !== R.m) {
+      net.dispose();
+      throw new Error(`Checkpoint shape [${c.D}, ${c.m}] does not match this spec's [${net.D}, ${R.m}]`);
+    }
+    net.setWeights(c.weights);
+    for (const [name, st] of Object.entries(c.rng)) {
+      if (name in rngs) rngs[name as keyof typeof rngs] = Rng.fromState(st);
+    }
+    step = c.step;
+    annealStep = c.annealStep;
+    annealed = c.annealed;
+    resumedAt = step;
+    emit({ kind: 'resume', step, epoch: null, message: `Resumed at iteration ${step}` });
+  }
+  emit({
+    kind: 'info',
+    step,
+    epoch: null,
+    message: `d=${R.d} N=${R.N} p=${S.p.toFixed(4)} q=${S.q.toFixed(4)} m=${R.m} λ=${R.lambda.toPrecision(4)} r=${R.r.toPrecision(4)} τ0=${R.tau0.toPrecision(4)} τ_ξ=${R.tauXi}`,
+    data: {
+      d: R.d,
+      N: R.N,
+      kappa: R.kappa,
+      p0: R.p0,
+      q0: R.q0,
+      p: S.p,
+      q: S.q,
+      r: R.r,
+      gamma0: R.gamma0,
+      lambda: R.lambda,
+      tau0: R.tau0,
+      tauXi: R.tauXi,
+      m: R.m,
+      k: R.k,
+      variant: R.variant,
+      testSize: R.testSize,
+      batchSize: R.batchSize,
+      annealThreshold: sched.annealBelow,
+    },
+  });
+
+  const trainRows = toPatchRows(S.train.x, R.N, R.d, R.k);
+  const fullBatch: StepBatch | null = R.batchSize === null ? net.makeBatch(trainRows, S.train.y, R.N) : null;
+  const trainEval = net.makeEvalChunks(trainRows, R.N);
+  const testEval = net.makeEvalChunks(toPatchRows(S.test.x, R.testSize, R.d, R.k), R.testSize);
+  const D = net.D;
+  const xi = R.tauXi > 0 ? new Float32Array(D * R.m) : null;
+  const pre = new Float32Array(R.m);
+  const rowLen = R.k * D;
+  const batchIdx = R.batchSize !== null ? Int32Array.from({ length: R.N }, (_, i) => i) : null;
+
+  let final: Record<string, number> = {};
+  let lastLogged = resumedAt !== null && resumedAt % R.logEvery === 0 ? resumedAt : -1;
+  let weightsFinite = true;
+  const log = () => {
+    const norms = net.norms();
+    const trainOut = net.evaluate(trainEval);
+    const testOut = net.evaluate(testEval);
+    const tm = trainMetrics(S.train, trainOut);
+    const values: Record<string, number> = {
+      lr: sched.lr(annealed),
+      noise: sched.noise(annealed),
+      ...tm,
+      'train/loss_reg': (tm['train/loss'] ?? Number.NaN) + (R.lambda / 2) * norms.sq,
+      ...testMetrics(S.test, testOut),
+      'norm/W': norms.W,
+      'norm/V': norms.V,
+    };
+    weightsFinite = Number.isFinite(norms.sq);
+    final = values;
+    lastLogged = step;
+    const rec: MetricRecord = { step, epoch: null, wallTimeMs: wallMs(), values };
+    hooks.onMetrics?.(rec);
+  };
+  const anneal = (why: string) => {
+    annealed = true;
+    annealStep = step;
+    emit({ kind: 'anneal', step, epoch: null, message: why, data: { lr: sched.lr(true), noise: sched.noise(true) } });
+  };
+
+  let status: RunResult['status'] = 'completed';
+  let stopReason = '';
+  try {
+    for (;;) {
+      if (step % R.logEvery === 0 && step !== lastLogged) {
+        log();
+        if (!weightsFinite) {
+          status = 'diverged';
+          stopReason = 'NaN or Inf in the weights';
+          emit({ kind: 'divergence', step, epoch: null, message: stopReason });
+          break;
+        }
+      }
+      if (step > 0 && step % R.checkpointEvery === 0 && step !== resumedAt && hooks.onCheckpoint) {
+        const bytes = encodeCheckpoint({
+          step,
+          annealStep,
+          annealed,
+          D,
+          m: R.m,
+          rng: Object.fromEntries(Object.entries(rngs).map(([k, r]) => [k, r.getState()])),
+          weights: net.readWeights(),
+        });
+        await hooks.onCheckpoint({ step, epoch: null, bytes });
+      }
+      if (step >= R.maxIterations) {
+        stopReason = 'max iterations';
+        break;
+      }
+      if (hooks.shouldStop?.()) {
+        status = 'stopped';
+        stopReason = 'stopped by request';
+        break;
+      }
+      if (!annealed && sched.annealAt !== null && step >= sched.annealAt) anneal(`anneal at iteration ${sched.annealAt}`);
+
+      let batch = fullBatch;
+      if (batch === null && batchIdx !== null && R.batchSize !== null) {
+        // B indices without replacement: a partial Fisher–Yates on the index array.
+        const B = R.batchSize;
+        const bRng = rngs.minibatch;
+        const xs = new Float32Array(B * rowLen);
+        const ys = new Float32Array(B);
+        for (let i = 0; i < B; i++) {
+          const j = i + bRng.int(R.N - i);
+          const t = batchIdx[i]!;
+          batchIdx[i] = batchIdx[j]!;
+          batchIdx[j] = t;
+          const e = batchIdx[i]!;
+          xs.set(trainRows.subarray(e * rowLen, (e + 1) * rowLen), i * rowLen);
+          ys[i] = S.train.y[e]!;
+        }
+        batch = net.makeBatch(xs, ys, B);
+      }
+      if (batch === null) throw new Error('unreachable: no batch');
+      const tau = sched.noise(annealed);
+      // Ξ_t: one draw of shape m per iteration, shared by every example of the step.
+      const preNoise = tau > 0 ? rngs['preactivation-noise'].fillNormal(pre, tau) : null;
+      const { loss, grad } = net.computeGradient(batch, R.lambda, preNoise);
+      if (batch !== fullBatch) disposeBatch(batch);
+      if (!Number.isFinite(loss)) {
+        grad.dispose();
+        status = 'diverged';
+        stopReason = `${Number.isNaN(loss) ? 'NaN' : 'Inf'} in train/loss`;
+        emit({ kind: 'divergence', step, epoch: null, message: stopReason, data: { loss: String(loss) } });
+        break;
+      }
+      if (!annealed && sched.annealBelow !== null && loss < sched.annealBelow) {
+        anneal(`train loss ${loss.toPrecision(4)} < ε1 + q·log 2 = ${sched.annealBelow.toPrecision(4)}`);
+      }
+      if ((annealed || sched.stopBeforeAnneal) && loss <= sched.stopAt) {
+        grad.dispose();
+        stopReason = sched.stopLabel;
+        break;
+      }
+      if (xi) rngs['gradient-noise'].fillNormal(xi, R.tauXi);
+      net.apply(grad, sched.lr(annealed), xi);
+      step++;
+      hooks.onProgress?.({ step, totalSteps: R.maxIterations, epoch: null, totalEpochs: null });
+      await yieldToEventLoop();
+    }
+    if (lastLogged !== step) log();
+    if (status === 'completed' && !weightsFinite) {
+      status = 'diverged';
+      stopReason = 'NaN or Inf in the weights';
+      emit({ kind: 'divergence', step, epoch: null, message: stopReason });
+    }
+  } finally {
+    if (fullBatch) disposeBatch(fullBatch);
+    disposeChunks(trainEval);
+    disposeChunks(testEval);
+    net.dispose();
+  }
+  return { status, steps: step, epochs: null, annealStep, stopReason, wallS: wallMs() / 1000, final };
+}
