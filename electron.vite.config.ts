@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import vue from '@vitejs/plugin-vue';
 
-const apiAlias = { '@api': resolve(__dirname, 'electron/api') };
+const apiAlias = { '@api': resolve(import.meta.dirname, 'electron/api') };
 
 // Three builds: the Node side (Electron main, the CLI, the training worker), the sandboxed
 // preload (CommonJS: a sandboxed preload cannot be an ES module) and the Vue renderer.
@@ -14,9 +14,9 @@ export default defineConfig({
       externalizeDeps: true,
       rollupOptions: {
         input: {
-          main: resolve(__dirname, 'electron/main/main.ts'),
-          cli: resolve(__dirname, 'electron/cli/main.ts'),
-          worker: resolve(__dirname, 'electron/main/training/worker.ts'),
+          main: resolve(import.meta.dirname, 'electron/main/main.ts'),
+          cli: resolve(import.meta.dirname, 'electron/cli/main.ts'),
+          worker: resolve(import.meta.dirname, 'electron/main/training/worker.ts'),
         },
       },
     },
@@ -27,18 +27,19 @@ export default defineConfig({
       outDir: 'out/preload',
       externalizeDeps: false,
       rollupOptions: {
-        input: { index: resolve(__dirname, 'electron/preload/index.ts') },
+        input: { index: resolve(import.meta.dirname, 'electron/preload/index.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
     },
   },
   renderer: {
-    root: resolve(__dirname, 'renderer'),
+    root: resolve(import.meta.dirname, 'renderer'),
+    base: './',
     resolve: { alias: apiAlias },
     plugins: [vue()],
     build: {
-      outDir: resolve(__dirname, 'out/renderer'),
-      rollupOptions: { input: resolve(__dirname, 'renderer/index.html') },
+      outDir: resolve(import.meta.dirname, 'out/renderer'),
+      rollupOptions: { input: resolve(import.meta.dirname, 'renderer/index.html') },
     },
   },
 });

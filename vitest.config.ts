@@ -5,7 +5,7 @@ import vue from '@vitejs/plugin-vue';
 // Unit tests sit next to the code (*.test.ts). Playwright's e2e/*.spec.ts are not ours.
 export default defineConfig({
   plugins: [vue()],
-  resolve: { alias: { '@api': resolve(__dirname, 'electron/api') } },
+  resolve: { alias: { '@api': resolve(import.meta.dirname, 'electron/api') } },
   test: {
     include: ['{electron,engine,storage,renderer}/**/*.test.ts'],
     exclude: ['node_modules/**', 'out/**', 'e2e/**'],

@@ -4,5 +4,5 @@ export * from './contract';
 export * from './errors';
 export { methods, events } from './schemas';
 export { METHOD_NAMES, EVENT_NAMES, ipcChannel } from './channels';
-export { buildApi } from './client';
-export type { Transport } from './client';
+export { buildApi, buildRawApi, rawApiTransport } from './client';
+export type { RawLrLabApi, Transport } from './client';

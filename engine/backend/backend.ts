@@ -42,7 +42,7 @@ const PACKAGES: Record<BackendName, string> = {
   cpu: '@tensorflow/tfjs-backend-cpu',
 };
 
-const require = createRequire(import.meta.url);
+const nodeRequire = createRequire(import.meta.url);
 
 export function isBackendName(x: string): x is BackendName {
   return (BACKEND_NAMES as readonly string[]).includes(x);
@@ -60,7 +60,7 @@ export function requestedBackend(explicit?: string | null, env: NodeJS.ProcessEn
 
 function packageVersion(pkg: string): string {
   try {
-    return (require(`${pkg}/package.json`) as { version: string }).version;
+    return (nodeRequire(`${pkg}/package.json`) as { version: string }).version;
   } catch {
     return 'unknown';
   }
@@ -74,7 +74,7 @@ function errorText(e: unknown): string {
 async function tryNative(name: 'tensorflow-gpu' | 'tensorflow'): Promise<string | null> {
   const pkg = PACKAGES[name];
   try {
-    require.resolve(pkg);
+    nodeRequire.resolve(pkg);
   } catch {
     return `${pkg} is not installed (its install downloads libtensorflow${
       name === 'tensorflow-gpu' ? ' with CUDA' : ''
@@ -82,7 +82,7 @@ async function tryNative(name: 'tensorflow-gpu' | 'tensorflow'): Promise<string 
   }
   try {
     // Loading the addon registers the 'tensorflow' backend with the shared tfjs-core.
-    require(pkg);
+    nodeRequire(pkg);
     if (!(await tf.setBackend('tensorflow'))) return `${pkg} loaded but its backend failed to initialize`;
     if (name === 'tensorflow-gpu' && !(await nativeHasGpu())) {
       return `${pkg} loaded but found no CUDA GPU`;
@@ -109,7 +109,7 @@ async function tryWasm(): Promise<string | null> {
   try {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     if (!wasmPathsSet) {
-      const dir = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/';
+      const dir = join(dirname(nodeRequire.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/';
       wasm.setWasmPaths(dir);
       wasmPathsSet = true;
     }

@@ -1,0 +1,2 @@
+import { openStore } from '../../storage';
+export const x = openStore;

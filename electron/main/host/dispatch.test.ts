@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import type { ApiServices } from '@api/contract';
+import { createDispatch } from './dispatch';
+import { HostError } from './errors';
+import { createPendingServices } from '../services/pending';
+
+function services(overrides: Partial<ApiServices['runs']> = {}): ApiServices {
+  const pending = createPendingServices();
+  return {
+    ...pending,
+    runs: { ...pending.runs, ...overrides },
+    system: { info: () => { throw new Error('boom'); } },
+  };
+}
+
+describe('dispatch', () => {
+  it('validates before calling: an invalid request never reaches the service', async () => {
+    let called = false;
+    const d = createDispatch(services({ rename: () => ((called = true), { ok: true as const }) }));
+    const r = await d('runs.rename', { id: 'a b', name: '' });
+    expect(called).toBe(false);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.code).toBe('invalid_request');
+    expect(r.error.issues?.map((i) => i.path).sort()).toEqual(['id', 'name']);
+  });
+
+  it('passes parsed input with defaults to the service', async () => {
+    let seen: unknown;
+    const d = createDispatch(services({ list: (q) => ((seen = q), { total: 0, rows: [] }) }));
+    const r = await d('runs.list', {});
+    expect(r).toEqual({ ok: true, value: { total: 0, rows: [] } });
+    expect(seen).toMatchObject({ sortBy: 'createdAt', sortDir: 'desc', limit: 100, deleted: 'exclude' });
+  });
+
+  it('rejects unknown methods and extra fields', async () => {
+    const d = createDispatch(services());
+    expect(await d('runs.drop', {})).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
+    expect(await d('constructor', {})).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
+    expect(await d('runs.list', { limit: 5, evil: true })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+  });
+
+  it('turns thrown errors into structured ones and never rejects', async () => {
+    const logged: string[] = [];
+    const d = createDispatch(
+      services({ get: () => { throw new HostError('not_found', 'No run "x".'); } }),
+      (l) => logged.push(l),
+    );
+    expect(await d('runs.get', { id: 'x' })).toEqual({ ok: false, error: { code: 'not_found', message: 'No run "x".' } });
+    expect(await d('system.info', {})).toEqual({ ok: false, error: { code: 'internal', message: 'boom' } });
+    expect(logged.join()).toMatch(/system.info failed/);
+  });
+});

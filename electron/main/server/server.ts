@@ -1,0 +1,224 @@
+/**
+ * Browser mode: the same renderer and the same api over HTTP + WebSocket, for a GPU server
+ * browsed from a laptop (through an SSH tunnel) or a machine without a display.
+ *
+ * Bound to 127.0.0.1 only. A random per-start token guards every request and socket: the
+ * printed URL carries it once (`?token=`), the page keeps it and sends it as a header; the
+ * page load also sets an HttpOnly SameSite=Strict cookie so its own assets load. The Host
+ * header must name this loopback address (no DNS rebinding) and sockets must come from this
+ * origin (no cross-site WebSocket hijacking).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { extname, join, normalize, sep } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Dispatch } from '../host/dispatch';
+import type { HostEvents } from '../host/events';
+
+export interface ServeOptions {
+  readonly dispatch: Dispatch;
+  readonly events: HostEvents;
+  /** The built renderer (out/renderer). */
+  readonly staticDir: string;
+  /** 0 picks a free port. */
+  readonly port?: number;
+  /** Fixed token (tests); default: 32 random bytes, hex. */
+  readonly token?: string;
+  readonly maxBodyBytes?: number;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly origin: string;
+  readonly port: number;
+  readonly token: string;
+  close(): Promise<void>;
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+  '.ico': 'image/x-icon',
+};
+
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+  "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+
+const COOKIE = 'lrlab_token';
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function cookieToken(req: IncomingMessage): string {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, v] = part.trim().split('=');
+    if (k === COOKIE && v) return decodeURIComponent(v);
+  }
+  return '';
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(text);
+}
+
+function unauthorized(res: ServerResponse, html: boolean): void {
+  const message = 'Missing or wrong access token. Open the exact URL that `lrlab serve` printed (it carries the token for this start).';
+  if (html) {
+    res.writeHead(401, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><title>LR Lab</title><p>${message}</p>`);
+  } else {
+    sendJson(res, 401, { ok: false, error: { code: 'unauthorized', message } });
+  }
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new Error(`request body over ${limit} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function startServer(opts: ServeOptions): Promise<RunningServer> {
+  const token = opts.token ?? randomBytes(32).toString('hex');
+  const limit = opts.maxBodyBytes ?? 600 * 1024 * 1024;
+  let origin = '';
+  let port = 0;
+
+  const hostOk = (req: IncomingMessage): boolean => {
+    const host = req.headers.host ?? '';
+    return host === `127.0.0.1:${port}` || host === `localhost:${port}`;
+  };
+
+  const serveStatic = (req: IncomingMessage, res: ServerResponse, url: URL): void => {
+    const isIndex = url.pathname === '/' || url.pathname === '/index.html';
+    if (isIndex) {
+      const q = url.searchParams.get('token') ?? '';
+      const ok = (q && sameToken(q, token)) || sameToken(cookieToken(req), token);
+      if (!ok) return unauthorized(res, true);
+    } else if (!sameToken(cookieToken(req), token)) {
+      return unauthorized(res, false);
+    }
+    const rel = isIndex ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
+    const file = normalize(join(opts.staticDir, rel));
+    if (!file.startsWith(normalize(opts.staticDir) + sep) || !existsSync(file) || !statSync(file).isFile()) {
+      if (isIndex) {
+        res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end(`The renderer is not built (${opts.staticDir} has no index.html). Run \`npm run build\`, then start again.`);
+        return;
+      }
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('Not found');
+      return;
+    }
+    const headers: Record<string, string> = {
+      'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+      'content-security-policy': CSP,
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cache-control': isIndex ? 'no-store' : 'private, max-age=3600',
+    };
+    if (isIndex) headers['set-cookie'] = `${COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
+    res.writeHead(200, headers);
+    res.end(readFileSync(file));
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (!hostOk(req)) {
+      res.writeHead(421, { 'content-type': 'text/plain' });
+      res.end('Wrong Host header: LR Lab answers only on its loopback address.');
+      return;
+    }
+    const url = new URL(req.url ?? '/', origin);
+    if (url.pathname.startsWith('/api/')) {
+      if (req.method !== 'POST') return sendJson(res, 405, { ok: false, error: { code: 'invalid_request', message: 'Use POST for api calls.' } });
+      const header = String(req.headers['x-lrlab-token'] ?? '');
+      if (!sameToken(header, token)) return unauthorized(res, false);
+      let input: unknown;
+      try {
+        const text = await readBody(req, limit);
+        input = text ? JSON.parse(text) : {};
+      } catch (e) {
+        return sendJson(res, 400, {
+          ok: false,
+          error: { code: 'invalid_request', message: `The request body is not valid JSON (${e instanceof Error ? e.message : String(e)}).` },
+        });
+      }
+      const result = await opts.dispatch(url.pathname.slice('/api/'.length), input);
+      const status = result.ok ? 200 : result.error.code === 'unknown_method' ? 404 : result.error.code === 'internal' ? 500 : 400;
+      return sendJson(res, status, result);
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405);
+      res.end();
+      return;
+    }
+    serveStatic(req, res, url);
+  };
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'internal', message: String(e) } });
+      else res.end();
+    });
+  });
+
+  const wss = new WebSocketServer({ noServer: true });
+  const sockets = new Set<WebSocket>();
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', origin || 'http://127.0.0.1');
+    const okToken = sameToken(url.searchParams.get('token') ?? '', token) || sameToken(cookieToken(req), token);
+    const okOrigin = req.headers.origin === undefined || req.headers.origin === origin || req.headers.origin === origin.replace('127.0.0.1', 'localhost');
+    if (url.pathname !== '/api/events' || !hostOk(req) || !okToken || !okOrigin) {
+      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+    });
+  });
+
+  const unsubscribe = opts.events.subscribe((event, payload) => {
+    const text = JSON.stringify({ event, payload });
+    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text);
+  });
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolveListen());
+  });
+  port = (server.address() as AddressInfo).port;
+  origin = `http://127.0.0.1:${port}`;
+
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    port,
+    token,
+    async close() {
+      unsubscribe();
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
