@@ -77,7 +77,9 @@ export class SyntheticNet {
   ) {
     this.D = (2 * d) / k;
     this.half = d / k;
-    this.UT = tf.variable(tf.tensor2d(u0T, [this.D, m]), false, undefined, 'float32') as tf.Variable<tf.Rank.R2>;
+    const init = tf.tensor2d(u0T, [this.D, m]);
+    this.UT = tf.variable(init, false, undefined, 'float32') as tf.Variable<tf.Rank.R2>;
+    init.dispose();
     this.uCol = tf.tensor2d(u, [k * m, 1]);
     this.uRow = tf.tensor2d(u, [1, k * m]);
   }

@@ -208,6 +208,8 @@ export async function runSyntheticExperiment(spec: SyntheticSpec, hooks: RunHook
   let stopReason = '';
   try {
     for (;;) {
+      // Iteration-based anneals come first so the metrics at step t show the lr and noise of update t.
+      if (!annealed && sched.annealAt !== null && step >= sched.annealAt) anneal(`anneal at iteration ${sched.annealAt}`);
       if (step % R.logEvery === 0 && step !== lastLogged) {
         log();
         if (!weightsFinite) {
@@ -238,7 +240,6 @@ export async function runSyntheticExperiment(spec: SyntheticSpec, hooks: RunHook
         stopReason = 'stopped by request';
         break;
       }
-      if (!annealed && sched.annealAt !== null && step >= sched.annealAt) anneal(`anneal at iteration ${sched.annealAt}`);
 
       let batch = fullBatch;
       if (batch === null && batchIdx !== null && R.batchSize !== null) {
