@@ -1,11 +1,10 @@
-// engine/experiments/image: image experiments (Section 7, App. G). Imports tfjs, zod, engine files.
-// PLACEHOLDER until issue 8 lands.
-import type { RunHooks, RunOptions, RunResult } from '../types';
-import type { ImageSpec } from './spec';
-
+// engine/experiments/image: image experiments (Section 7, App. G): training loop, metrics,
+// checkpoints. Imports tfjs, zod and engine files only.
 export { ImageSpecSchema } from './spec';
-export type { ImageSpec } from './spec';
-
-export async function runImageExperiment(_spec: ImageSpec, _hooks: RunHooks = {}, _options: RunOptions = {}): Promise<RunResult> {
-  throw new Error('Image experiments are not implemented yet.');
-}
+export type { ImageSpec, ImageSpecInput } from './spec';
+export { estimateWasmGb, evaluateSet, runImageExperiment } from './run';
+export type { ImageRunExtras } from './run';
+export { encodeCheckpoint, readCheckpointHeader, restoreCheckpoint } from './checkpoint';
+export type { ImageCheckpointState } from './checkpoint';
+export { IMAGE_METRIC_KEYS } from './metrics';
+export type { ImageMetricKey } from './metrics';
