@@ -17,7 +17,7 @@ import {
 // the host serves (nested objects, discriminated unions, number | "stationary").
 import snapshot from './__fixtures__/runSpec.schema.json';
 
-const root = snapshot as JsonSchema;
+const root = snapshot as unknown as JsonSchema;
 
 describe('fieldModel', () => {
   it('reads the root as variants on kind, and a synthetic spec as an object', () => {

@@ -151,7 +151,7 @@ export function schemaForSpec(root: JsonSchema, spec: SpecValue): JsonSchema {
  */
 export function initialValue(schemaIn: JsonSchema, root: JsonSchema): unknown {
   const schema = deref(schemaIn, root);
-  if (schema.default !== undefined) return structuredClone(schema.default);
+  if (schema.default !== undefined) return jsonClone(schema.default);
   const m = fieldModel(schema, root);
   if (m.type === 'const') return m.value;
   if (m.type === 'variants') return initialValue(m.variants[0]?.schema ?? {}, root);
@@ -330,4 +330,9 @@ export function parseNumberInput(text: string): number | string | undefined {
   if (t === '') return undefined;
   const n = Number(t);
   return Number.isNaN(n) ? t : n;
+}
+
+/** A deep copy of JSON data (specs are JSON; works on Vue proxies, unlike structuredClone). */
+export function jsonClone<T>(v: T): T {
+  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
 }

@@ -1,0 +1,350 @@
+/**
+ * The run designer's state: the spec being edited (one JSON document), the schema its form is
+ * generated from, presets, live validation from the host (debounced), the schedule preview,
+ * and the launch actions. The host is reached only through `useApi()`.
+ */
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import type { PresetInfo, SchedulePreview, Validation } from '@api/index';
+import { useApi } from '../api';
+import type { JsonSchema, Path, SpecValue } from '../lib/schemaForm';
+import { checkSpec, initialValue, isRecord, jsonClone, schemaForSpec, setAt, specOverrides, switchVariant } from '../lib/schemaForm';
+import { errorText } from '../lib/format';
+
+export type SpecSource =
+  | { readonly type: 'preset'; readonly name: string; readonly title: string }
+  | { readonly type: 'run'; readonly id: string; readonly name: string }
+  | { readonly type: 'user'; readonly name: string }
+  | { readonly type: 'blank'; readonly kind: string }
+  | { readonly type: 'json' };
+
+export interface UserPreset {
+  readonly name: string;
+  readonly spec: SpecValue;
+  readonly savedAt: string;
+}
+
+const USER_PRESETS_KEY = 'lrlab.userPresets';
+
+/** Where user presets live; tests pass their own. */
+export interface PresetStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+export const PRESET_GROUPS: readonly { readonly id: string; readonly title: string }[] = [
+  { id: 'paper', title: 'Paper, full scale' },
+  { id: 'cpu-scale', title: 'CPU scale' },
+  { id: 'synthetic', title: 'Synthetic' },
+];
+
+export const useDesignerStore = defineStore('designer', () => {
+  const schema = shallowRef<JsonSchema | null>(null);
+  const presets = shallowRef<PresetInfo[]>([]);
+  const loadError = ref<string | null>(null);
+  const loading = ref(false);
+
+  const spec = shallowRef<SpecValue>({});
+  const source = ref<SpecSource | null>(null);
+  const jsonText = ref('{}');
+  const jsonError = ref<string | null>(null);
+
+  const validation = shallowRef<Validation | null>(null);
+  const validationError = ref<string | null>(null);
+  const pending = ref(false);
+  const preview = shallowRef<SchedulePreview | null>(null);
+  const previewError = ref<string | null>(null);
+
+  const seedCount = ref(1);
+  const launching = ref(false);
+  const launchError = ref<string | null>(null);
+
+  const userPresets = ref<UserPreset[]>([]);
+  let storage: PresetStorage | null = typeof window !== 'undefined' ? window.localStorage : null;
+
+  /** Milliseconds of quiet typing before the host validates; 0 in tests. */
+  const validateDelayMs = ref(250);
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let seq = 0;
+
+  const hasSpec = computed(() => Object.keys(spec.value).length > 0);
+  const kindSchema = computed<JsonSchema | null>(() => (schema.value && hasSpec.value ? schemaForSpec(schema.value, spec.value) : null));
+  const kinds = computed<string[]>(() => {
+    const root = schema.value;
+    const alts = root?.oneOf ?? root?.anyOf ?? [];
+    return alts.map((a) => a.properties?.kind?.const).filter((k): k is string => typeof k === 'string');
+  });
+
+  const localProblems = computed(() => (schema.value && hasSpec.value ? checkSpec(schema.value, spec.value) : new Map<string, string>()));
+  /** Every problem by dotted path: the immediate checks first, then what the host found. */
+  const problems = computed(() => {
+    const out = new Map(localProblems.value);
+    if (!pending.value) for (const p of validation.value?.problems ?? []) if (!out.has(p.path)) out.set(p.path, p.message);
+    return out;
+  });
+
+  const presetGroups = computed(() => {
+    const known = PRESET_GROUPS.map((g) => ({ ...g, presets: presets.value.filter((p) => p.group === g.id) }));
+    const other = presets.value.filter((p) => !PRESET_GROUPS.some((g) => g.id === p.group));
+    return other.length ? [...known, { id: 'other', title: 'Other', presets: other }] : known;
+  });
+
+  const currentPreset = computed(() => {
+    const s = source.value;
+    return s?.type === 'preset' ? (presets.value.find((p) => p.name === s.name) ?? null) : null;
+  });
+
+  const seeds = computed<number[]>(() => {
+    const base = typeof spec.value.seed === 'number' && Number.isInteger(spec.value.seed) ? spec.value.seed : 0;
+    const n = Math.max(1, Math.min(100, Math.floor(seedCount.value) || 1));
+    return Array.from({ length: n }, (_, i) => base + i);
+  });
+
+  /** Why the launch button is disabled, in words; empty when it may launch. */
+  const blockers = computed<string[]>(() => {
+    const out: string[] = [];
+    if (!schema.value) out.push(loadError.value ? 'The spec schema could not be loaded' : 'Loading the spec schema…');
+    if (!hasSpec.value) out.push('Pick a preset, a past run or a blank spec first');
+    if (jsonError.value) out.push(`The JSON does not parse: ${jsonError.value}`);
+    const p = problems.value;
+    if (p.size > 0) {
+      const [first] = p;
+      out.push(`${p.size} problem${p.size === 1 ? '' : 's'} to fix${first ? ` — ${first[0] || 'spec'}: ${first[1]}` : ''}`);
+    }
+    if (p.size === 0 && pending.value) out.push('Checking the spec…');
+    if (validationError.value) out.push(`The host could not check the spec: ${validationError.value}`);
+    if (launching.value) out.push('Launching…');
+    return out;
+  });
+
+  function setStorage(s: PresetStorage | null): void {
+    storage = s;
+    loadUserPresets();
+  }
+
+  function loadUserPresets(): void {
+    try {
+      const raw = storage?.getItem(USER_PRESETS_KEY);
+      const parsed: unknown = raw ? JSON.parse(raw) : [];
+      userPresets.value = Array.isArray(parsed) ? (parsed as UserPreset[]).filter((p) => typeof p?.name === 'string' && isRecord(p.spec)) : [];
+    } catch {
+      userPresets.value = [];
+    }
+  }
+
+  async function init(): Promise<void> {
+    if (schema.value || loading.value) return;
+    loading.value = true;
+    loadError.value = null;
+    loadUserPresets();
+    try {
+      const api = useApi();
+      const [s, p] = await Promise.all([api.training.specSchema({}), api.training.presets({})]);
+      schema.value = s as JsonSchema;
+      presets.value = p;
+      if (hasSpec.value) scheduleValidate();
+    } catch (e) {
+      loadError.value = errorText(e);
+    } finally {
+      loading.value = false;
+    }
+  }
+
+  function replaceSpec(next: SpecValue, from: SpecSource | null, syncJson = true): void {
+    spec.value = next;
+    if (from) source.value = from;
+    if (syncJson) {
+      jsonText.value = JSON.stringify(next, null, 2);
+      jsonError.value = null;
+    }
+    scheduleValidate();
+  }
+
+  const currentSeed = (): number => (typeof spec.value.seed === 'number' ? spec.value.seed : 0);
+
+  function loadPreset(name: string): void {
+    const p = presets.value.find((x) => x.name === name);
+    if (!p) return;
+    replaceSpec({ ...jsonClone(p.spec), seed: currentSeed() }, { type: 'preset', name: p.name, title: p.title });
+  }
+
+  function loadBlank(kind: string): void {
+    const root = schema.value;
+    if (!root) return;
+    const s = schemaForSpec(root, { kind });
+    const v = initialValue(s, root);
+    replaceSpec({ ...(isRecord(v) ? v : {}), kind, seed: currentSeed() }, { type: 'blank', kind });
+  }
+
+  async function loadRun(id: string): Promise<void> {
+    try {
+      const run = await useApi().runs.get({ id });
+      replaceSpec(jsonClone(run.spec), { type: 'run', id: run.id, name: run.name });
+    } catch (e) {
+      loadError.value = `Could not open run ${id} for re-run: ${errorText(e)}`;
+    }
+  }
+
+  function setField(path: Path, value: unknown): void {
+    replaceSpec(setAt(spec.value, path, value), null);
+  }
+
+  function setVariant(path: Path, unionSchema: JsonSchema, tag: unknown): void {
+    const root = schema.value;
+    if (!root) return;
+    replaceSpec(switchVariant(spec.value, path, unionSchema, tag, root), null);
+  }
+
+  /** The JSON view: a text that parses to an object replaces the spec; anything else is flagged. */
+  function setJson(text: string): void {
+    jsonText.value = text;
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (!isRecord(parsed)) throw new Error('the spec must be a JSON object');
+      jsonError.value = null;
+      replaceSpec(parsed, source.value ?? { type: 'json' }, false);
+    } catch (e) {
+      jsonError.value = e instanceof Error ? e.message : String(e);
+    }
+  }
+
+  function scheduleValidate(): void {
+    pending.value = true;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void validateNow(), validateDelayMs.value);
+  }
+
+  /** Asks the host to validate the current spec (and, when valid, for its schedule preview). */
+  async function validateNow(): Promise<void> {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    const mine = ++seq;
+    const current = spec.value;
+    pending.value = true;
+    try {
+      const api = useApi();
+      const v = await api.training.validate({ spec: current });
+      if (mine !== seq) return;
+      validation.value = v;
+      validationError.value = null;
+      if (v.ok) {
+        try {
+          const p = await api.training.schedulePreview({ spec: current });
+          if (mine !== seq) return;
+          preview.value = p;
+          previewError.value = null;
+        } catch (e) {
+          if (mine === seq) previewError.value = errorText(e);
+        }
+      }
+    } catch (e) {
+      if (mine === seq) validationError.value = errorText(e);
+    } finally {
+      if (mine === seq) pending.value = false;
+    }
+  }
+
+  async function launch(): Promise<{ runIds: string[]; groupId: string | null } | null> {
+    if (blockers.value.length > 0) return null;
+    launching.value = true;
+    launchError.value = null;
+    try {
+      const preset = currentPreset.value?.name;
+      return await useApi().training.launch({ spec: spec.value, seeds: seeds.value, ...(preset ? { preset } : {}) });
+    } catch (e) {
+      launchError.value = errorText(e);
+      return null;
+    } finally {
+      launching.value = false;
+    }
+  }
+
+  /** Overrides the comparison would apply to all three conditions: what was edited outside the algorithm. */
+  const comparisonOverrides = computed<Record<string, unknown>>(() => {
+    const p = currentPreset.value;
+    return p ? specOverrides(p.spec, spec.value, ['algorithm', 'seed', 'name', 'kind']) : {};
+  });
+
+  async function launchComparison(): Promise<{ runIds: string[]; groupId: string } | null> {
+    const p = currentPreset.value;
+    if (!p) {
+      launchError.value = 'Compare conditions starts from a preset: pick one first.';
+      return null;
+    }
+    launching.value = true;
+    launchError.value = null;
+    try {
+      return await useApi().training.launchComparison({ comparison: p.comparison, seeds: seeds.value, set: comparisonOverrides.value });
+    } catch (e) {
+      launchError.value = errorText(e);
+      return null;
+    } finally {
+      launching.value = false;
+    }
+  }
+
+  function saveUserPreset(name: string): boolean {
+    const n = name.trim();
+    if (!n || !hasSpec.value) return false;
+    const entry: UserPreset = { name: n, spec: jsonClone(spec.value), savedAt: new Date().toISOString() };
+    userPresets.value = [...userPresets.value.filter((p) => p.name !== n), entry].sort((a, b) => a.name.localeCompare(b.name));
+    storage?.setItem(USER_PRESETS_KEY, JSON.stringify(userPresets.value));
+    source.value = { type: 'user', name: n };
+    return true;
+  }
+
+  function loadUserPreset(name: string): void {
+    const p = userPresets.value.find((x) => x.name === name);
+    if (p) replaceSpec(jsonClone(p.spec), { type: 'user', name: p.name });
+  }
+
+  function deleteUserPreset(name: string): void {
+    userPresets.value = userPresets.value.filter((p) => p.name !== name);
+    storage?.setItem(USER_PRESETS_KEY, JSON.stringify(userPresets.value));
+  }
+
+  return {
+    schema,
+    presets,
+    presetGroups,
+    loadError,
+    loading,
+    spec,
+    source,
+    jsonText,
+    jsonError,
+    validation,
+    validationError,
+    pending,
+    preview,
+    previewError,
+    seedCount,
+    seeds,
+    launching,
+    launchError,
+    userPresets,
+    validateDelayMs,
+    hasSpec,
+    kinds,
+    kindSchema,
+    localProblems,
+    problems,
+    currentPreset,
+    blockers,
+    comparisonOverrides,
+    setStorage,
+    init,
+    loadPreset,
+    loadBlank,
+    loadRun,
+    setField,
+    setVariant,
+    setJson,
+    validateNow,
+    launch,
+    launchComparison,
+    saveUserPreset,
+    loadUserPreset,
+    deleteUserPreset,
+  };
+});

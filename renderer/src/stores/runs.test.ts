@@ -1,0 +1,157 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
+import type { RunQuery, RunSummary } from '@api/index';
+import { setApi } from '../api';
+import { FakeApiError, fakeApi, flush } from '../testing';
+import { buildQuery, metricColumns, useRunsStore } from './runs';
+import { useNoticesStore } from './notices';
+
+function run(i: number): RunSummary {
+  return {
+    id: `r${i}`,
+    name: i % 2 ? `toy ${i}` : `cifar ${i}`,
+    status: 'completed',
+    kind: 'synthetic',
+    preset: 'toy-ls',
+    algorithm: 'L-S',
+    seed: i,
+    groupId: null,
+    tags: [],
+    createdAt: new Date(2026, 0, 1, 0, 0, i).toISOString(),
+    startedAt: null,
+    endedAt: null,
+    durationS: 1,
+    backend: 'wasm',
+    hparams: { eta1: 0.1 },
+    metrics: {},
+    deleted: false,
+    error: null,
+  };
+}
+
+/** An in-memory host with `n` runs that filters by text and pages like runs.list. */
+function host(n: number) {
+  const runs = Array.from({ length: n }, (_, i) => run(i));
+  const f = fakeApi({
+    'runs.list': (q: RunQuery) => {
+      const live = runs.filter((r) => (q.deleted === 'only' ? r.deleted : !r.deleted)).filter((r) => !q.text || r.name.includes(q.text));
+      const off = q.offset ?? 0;
+      return { total: live.length, rows: live.slice(off, off + (q.limit ?? 100)) };
+    },
+    'runs.tags': () => [],
+    'training.presets': () => [],
+    'runs.delete': ({ ids }) => {
+      for (const r of runs) if (ids.includes(r.id)) (r as { deleted: boolean }).deleted = true;
+      return { ok: true };
+    },
+    'runs.restore': ({ ids }) => {
+      for (const r of runs) if (ids.includes(r.id)) (r as { deleted: boolean }).deleted = false;
+      return { ok: true };
+    },
+    'runs.rename': () => {
+      throw new FakeApiError('conflict', 'run is locked');
+    },
+  });
+  setApi(f.api);
+  return { f, runs };
+}
+
+const listCalls = (f: ReturnType<typeof host>['f']) => f.calls.filter((c) => c.method === 'runs.list');
+
+describe('runs store', () => {
+  beforeEach(() => setActivePinia(createPinia()));
+  afterEach(() => vi.useRealTimers());
+
+  it('builds runs.list queries that leave empty filters out', () => {
+    const f = { text: ' toy ', status: [], preset: ['toy-ls'], algorithm: [], tag: [], createdFrom: '', createdTo: '', groupId: '', deleted: 'exclude' as const };
+    expect(buildQuery(f, { by: 'createdAt', dir: 'desc' }, ['train/loss'], 200, 100)).toEqual({
+      sortBy: 'createdAt',
+      sortDir: 'desc',
+      offset: 200,
+      limit: 100,
+      metricKeys: ['train/loss'],
+      deleted: 'exclude',
+      text: 'toy',
+      preset: ['toy-ls'],
+    });
+    expect(metricColumns('test/acc').map((c) => c.sortBy)).toEqual(['metric:test/acc:last', 'metric:test/acc:max']);
+    expect(metricColumns('train/loss')[1]?.sortBy).toBe('metric:train/loss:min');
+  });
+
+  it('holds only the pages scrolled to, out of 5 000 runs', async () => {
+    const { f } = host(5000);
+    const s = useRunsStore();
+    await s.reload();
+    expect(s.total).toBe(5000);
+    expect(s.rowAt(0)?.id).toBe('r0');
+    expect(s.rowAt(4000)).toBeUndefined();
+    await s.ensureRange(3990, 4030);
+    expect(s.rowAt(4000)?.id).toBe('r4000');
+    expect(s.pages.size).toBe(3);
+    expect(listCalls(f).map((c) => (c.input as RunQuery).offset)).toEqual([0, 3800, 4000]);
+    await s.ensureRange(3990, 4030);
+    expect(listCalls(f)).toHaveLength(3);
+  });
+
+  it('sends the search to the host and starts over from the first page', async () => {
+    const { f } = host(300);
+    const s = useRunsStore();
+    await s.reload();
+    await s.ensureRange(250, 260);
+    s.setFilters({ text: 'toy' });
+    await flush();
+    expect(s.total).toBe(150);
+    expect(s.pages.size).toBe(1);
+    expect((listCalls(f).at(-1)?.input as RunQuery).text).toBe('toy');
+    expect(s.activeFilterCount).toBe(1);
+  });
+
+  it('toggles sort direction on the same column', async () => {
+    host(3);
+    const s = useRunsStore();
+    s.setSort('name');
+    expect({ ...s.sort }).toEqual({ by: 'name', dir: 'asc' });
+    s.setSort('name');
+    expect(s.sort.dir).toBe('desc');
+    await flush();
+  });
+
+  it('deletes with an Undo that restores', async () => {
+    const { runs } = host(3);
+    const s = useRunsStore();
+    const notices = useNoticesStore();
+    await s.reload();
+    s.toggleSelected('r1');
+    expect(await s.remove(['r1'])).toBe(true);
+    expect(runs[1]?.deleted).toBe(true);
+    expect(s.selected.has('r1')).toBe(false);
+    const undo = notices.items.find((n) => n.action?.label === 'Undo');
+    expect(undo?.text).toBe('Deleted 1 run.');
+    if (undo) await notices.act(undo);
+    expect(runs[1]?.deleted).toBe(false);
+    expect(notices.items.some((n) => n.text === 'Restored 1 run.')).toBe(true);
+  });
+
+  it('shows a failed action as an error message', async () => {
+    host(1);
+    const s = useRunsStore();
+    const notices = useNoticesStore();
+    expect(await s.rename('r0', 'x')).toBeNull();
+    expect(notices.items[0]).toMatchObject({ kind: 'error', text: 'Rename failed: run is locked' });
+  });
+
+  it('refreshes shown pages when the host says runs changed, and stops listening', async () => {
+    vi.useFakeTimers();
+    const { f } = host(3);
+    const s = useRunsStore();
+    await s.reload();
+    s.start();
+    expect(f.listenerCount('runs.onDidChange')).toBe(1);
+    f.emit('runs.onDidChange', { runIds: ['r0'], reason: 'renamed' });
+    f.emit('runs.onDidChange', { runIds: ['r1'], reason: 'renamed' });
+    await vi.advanceTimersByTimeAsync(400);
+    expect(listCalls(f)).toHaveLength(2);
+    s.stop();
+    expect(f.listenerCount('runs.onDidChange')).toBe(0);
+  });
+});

@@ -1,0 +1,363 @@
+/**
+ * The run browser's state. The host filters, sorts and pages (runs.list); this store keeps
+ * the pages the table has scrolled to, so 5 000 runs never sit in memory or the DOM at once.
+ * Curation actions (rename, tags, notes, delete with undo, …) go straight to the api.
+ */
+import { defineStore } from 'pinia';
+import { computed, reactive, ref, shallowRef, triggerRef } from 'vue';
+import type { RunQuery, RunStatus, RunSummary } from '@api/index';
+import { useApi } from '../api';
+import { errorText } from '../lib/format';
+import { useNoticesStore } from './notices';
+
+export const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'completed', 'failed', 'diverged', 'stopped', 'interrupted'];
+
+export interface Column {
+  readonly id: string;
+  readonly label: string;
+  /** What runs.list sorts by for this column; null when it cannot sort. */
+  readonly sortBy: string | null;
+  readonly width: number;
+}
+
+export const BASE_COLUMNS: readonly Column[] = [
+  { id: 'name', label: 'Name', sortBy: 'name', width: 200 },
+  { id: 'status', label: 'Status', sortBy: 'status', width: 100 },
+  { id: 'preset', label: 'Preset', sortBy: 'preset', width: 120 },
+  { id: 'algorithm', label: 'Algorithm', sortBy: 'algorithm', width: 90 },
+  { id: 'hparams', label: 'Key hyperparameters', sortBy: null, width: 220 },
+  { id: 'seed', label: 'Seed', sortBy: 'seed', width: 60 },
+  { id: 'group', label: 'Group', sortBy: 'groupId', width: 110 },
+  { id: 'tags', label: 'Tags', sortBy: null, width: 120 },
+  { id: 'duration', label: 'Duration', sortBy: 'durationS', width: 90 },
+  { id: 'backend', label: 'Backend', sortBy: 'backend', width: 90 },
+  { id: 'created', label: 'Created', sortBy: 'createdAt', width: 130 },
+];
+
+/** Final and best of a metric. "Best" is the minimum for losses and errors, else the maximum. */
+export function metricColumns(key: string): Column[] {
+  const best = bestIsMin(key) ? 'min' : 'max';
+  return [
+    { id: `metric:${key}:last`, label: `${key} final`, sortBy: `metric:${key}:last`, width: 110 },
+    { id: `metric:${key}:${best}`, label: `${key} best`, sortBy: `metric:${key}:${best}`, width: 110 },
+  ];
+}
+
+export const bestIsMin = (key: string): boolean => /loss|err|nll|ppl/i.test(key);
+
+export interface RunFilters {
+  text: string;
+  status: RunStatus[];
+  preset: string[];
+  algorithm: string[];
+  tag: string[];
+  createdFrom: string;
+  createdTo: string;
+  groupId: string;
+  deleted: 'exclude' | 'only';
+}
+
+const emptyFilters = (): RunFilters => ({
+  text: '',
+  status: [],
+  preset: [],
+  algorithm: [],
+  tag: [],
+  createdFrom: '',
+  createdTo: '',
+  groupId: '',
+  deleted: 'exclude',
+});
+
+/** The runs.list request for filters, sort and a page. Empty filters are left out. */
+export function buildQuery(f: RunFilters, sort: { by: string; dir: 'asc' | 'desc' }, metricKeys: readonly string[], offset: number, limit: number): RunQuery {
+  const q: RunQuery = { sortBy: sort.by, sortDir: sort.dir, offset, limit, metricKeys: [...metricKeys], deleted: f.deleted };
+  if (f.text.trim()) q.text = f.text.trim();
+  if (f.status.length) q.status = [...f.status];
+  if (f.preset.length) q.preset = [...f.preset];
+  if (f.algorithm.length) q.algorithm = [...f.algorithm];
+  if (f.tag.length) q.tag = [...f.tag];
+  if (f.groupId) q.groupId = f.groupId;
+  // Dates from <input type="date"> are local days; the store compares ISO timestamps.
+  if (f.createdFrom) q.createdFrom = new Date(`${f.createdFrom}T00:00:00`).toISOString();
+  if (f.createdTo) q.createdTo = new Date(`${f.createdTo}T23:59:59.999`).toISOString();
+  return q;
+}
+
+const COLUMNS_KEY = 'lrlab.runColumns';
+const METRICS_KEY = 'lrlab.runMetricKeys';
+
+function readJson<T>(key: string, fallback: T): T {
+  try {
+    const raw = typeof window !== 'undefined' ? window.localStorage.getItem(key) : null;
+    return raw ? (JSON.parse(raw) as T) : fallback;
+  } catch {
+    return fallback;
+  }
+}
+function writeJson(key: string, v: unknown): void {
+  try {
+    if (typeof window !== 'undefined') window.localStorage.setItem(key, JSON.stringify(v));
+  } catch {
+    /* storage full or disabled: the choice lasts for this session only */
+  }
+}
+
+export const useRunsStore = defineStore('runs', () => {
+  const notices = useNoticesStore();
+  const filters = reactive<RunFilters>(emptyFilters());
+  const sort = reactive<{ by: string; dir: 'asc' | 'desc' }>({ by: 'createdAt', dir: 'desc' });
+  const metricKeys = ref<string[]>(readJson(METRICS_KEY, ['train/loss', 'test/acc']));
+  const hidden = ref<string[]>(readJson(COLUMNS_KEY, ['backend']));
+  const pageSize = ref(200);
+
+  const total = ref(0);
+  const loaded = ref(false);
+  const loading = ref(false);
+  const error = ref<string | null>(null);
+  const pages = shallowRef(new Map<number, RunSummary[]>());
+  const inflight = new Set<number>();
+  let generation = 0;
+
+  const selected = ref<Set<string>>(new Set());
+  const tagCounts = ref<{ tag: string; count: number }[]>([]);
+  const presetNames = ref<string[]>([]);
+
+  const allColumns = computed<Column[]>(() => [...BASE_COLUMNS.slice(0, 8), ...metricKeys.value.flatMap(metricColumns), ...BASE_COLUMNS.slice(8)]);
+  const columns = computed(() => allColumns.value.filter((c) => !hidden.value.includes(c.id)));
+
+  const activeFilterCount = computed(
+    () =>
+      (filters.text.trim() ? 1 : 0) +
+      filters.status.length +
+      filters.preset.length +
+      filters.algorithm.length +
+      filters.tag.length +
+      (filters.createdFrom ? 1 : 0) +
+      (filters.createdTo ? 1 : 0) +
+      (filters.groupId ? 1 : 0) +
+      (filters.deleted === 'only' ? 1 : 0),
+  );
+
+  function rowAt(i: number): RunSummary | undefined {
+    return pages.value.get(Math.floor(i / pageSize.value))?.[i % pageSize.value];
+  }
+
+  async function fetchPage(page: number, gen: number): Promise<void> {
+    if (inflight.has(page)) return;
+    inflight.add(page);
+    try {
+      const r = await useApi().runs.list(buildQuery(filters, sort, metricKeys.value, page * pageSize.value, pageSize.value));
+      if (gen !== generation) return;
+      total.value = r.total;
+      pages.value.set(page, r.rows);
+      triggerRef(pages);
+      error.value = null;
+    } catch (e) {
+      if (gen === generation) error.value = errorText(e);
+    } finally {
+      inflight.delete(page);
+    }
+  }
+
+  /** Loads the pages covering rows [first, last] that are not loaded yet. */
+  async function ensureRange(first: number, last: number): Promise<void> {
+    const size = pageSize.value;
+    const lo = Math.max(0, Math.floor(first / size));
+    const hi = Math.max(lo, Math.floor(Math.min(last, Math.max(total.value - 1, 0)) / size));
+    const gen = generation;
+    const jobs: Promise<void>[] = [];
+    for (let p = lo; p <= hi; p++) if (!pages.value.has(p)) jobs.push(fetchPage(p, gen));
+    await Promise.all(jobs);
+  }
+
+  /** Starts over from the first page (filters or sort changed). */
+  async function reload(): Promise<void> {
+    generation++;
+    inflight.clear();
+    pages.value = new Map();
+    loading.value = true;
+    await fetchPage(0, generation);
+    loading.value = false;
+    loaded.value = true;
+  }
+
+  /** Re-reads the pages already shown (a run changed), keeping them on screen meanwhile. */
+  async function refresh(): Promise<void> {
+    generation++;
+    inflight.clear();
+    const gen = generation;
+    const shown = [...pages.value.keys()];
+    await Promise.all((shown.length ? shown : [0]).map((p) => fetchPage(p, gen)));
+    void loadFacets();
+  }
+
+  async function loadFacets(): Promise<void> {
+    const api = useApi();
+    try {
+      tagCounts.value = await api.runs.tags({});
+    } catch {
+      /* facets are a convenience: the table still works without them */
+    }
+    if (presetNames.value.length === 0) {
+      try {
+        presetNames.value = (await api.training.presets({})).map((p) => p.name);
+      } catch {
+        /* as above */
+      }
+    }
+  }
+
+  let refreshTimer: ReturnType<typeof setTimeout> | null = null;
+  function scheduleRefresh(ms = 300): void {
+    if (refreshTimer) return;
+    refreshTimer = setTimeout(() => {
+      refreshTimer = null;
+      void refresh();
+    }, ms);
+  }
+
+  let unsubscribers: (() => void)[] = [];
+  /** Listens for changes while the browser is shown. */
+  function start(): void {
+    if (unsubscribers.length) return;
+    const api = useApi();
+    unsubscribers = [api.runs.onDidChange(() => scheduleRefresh()), api.training.onDidChangeStatus(() => scheduleRefresh())];
+  }
+  function stop(): void {
+    for (const u of unsubscribers) u();
+    unsubscribers = [];
+  }
+
+  function setSort(by: string): void {
+    if (sort.by === by) sort.dir = sort.dir === 'asc' ? 'desc' : 'asc';
+    else {
+      sort.by = by;
+      sort.dir = by === 'name' || by === 'preset' || by === 'algorithm' ? 'asc' : 'desc';
+    }
+    void reload();
+  }
+
+  function setFilters(patch: Partial<RunFilters>): void {
+    Object.assign(filters, patch);
+    void reload();
+  }
+  function clearFilters(): void {
+    Object.assign(filters, emptyFilters());
+    void reload();
+  }
+
+  function setColumnVisible(id: string, visible: boolean): void {
+    hidden.value = visible ? hidden.value.filter((h) => h !== id) : [...new Set([...hidden.value, id])];
+    writeJson(COLUMNS_KEY, hidden.value);
+  }
+  function setMetricKeys(keys: string[]): void {
+    metricKeys.value = [...new Set(keys.map((k) => k.trim()).filter(Boolean))].slice(0, 10);
+    writeJson(METRICS_KEY, metricKeys.value);
+    void reload();
+  }
+
+  function toggleSelected(id: string, on?: boolean): void {
+    const s = new Set(selected.value);
+    if (on ?? !s.has(id)) s.add(id);
+    else s.delete(id);
+    selected.value = s;
+  }
+  function selectRange(ids: readonly string[]): void {
+    selected.value = new Set([...selected.value, ...ids]);
+  }
+  function clearSelection(): void {
+    selected.value = new Set();
+  }
+
+  async function guarded<T>(what: string, fn: () => Promise<T>): Promise<T | null> {
+    try {
+      const r = await fn();
+      scheduleRefresh(50);
+      return r;
+    } catch (e) {
+      notices.error(what, e);
+      return null;
+    }
+  }
+
+  const rename = (id: string, name: string) => guarded('Rename failed', () => useApi().runs.rename({ id, name }));
+  const setTags = (id: string, tags: string[]) => guarded('Tags not saved', () => useApi().runs.setTags({ id, tags }));
+  const setNotes = (id: string, notes: string) => guarded('Notes not saved', () => useApi().runs.setNotes({ id, notes }));
+  const cancel = (id: string) => guarded('Cancel failed', () => useApi().training.cancel({ id }));
+  const resume = (id: string) => guarded('Resume failed', () => useApi().training.resume({ id }));
+
+  /** Soft-deletes runs and offers Undo (runs.restore). */
+  async function remove(ids: readonly string[]): Promise<boolean> {
+    if (ids.length === 0) return false;
+    const list = [...ids];
+    const ok = await guarded('Delete failed', () => useApi().runs.delete({ ids: list }));
+    if (!ok) return false;
+    selected.value = new Set([...selected.value].filter((id) => !list.includes(id)));
+    notices.info(`Deleted ${list.length} run${list.length === 1 ? '' : 's'}.`, { label: 'Undo', run: async () => void (await restore(list)) }, 15000);
+    return true;
+  }
+  async function restore(ids: readonly string[]): Promise<boolean> {
+    const list = [...ids];
+    const ok = await guarded('Restore failed', () => useApi().runs.restore({ ids: list }));
+    if (ok) notices.info(`Restored ${list.length} run${list.length === 1 ? '' : 's'}.`);
+    return ok !== null;
+  }
+  async function purge(ids: readonly string[]): Promise<boolean> {
+    const list = [...ids];
+    const ok = await guarded('Purge failed', () => useApi().runs.purge({ ids: list }));
+    if (ok) notices.info(`Removed ${list.length} run${list.length === 1 ? '' : 's'} for good.`);
+    return ok !== null;
+  }
+
+  const exportRuns = (ids: readonly string[], format: 'json' | 'csv') => guarded('Export failed', () => useApi().runs.export({ ids: [...ids], format }));
+  async function importBundle(content: string): Promise<string[] | null> {
+    const r = await guarded('Import failed', () => useApi().runs.import({ content }));
+    if (r) notices.info(`Imported ${r.imported.length} run${r.imported.length === 1 ? '' : 's'}.`);
+    return r?.imported ?? null;
+  }
+
+  return {
+    filters,
+    sort,
+    metricKeys,
+    hidden,
+    pageSize,
+    total,
+    loaded,
+    loading,
+    error,
+    pages,
+    selected,
+    tagCounts,
+    presetNames,
+    allColumns,
+    columns,
+    activeFilterCount,
+    rowAt,
+    ensureRange,
+    reload,
+    refresh,
+    loadFacets,
+    start,
+    stop,
+    setSort,
+    setFilters,
+    clearFilters,
+    setColumnVisible,
+    setMetricKeys,
+    toggleSelected,
+    selectRange,
+    clearSelection,
+    rename,
+    setTags,
+    setNotes,
+    cancel,
+    resume,
+    remove,
+    restore,
+    purge,
+    exportRuns,
+    importBundle,
+  };
+});
