@@ -1,0 +1,119 @@
+/**
+ * The shared state of one open store: the connection, its file name, the clock, a statement
+ * cache and the metric-key ids. Repositories take a StoreCore; only RunStore creates one.
+ */
+import type Database from 'better-sqlite3';
+import { StoreError, toStoreError } from './errors';
+import type { Db } from './connection';
+
+/** Called inside every write transaction before it commits; tests use it to inject faults. */
+export type FaultInjector = (operation: string) => void;
+
+export class StoreCore {
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly keyIds = new Map<string, number>();
+  private readonly keyNames = new Map<number, string>();
+  /** Bumped by each of this connection's write transactions (PRAGMA data_version ignores them). */
+  localWrites = 0;
+  closed = false;
+
+  constructor(
+    readonly db: Db,
+    readonly file: string,
+    readonly now: () => number,
+    readonly hostname: string,
+    readonly checkpointDir: string,
+    readonly faultInjector: FaultInjector | null,
+  ) {}
+
+  stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  assertOpen(): void {
+    if (this.closed) throw new StoreError('closed', `The store ${this.file} is closed; open it again.`, this.file);
+  }
+
+  /** Runs `fn` in one IMMEDIATE transaction; any failure rolls everything back and becomes a StoreError. */
+  write<T>(action: string, fn: () => T): T {
+    this.assertOpen();
+    try {
+      const result = this.db
+        .transaction(() => {
+          const r = fn();
+          this.faultInjector?.(action);
+          return r;
+        })
+        .immediate();
+      this.localWrites++;
+      return result;
+    } catch (err) {
+      this.forgetKeys(); // keys created inside the rolled-back transaction are gone
+      throw toStoreError(err, this.file, action);
+    }
+  }
+
+  /** Runs a read; failures become StoreErrors naming the file. */
+  read<T>(action: string, fn: () => T): T {
+    this.assertOpen();
+    try {
+      return fn();
+    } catch (err) {
+      throw toStoreError(err, this.file, action);
+    }
+  }
+
+  /** Id of a metric key, creating it (in the caller's transaction, or its own) when new. */
+  keyId(key: string): number {
+    const cached = this.keyIds.get(key);
+    if (cached !== undefined) return cached;
+    let id = this.stmt('SELECT id FROM metric_keys WHERE key = ?').pluck().get(key) as number | undefined;
+    if (id === undefined) {
+      id = Number(this.stmt('INSERT INTO metric_keys(key) VALUES (?)').run(key).lastInsertRowid);
+    }
+    this.keyIds.set(key, id);
+    this.keyNames.set(id, key);
+    return id;
+  }
+
+  /** Id of an existing key, or null (never writes). */
+  findKeyId(key: string): number | null {
+    const cached = this.keyIds.get(key);
+    if (cached !== undefined) return cached;
+    const id = this.stmt('SELECT id FROM metric_keys WHERE key = ?').pluck().get(key) as number | undefined;
+    if (id === undefined) return null;
+    this.keyIds.set(key, id);
+    this.keyNames.set(id, key);
+    return id;
+  }
+
+  keyName(id: number): string {
+    const cached = this.keyNames.get(id);
+    if (cached !== undefined) return cached;
+    const key = this.stmt('SELECT key FROM metric_keys WHERE id = ?').pluck().get(id) as string | undefined;
+    if (key === undefined) throw new StoreError('corrupt', `Metric key #${id} is missing in ${this.file}.`, this.file);
+    this.keyNames.set(id, key);
+    this.keyIds.set(key, id);
+    return key;
+  }
+
+  /** Forgets cached key ids (after a rolled-back transaction that may have created some). */
+  forgetKeys(): void {
+    this.keyIds.clear();
+    this.keyNames.clear();
+  }
+
+  /** Internal row id of a run, or a not_found StoreError. */
+  rid(runId: string): number {
+    const rid = this.stmt('SELECT rid FROM runs WHERE id = ?').pluck().get(runId) as number | undefined;
+    if (rid === undefined) {
+      throw new StoreError('not_found', `No run with id ${runId} in ${this.file}.`, this.file);
+    }
+    return rid;
+  }
+}
