@@ -1,0 +1,329 @@
+/**
+ * Engine benchmark (`npm run bench:engine`): one SGD step of each workload of issue 5 on
+ * every available tfjs backend, with each optimization switched on in turn, next to the same
+ * workload in PyTorch CPU (torch_bench.py, run before and after the tfjs rows so the ratio
+ * pairs runs made close together). Prints tables; asserts nothing.
+ *
+ * Flags: --steps N (timed steps, default 5), --warmup N (default 1), --only a,b (workload
+ * names), --final (only the final configuration), --no-cpu, --no-torch, --no-models.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { initBackend } from '../backend';
+import { useTrainingKernels } from '../kernels';
+import { Rng } from '../random';
+import { convWorkload, fillNormalPolar, twoLayerWorkload } from './benchModels';
+import type { BnMode, NormalMode, Workload } from './benchModels';
+
+const args = process.argv.slice(2);
+const flag = (name: string): boolean => args.includes(`--${name}`);
+const option = (name: string, fallback: string): string => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : fallback;
+};
+const STEPS = Number(option('steps', '5'));
+const WARMUP = Number(option('warmup', '1'));
+const ONLY = option('only', '').split(',').filter((s) => s !== '');
+const FINAL_ONLY = flag('final');
+const CPU_STEPS = 2;
+
+interface Variant {
+  readonly label: string;
+  /** Replacement kernels in use (see engine/kernels). */
+  readonly kernels: readonly string[];
+  readonly bn: BnMode;
+  readonly normals: NormalMode;
+}
+
+const ALL_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul'];
+const FINAL: Variant = { label: 'all optimizations', kernels: ALL_KERNELS, bn: 'fused', normals: 'fast' };
+
+interface WorkloadDef {
+  readonly name: string;
+  readonly title: string;
+  readonly cpu: boolean;
+  readonly variants: readonly Variant[];
+  make(v: Variant): Workload;
+  /** engine/models' own step for the same workload, when that module is there. */
+  readonly models?: { arch: 'wrn'; depth: number; widen: number } | { arch: 'small-cnn'; width: number };
+  readonly noiseStd: number;
+}
+
+const twoLayerVariants: Variant[] = [
+  { label: 'as shipped (transposed matmuls, polar normals)', kernels: [], bn: 'fused', normals: 'polar' },
+  { label: '+ explicit transposes (XNNPACK)', kernels: ALL_KERNELS, bn: 'fused', normals: 'polar' },
+  FINAL,
+];
+const convVariants: Variant[] = [
+  { label: 'filter grad only, wasm input grad, autodiff BN', kernels: ['Conv2DBackpropFilter', 'BatchMatMul', '_FusedMatMul'], bn: 'autodiff', normals: 'fast' },
+  { label: '+ XNNPACK input grad', kernels: ALL_KERNELS, bn: 'autodiff', normals: 'fast' },
+  FINAL,
+];
+
+const WORKLOADS: WorkloadDef[] = [
+  {
+    name: 'two-layer-256',
+    title: 'two-layer d=256 (input 512), m=4096, batch 512, gradient noise',
+    cpu: true,
+    variants: twoLayerVariants,
+    noiseStd: 0.01,
+    make: (v) => twoLayerWorkload({ inputDim: 512, width: 4096, batch: 512, noiseStd: 0.01, normals: v.normals, seed: 1 }),
+  },
+  {
+    name: 'two-layer-1024',
+    title: 'two-layer d=1024 (input 2048), m=8192, batch 256, gradient noise',
+    cpu: false,
+    variants: twoLayerVariants,
+    noiseStd: 0.01,
+    make: (v) => twoLayerWorkload({ inputDim: 2048, width: 8192, batch: 256, noiseStd: 0.01, normals: v.normals, seed: 1 }),
+  },
+  {
+    name: 'small-cnn',
+    title: 'small CNN (32/64/128) 28×28×1, batch 128',
+    cpu: true,
+    variants: convVariants,
+    noiseStd: 0,
+    models: { arch: 'small-cnn', width: 32 },
+    make: (v) =>
+      convWorkload({ model: { arch: 'small-cnn', width: 32 }, inputShape: [28, 28, 1], batch: 128, classes: 10, noiseStd: 0, bn: v.bn, normals: v.normals, seed: 1 }),
+  },
+  {
+    name: 'wrn-16-4',
+    title: 'WRN-16-4 32×32×3, batch 128, pre-activation noise σ=0.1',
+    cpu: false,
+    variants: convVariants,
+    noiseStd: 0.1,
+    models: { arch: 'wrn', depth: 16, widen: 4 },
+    make: (v) =>
+      convWorkload({ model: { arch: 'wrn', depth: 16, widen: 4 }, inputShape: [32, 32, 3], batch: 128, classes: 10, noiseStd: 0.1, bn: v.bn, normals: v.normals, seed: 1 }),
+  },
+];
+
+interface Row {
+  readonly workload: string;
+  readonly engine: string;
+  readonly ms: number[];
+  readonly batch: number;
+  readonly flops: number;
+  readonly peakBytes: number | null;
+  readonly note?: string;
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+function timeSteps(step: () => number, warmup: number, steps: number): number[] {
+  for (let i = 0; i < warmup; i++) step();
+  const ms: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const t = performance.now();
+    const loss = step();
+    ms.push(performance.now() - t);
+    if (!Number.isFinite(loss)) throw new Error(`loss is ${loss}`);
+  }
+  return ms;
+}
+
+async function peakOf(step: () => number): Promise<number> {
+  const info = await tf.profile(() => {
+    step();
+  });
+  return info.peakBytes;
+}
+
+async function measure(def: WorkloadDef, v: Variant, backend: 'wasm' | 'cpu', steps: number): Promise<Row> {
+  if (backend === 'wasm') useTrainingKernels('wasm', v.kernels);
+  const w = def.make(v);
+  try {
+    const before = tf.memory().numTensors;
+    const ms = timeSteps(() => w.step(), WARMUP, steps);
+    const leaked = tf.memory().numTensors - before;
+    const peak = await peakOf(() => w.step());
+    return {
+      workload: def.name,
+      engine: `tfjs ${backend}: ${v.label}`,
+      ms,
+      batch: w.batch,
+      flops: w.flopsPerStep,
+      peakBytes: peak,
+      note: leaked !== 0 ? `leaked ${leaked} tensors/step` : undefined,
+    };
+  } catch (e) {
+    return { workload: def.name, engine: `tfjs ${backend}: ${v.label}`, ms: [], batch: 0, flops: 0, peakBytes: null, note: `fails: ${(e instanceof Error ? e.message : String(e)).slice(0, 80)}` };
+  } finally {
+    w.dispose();
+    if (backend === 'wasm') useTrainingKernels('wasm', ALL_KERNELS);
+  }
+}
+
+/** engine/models (the image engineer's WRN / small CNN and trainStep), when present. */
+async function measureModels(def: WorkloadDef, steps: number): Promise<Row | null> {
+  if (!def.models || flag('no-models')) return null;
+  try {
+    const models = await import('../models');
+    const optim = await import('../optim');
+    const shape: [number, number, number] = def.models.arch === 'wrn' ? [32, 32, 3] : [28, 28, 1];
+    const model = models.buildModel(def.models, { inputShape: shape, classes: 10, rng: Rng.forStream(1, 'init') });
+    const opt = new optim.Sgd({ momentum: 0.9, nesterov: true, weightDecay: 5e-4 }, model.params);
+    const data = Rng.forStream(1, 'data');
+    const batch = 128;
+    const x = data.fillNormal(new Float32Array(batch * shape[0] * shape[1] * shape[2]));
+    const labels = Int32Array.from({ length: batch }, () => data.int(10));
+    const noise = def.noiseStd > 0 ? { std: def.noiseStd, rng: Rng.forStream(1, 'noise') } : null;
+    const step = (): number => models.trainStep(model, opt, { x, labels, batch }, 0.01, noise, shape, 10).loss;
+    const ms = timeSteps(step, WARMUP, steps);
+    const peak = await peakOf(step);
+    model.dispose();
+    opt.dispose();
+    return { workload: def.name, engine: `tfjs ${tf.getBackend()}: engine/models trainStep`, ms, batch, flops: 0, peakBytes: peak };
+  } catch (e) {
+    return { workload: def.name, engine: 'engine/models', ms: [], batch: 0, flops: 0, peakBytes: null, note: `skipped: ${(e instanceof Error ? e.message : String(e)).slice(0, 100)}` };
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// PyTorch
+
+const here = dirname(fileURLToPath(import.meta.url));
+let torchPython: string | null | undefined;
+function findTorch(): string | null {
+  if (torchPython !== undefined) return torchPython;
+  torchPython = null;
+  for (const py of ['python3', '/usr/bin/python3']) {
+    const r = spawnSync(py, ['-c', 'import torch'], { encoding: 'utf8' });
+    if (r.status === 0) {
+      torchPython = py;
+      break;
+    }
+  }
+  return torchPython;
+}
+
+interface TorchResult {
+  ms: number[];
+  peak_rss_bytes: number;
+  threads: number;
+  torch: string;
+  blas: string;
+}
+
+function runTorch(workload: string, steps: number): TorchResult | string {
+  const py = findTorch();
+  if (!py) return 'PyTorch not importable by python3 or /usr/bin/python3 (Debian: apt-get install python3-torch)';
+  const r = spawnSync(py, [join(here, 'torch_bench.py'), workload, '--steps', String(steps), '--warmup', String(WARMUP)], { encoding: 'utf8' });
+  if (r.status !== 0) return `torch_bench.py failed: ${(r.stderr || '').trim().split('\n').pop() ?? ''}`;
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  return JSON.parse(line) as TorchResult;
+}
+
+// ---------------------------------------------------------------------------------------
+// Gaussian generator throughput
+
+function normalsPerSecond(fill: (out: Float32Array) => void): number {
+  const out = new Float32Array(1 << 22);
+  fill(out);
+  const reps = 5;
+  const t = performance.now();
+  for (let i = 0; i < reps; i++) fill(out);
+  return (reps * out.length) / ((performance.now() - t) / 1000);
+}
+
+// ---------------------------------------------------------------------------------------
+
+function fmtBytes(b: number | null): string {
+  if (b === null) return '—';
+  return b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : `${(b / 1e6).toFixed(0)} MB`;
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  const torchRef = new Map<string, number>();
+  const notes: string[] = [];
+  const defs = WORKLOADS.filter((d) => ONLY.length === 0 || ONLY.includes(d.name));
+  const useTorch = !flag('no-torch');
+
+  // Gaussian generators.
+  const rng = Rng.fromSeed(1);
+  const polar = normalsPerSecond((o) => fillNormalPolar(rng, o));
+  const fast = normalsPerSecond((o) => rng.fillNormal(o));
+  let torchRandn = '';
+  if (useTorch && findTorch()) {
+    const r = spawnSync(findTorch()!, ['-c', 'import torch,time\ng=torch.Generator().manual_seed(1)\ntorch.randn(1<<22,generator=g)\nt=time.perf_counter()\nfor _ in range(5): torch.randn(1<<22,generator=g)\nprint(5*(1<<22)/(time.perf_counter()-t))'], { encoding: 'utf8' });
+    if (r.status === 0) torchRandn = `, PyTorch torch.randn ${(Number(r.stdout) / 1e6).toFixed(0)} M/s`;
+  }
+  console.log(`Gaussian normals: polar (before) ${(polar / 1e6).toFixed(1)} M/s, ziggurat Rng.fillNormal ${(fast / 1e6).toFixed(1)} M/s (${(fast / polar).toFixed(1)}×)${torchRandn}\n`);
+
+  for (const def of defs) {
+    console.error(`… ${def.title}`);
+    const torchMs: number[] = [];
+    let torchInfo: TorchResult | null = null;
+    const torchOnce = (): void => {
+      if (!useTorch) return;
+      const r = runTorch(def.name, STEPS);
+      if (typeof r === 'string') {
+        if (!notes.includes(r)) notes.push(r);
+        return;
+      }
+      torchMs.push(...r.ms);
+      torchInfo = r;
+    };
+    torchOnce();
+    await initBackend({ force: 'wasm' });
+    for (const v of FINAL_ONLY ? [FINAL] : def.variants) rows.push(await measure(def, v, 'wasm', STEPS));
+    const m = await measureModels(def, STEPS);
+    if (m) rows.push(m);
+    if (def.cpu && !flag('no-cpu')) {
+      await initBackend({ force: 'cpu' });
+      rows.push(await measure(def, FINAL, 'cpu', CPU_STEPS));
+      if (!FINAL_ONLY) {
+        const mc = await measureModels(def, CPU_STEPS);
+        if (mc) rows.push(mc);
+      }
+      await initBackend({ force: 'wasm' });
+    }
+    torchOnce();
+    if (torchInfo) {
+      const ti = torchInfo as TorchResult;
+      torchRef.set(def.name, median(torchMs));
+      const flops = rows.find((r) => r.workload === def.name && r.flops > 0)?.flops ?? 0;
+      const batch = rows.find((r) => r.workload === def.name && r.batch > 0)?.batch ?? 0;
+      rows.push({ workload: def.name, engine: `PyTorch ${ti.torch} CPU, ${ti.threads} threads, ${ti.blas} BLAS`, ms: torchMs, batch, flops, peakBytes: ti.peak_rss_bytes, note: 'peak = process RSS' });
+      if (ti.blas === 'reference') notes.push('PyTorch is using the reference BLAS (libblas3): install libopenblas0-pthread for a representative reference.');
+    }
+  }
+
+  const header = ['workload', 'engine / configuration', 'ms/step (median)', 'min–max', 'ex/s', 'GFLOP/s', 'peak memory', '× PyTorch'];
+  const widths = [15, 62, 17, 16, 8, 8, 12, 10];
+  console.log(header.map((h, i) => pad(h, widths[i]!)).join(' | '));
+  console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+  for (const r of rows) {
+    const med = r.ms.length ? median(r.ms) : NaN;
+    const ref = torchRef.get(r.workload);
+    const cells = [
+      r.workload,
+      r.engine + (r.note ? ` (${r.note})` : '') + (r.ms.length && r.ms.length < 5 ? ` [n=${r.ms.length}]` : ''),
+      Number.isFinite(med) ? med.toFixed(0) : '—',
+      r.ms.length ? `${Math.min(...r.ms).toFixed(0)}–${Math.max(...r.ms).toFixed(0)}` : '—',
+      Number.isFinite(med) && r.batch ? ((r.batch * 1000) / med).toFixed(0) : '—',
+      Number.isFinite(med) && r.flops ? (r.flops / med / 1e6).toFixed(1) : '—',
+      fmtBytes(r.peakBytes),
+      ref && Number.isFinite(med) ? `${(med / ref).toFixed(2)}×` : '—',
+    ];
+    console.log(cells.map((c, i) => pad(c, widths[i]!)).join(' | '));
+  }
+  const backend = await initBackend({ force: 'wasm' });
+  console.log(`\nwasm: ${backend.summary}. tfjs peak memory = tf.profile peakBytes of one step (tensor bytes, not the wasm heap).`);
+  console.log('GFLOP/s counts forward + backward (≈3× forward for convs, 4·B·D·m for the two-layer net).');
+  for (const n of notes) console.log(`note: ${n}`);
+}
+
+await main();
