@@ -62,7 +62,7 @@ export function resolveSyntheticSpec(spec: SpecLike): { resolved: ResolvedSynthe
   if (model.variant === 'two-layer' && k !== 1) {
     problems.push({ path: ['model', 'patches'], message: `patches must be 1 for variant two-layer (use two-layer-conv for k = ${k})` });
   }
-  if (d % k !== 0) {
+  if (Number.isInteger(d) && d >= 2 && d % k !== 0) {
     problems.push({ path: ['model', 'patches'], message: `patches (k = ${k}) must divide d = ${d}` });
   }
   const tauXi = spec.gradientNoise.tauXi;
@@ -74,8 +74,11 @@ export function resolveSyntheticSpec(spec: SpecLike): { resolved: ResolvedSynthe
       tau0 = 0;
     } else {
       tau0 = stationaryTau0(rate, tauXi, lambda);
+      // A NaN λ comes from an invalid d, which the field check already reports.
       if (!Number.isFinite(tau0)) {
-        problems.push({ path: ['init', 'tau0'], message: `stationary init needs λ > 0 and η·λ < 2 (η = ${fmt(rate)}, λ = ${fmt(lambda)})` });
+        if (Number.isFinite(lambda)) {
+          problems.push({ path: ['init', 'tau0'], message: `stationary init needs λ > 0 and η·λ < 2 (η = ${fmt(rate)}, λ = ${fmt(lambda)})` });
+        }
         tau0 = 0;
       }
     }

@@ -1,0 +1,117 @@
+/**
+ * `--set path=value` overrides of a run spec. Values are JSON (`data.d=256`, `init.tau0="stationary"`,
+ * `model={"width":64}`); a value that is not JSON is taken as a string (`algorithm.name=S`).
+ * A path must name a field of the spec's kind, or the override is rejected with the valid paths.
+ */
+import { runSpecJsonSchema } from '../spec';
+
+type Json = Record<string, unknown>;
+
+function isObject(x: unknown): x is Json {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function collectPaths(schema: unknown, prefix: string, out: Set<string>): void {
+  if (!isObject(schema)) return;
+  const props = schema['properties'];
+  if (isObject(props)) {
+    for (const [key, child] of Object.entries(props)) {
+      const path = prefix ? `${prefix}.${key}` : key;
+      out.add(path);
+      collectPaths(child, path, out);
+    }
+  }
+  for (const comb of ['anyOf', 'oneOf', 'allOf']) {
+    const branches = schema[comb];
+    if (Array.isArray(branches)) for (const b of branches) collectPaths(b, prefix, out);
+  }
+}
+
+/** Every settable dotted path of a spec of this kind (objects and leaves), sorted. */
+export function validSpecPaths(kind: string): string[] {
+  const root = runSpecJsonSchema();
+  const branches = [...((root['oneOf'] as unknown[]) ?? []), ...((root['anyOf'] as unknown[]) ?? [])];
+  const out = new Set<string>();
+  for (const b of branches) {
+    if (!isObject(b) || !isObject(b['properties'])) continue;
+    const k = (b['properties'] as Json)['kind'];
+    if (isObject(k) && k['const'] === kind) collectPaths(b, '', out);
+  }
+  return [...out].sort();
+}
+
+export interface ParsedOverride {
+  readonly path: string;
+  readonly value: unknown;
+}
+
+export function parseOverride(text: string): ParsedOverride {
+  const eq = text.indexOf('=');
+  if (eq <= 0) throw new Error(`--set expects path=value, got "${text}"`);
+  const path = text.slice(0, eq).trim();
+  const raw = text.slice(eq + 1).trim();
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    value = raw;
+  }
+  return { path, value };
+}
+
+/** Sets `path` (dotted) in a deep copy of `doc`, creating intermediate objects. */
+export function setPath(doc: Json, path: string, value: unknown): Json {
+  const out = structuredClone(doc);
+  const keys = path.split('.');
+  let cur: Json = out;
+  for (const k of keys.slice(0, -1)) {
+    const next = cur[k];
+    if (!isObject(next)) cur[k] = {};
+    cur = cur[k] as Json;
+  }
+  cur[keys[keys.length - 1]!] = value;
+  return out;
+}
+
+/** Reads a dotted path, or undefined. */
+export function getPath(doc: unknown, path: string): unknown {
+  let cur: unknown = doc;
+  for (const k of path.split('.')) {
+    if (!isObject(cur)) return undefined;
+    cur = cur[k];
+  }
+  return cur;
+}
+
+export class OverrideError extends Error {
+  constructor(
+    message: string,
+    readonly validPaths: readonly string[],
+  ) {
+    super(message);
+    this.name = 'OverrideError';
+  }
+}
+
+/**
+ * Applies `path=value` overrides in order to a copy of a spec input. Unknown paths are
+ * rejected (all of them at once) with the list of valid ones for the spec's kind.
+ */
+export function applyOverrides<T extends object>(specInput: T, sets: readonly string[]): T {
+  if (sets.length === 0) return structuredClone(specInput);
+  const kind = (specInput as { kind?: unknown }).kind;
+  if (typeof kind !== 'string') throw new Error('The spec has no "kind"; cannot check --set paths');
+  const valid = validSpecPaths(kind);
+  const validSet = new Set(valid);
+  const parsed = sets.map(parseOverride);
+  const unknown = parsed.filter((p) => !validSet.has(p.path)).map((p) => p.path);
+  if (unknown.length > 0) {
+    throw new OverrideError(
+      `Unknown spec path${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')} for kind "${kind}". Valid paths:\n  ${valid.join('\n  ')}`,
+      valid,
+    );
+  }
+  let doc = structuredClone(specInput) as unknown as Json;
+  for (const p of parsed) doc = setPath(doc, p.path, p.value);
+  return doc as unknown as T;
+}

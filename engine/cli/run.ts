@@ -1,0 +1,132 @@
+/**
+ * `lrlab run`: initializes the backend, runs one spec with a progress bar on stderr, and
+ * returns the result object `--json` prints:
+ *   { spec, status, backend, steps, anneal_step, wall_s, final }
+ */
+import cliProgress from 'cli-progress';
+import type { BackendName } from '../backend';
+import { initBackend, requestedBackend } from '../backend';
+import type { RunEndStatus, RunEvent, RunHooks, RunResult } from '../experiments';
+import { runExperiment } from '../experiments';
+import type { RunSpec } from '../spec';
+
+export interface CliRunResult {
+  readonly spec: RunSpec;
+  readonly status: RunEndStatus;
+  readonly backend: BackendName;
+  readonly steps: number;
+  readonly anneal_step: number | null;
+  readonly wall_s: number;
+  /** Last value of every metric key (NaN/Inf print as null in JSON). */
+  readonly final: Readonly<Record<string, number>>;
+}
+
+/** What the CLI writes progress to: process.stderr, or a test double. */
+export interface ProgressStream {
+  write(chunk: string): boolean;
+  readonly isTTY?: boolean;
+}
+
+export interface RunWithProgressOptions {
+  /** When true the caller prints the result as JSON on stdout; progress stays on stderr. */
+  readonly json: boolean;
+  /** Extra hooks (the host adds store recording); called alongside the progress display. */
+  readonly hooks?: RunHooks;
+  readonly stderr: ProgressStream;
+  /** Overrides spec.backend (the `--backend` flag). */
+  readonly backend?: string;
+  /** Prefix of every progress line (a sweep shows which point runs). */
+  readonly label?: string;
+}
+
+function describeEvent(e: RunEvent): string {
+  return `[${e.kind} @ ${e.step}] ${e.message}`;
+}
+
+function fmt(x: number | undefined): string {
+  return x === undefined || !Number.isFinite(x) ? String(x) : x.toFixed(4);
+}
+
+/** Runs one spec on the backend it asks for (or `backend`), showing progress on stderr. */
+export async function runWithProgress(spec: RunSpec, options: RunWithProgressOptions): Promise<CliRunResult> {
+  const { stderr } = options;
+  const wanted = options.backend ?? spec.backend;
+  const report = await initBackend({ force: requestedBackend(wanted === 'auto' ? null : wanted) });
+  const label = options.label ? `${options.label} ` : '';
+  stderr.write(`${label}backend: ${report.summary}\n`);
+  const extra = options.hooks ?? {};
+  let loss: number | undefined;
+  let testErr: number | undefined;
+
+  const tty = stderr.isTTY === true;
+  const bar = tty
+    ? new cliProgress.SingleBar(
+        {
+          stream: stderr as unknown as NodeJS.WritableStream,
+          format: `${label}{bar} {percentage}% | {value}/{total} it | {speed} it/s | loss {loss} | test err {err} | eta {eta_formatted}`,
+          hideCursor: false,
+          clearOnComplete: false,
+          etaBuffer: 50,
+          fps: 5,
+        },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
+  let started = false;
+  const t0 = performance.now();
+  let lastLine = 0;
+  const payload = (step: number) => ({
+    loss: fmt(loss),
+    err: fmt(testErr),
+    speed: (step / Math.max(1e-3, (performance.now() - t0) / 1000)).toFixed(1),
+  });
+
+  const hooks: RunHooks = {
+    onMetrics(m) {
+      loss = m.values['train/loss'];
+      testErr = m.values['test/all/err'];
+      extra.onMetrics?.(m);
+    },
+    onEvent(e) {
+      if (bar && started) stderr.write('\r\x1b[K');
+      stderr.write(`${label}${describeEvent(e)}\n`);
+      extra.onEvent?.(e);
+    },
+    onProgress(p) {
+      if (bar) {
+        if (!started) {
+          bar.start(p.totalSteps, p.step, payload(p.step));
+          started = true;
+        } else bar.update(p.step, payload(p.step));
+      } else {
+        const now = performance.now();
+        if (now - lastLine > 10_000 || p.step === p.totalSteps) {
+          lastLine = now;
+          stderr.write(`${label}step ${p.step}/${p.totalSteps}  loss ${fmt(loss)}  test err ${fmt(testErr)}  ${payload(p.step).speed} it/s\n`);
+        }
+      }
+      extra.onProgress?.(p);
+    },
+    ...(extra.onCheckpoint ? { onCheckpoint: (c) => extra.onCheckpoint!(c) } : {}),
+    ...(extra.shouldStop ? { shouldStop: () => extra.shouldStop!() } : {}),
+  };
+
+  let result: RunResult;
+  try {
+    result = await runExperiment(spec, hooks);
+  } finally {
+    if (bar && started) bar.stop();
+  }
+  stderr.write(
+    `${label}${result.status} after ${result.steps} steps (${result.stopReason}); anneal ${result.annealStep ?? 'none'}; ${result.wallS.toFixed(1)} s\n`,
+  );
+  return {
+    spec,
+    status: result.status,
+    backend: report.name,
+    steps: result.steps,
+    anneal_step: result.annealStep,
+    wall_s: result.wallS,
+    final: result.final,
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * `lrlab sweep FILE`: expands a sweep spec (parameter × values × seeds) into run specs, runs
+ * them one after another, and prints a table of final metrics per point plus mean ± std over
+ * seeds per value.
+ */
+import type { RunSpec } from '../spec';
+import type { SweepSpec } from '../spec/sweep';
+import { SweepSpecSchema } from '../spec/sweep';
+import { getPath } from './overrides';
+import { resolveRunSpec } from './resolve';
+import type { CliRunResult, RunWithProgressOptions } from './run';
+import { runWithProgress } from './run';
+
+export interface SweepPoint {
+  readonly value: unknown;
+  readonly seed: number;
+  readonly spec: RunSpec;
+}
+
+/** Parses a sweep document, listing every problem. */
+export function parseSweepSpec(doc: unknown): SweepSpec {
+  const r = SweepSpecSchema.safeParse(doc);
+  if (r.success) return r.data;
+  throw new Error(
+    `Invalid sweep spec:\n${r.error.issues.map((i) => `  - ${i.path.map(String).join('.') || '(spec)'}: ${i.message}`).join('\n')}`,
+  );
+}
+
+/** The run specs of a sweep, value-major (all seeds of the first value first). */
+export function expandSweepPoints(sweep: SweepSpec): SweepPoint[] {
+  const points: SweepPoint[] = [];
+  for (const value of sweep.values) {
+    for (const seed of sweep.seeds) {
+      const set = [...sweep.set, `${sweep.parameter}=${JSON.stringify(value)}`];
+      const spec = resolveRunSpec({
+        ...(sweep.preset !== undefined ? { preset: sweep.preset } : { specInput: sweep.base ?? {} }),
+        set,
+        seed,
+      });
+      const prefix = sweep.name ?? spec.name ?? sweep.preset ?? 'sweep';
+      const named = { ...spec, name: `${prefix.replace(/ s\d+$/, '')} ${sweep.parameter}=${JSON.stringify(value)} s${seed}` };
+      points.push({ value, seed, spec: named });
+    }
+  }
+  return points;
+}
+
+export function expandSweep(sweep: SweepSpec): RunSpec[] {
+  return expandSweepPoints(sweep).map((p) => p.spec);
+}
+
+export interface SweepRow {
+  readonly value: unknown;
+  readonly seed: number;
+  readonly result: CliRunResult;
+}
+
+export async function runSweep(sweep: SweepSpec, options: Omit<RunWithProgressOptions, 'label'>): Promise<SweepRow[]> {
+  const points = expandSweepPoints(sweep);
+  const rows: SweepRow[] = [];
+  for (const [i, p] of points.entries()) {
+    const label = `[${i + 1}/${points.length} ${sweep.parameter}=${JSON.stringify(p.value)} seed=${p.seed}]`;
+    rows.push({ value: p.value, seed: p.seed, result: await runWithProgress(p.spec, { ...options, label }) });
+  }
+  return rows;
+}
+
+export const DEFAULT_SWEEP_KEYS = ['train/loss', 'test/p_only/err', 'test/q_only/err', 'test/both/err', 'test/all/err', 'test/r_acc', 'test/g_acc'] as const;
+
+function cell(x: number | undefined): string {
+  if (x === undefined) return '—';
+  if (!Number.isFinite(x)) return String(x);
+  return x.toFixed(4);
+}
+
+function meanStd(xs: readonly number[]): string {
+  const v = xs.filter((x) => Number.isFinite(x));
+  if (v.length === 0) return 'NaN';
+  const mean = v.reduce((s, x) => s + x, 0) / v.length;
+  const sd = v.length > 1 ? Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / (v.length - 1)) : 0;
+  return `${mean.toFixed(4)}±${sd.toFixed(4)}`;
+}
+
+function table(header: readonly string[], body: readonly (readonly string[])[]): string {
+  const w = header.map((h, c) => Math.max(h.length, ...body.map((r) => (r[c] ?? '').length)));
+  const line = (r: readonly string[]) => r.map((x, c) => x.padStart(w[c]!)).join('  ');
+  return [line(header), w.map((n) => '-'.repeat(n)).join('  '), ...body.map(line)].join('\n');
+}
+
+/**
+ * One row per point (value, seed, status, steps, anneal, wall, final metrics), then one row
+ * per value with mean ± sample std over its seeds.
+ */
+export function formatSweepTable(parameter: string, rows: readonly SweepRow[], keys: readonly string[] = DEFAULT_SWEEP_KEYS): string {
+  const header = [parameter, 'seed', 'status', 'steps', 'anneal', 'wall_s', ...keys];
+  const body = rows.map((r) => [
+    JSON.stringify(r.value),
+    String(r.seed),
+    r.result.status,
+    String(r.result.steps),
+    r.result.anneal_step === null ? '—' : String(r.result.anneal_step),
+    r.result.wall_s.toFixed(1),
+    ...keys.map((k) => cell(r.result.final[k])),
+  ]);
+  const values: unknown[] = [];
+  for (const r of rows) if (!values.some((v) => JSON.stringify(v) === JSON.stringify(r.value))) values.push(r.value);
+  const aggHeader = [parameter, 'seeds', ...keys.map((k) => `${k} mean±std`)];
+  const agg = values.map((v) => {
+    const rs = rows.filter((r) => JSON.stringify(r.value) === JSON.stringify(v));
+    return [JSON.stringify(v), String(rs.length), ...keys.map((k) => meanStd(rs.map((r) => r.result.final[k] ?? Number.NaN)))];
+  });
+  return `${table(header, body)}\n\n${table(aggHeader, agg)}\n`;
+}
+
+/** The swept value a spec ended up with (for tables built from stored runs). */
+export function sweptValue(spec: RunSpec, parameter: string): unknown {
+  return getPath(spec, parameter);
+}
