@@ -1,5 +1,5 @@
 // engine/models: image models on tfjs ops and our own variables (WRN-d-k, small CNN, BN,
-// pre-activation noise) plus one training step. Imports tfjs, engine/random, engine/optim.
+// pre-activation noise) plus one training step. Imports tfjs and engine/{random,optim,kernels}.
 //
 // For the engine benchmark (one SGD step of WRN-16-4 32×32×3 or the small CNN 28×28×1, batch 128):
 //   const model = buildModel({ arch: 'wrn', depth: 16, widen: 4 }, { inputShape: [32, 32, 3], classes: 10, rng });
@@ -12,7 +12,7 @@ import { buildSmallCnn, smallCnnParameterCount } from './smallCnn';
 import { buildWrn, wrnParameterCount } from './wrn';
 
 export type { BuildOptions, ForwardOptions, ImageModel, ModelConfig, NoiseSource } from './types';
-export { BN_EPSILON, BN_MOMENTUM, batchNorm, noiseSite } from './layers';
+export { BN_EPSILON, BN_MOMENTUM, batchNorm, batchNormPlain, noiseSite } from './layers';
 export { buildWrn, wrnParameterCount } from './wrn';
 export { buildSmallCnn, smallCnnParameterCount } from './smallCnn';
 export { crossEntropy, evaluateBatch, trainStep } from './train';

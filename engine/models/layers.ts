@@ -3,6 +3,7 @@
  * noise sites are exactly the spec's and every backend computes the same thing.
  */
 import * as tf from '@tensorflow/tfjs';
+import { batchNormTrain } from '../kernels';
 import type { Rng } from '../random';
 import type { ForwardOptions } from './types';
 
@@ -67,15 +68,15 @@ export interface BatchNormParams {
  * Training: y = γ·(x − μ_B)/√(σ²_B + ε) + β with the (biased) batch statistics, and the
  * running statistics move toward μ_B and the unbiased σ²_B·n/(n−1).
  * Evaluation: the running statistics.
+ * Training mode uses engine/kernels' `batchNormTrain` (hand-written backward, checked there
+ * and in layers.test.ts against `batchNormPlain`, the same formula as plain tfjs ops).
  */
-export function batchNorm(x: tf.Tensor4D, p: BatchNormParams, training: boolean): tf.Tensor4D {
+export function batchNorm(x: tf.Tensor4D, p: BatchNormParams, training: boolean, impl: 'kernel' | 'plain' = 'kernel'): tf.Tensor4D {
   if (!training) {
     return tf.tidy(() => x.sub(p.runningMean).mul(p.gamma.div(p.runningVar.add(BN_EPSILON).sqrt())).add(p.beta) as tf.Tensor4D);
   }
-  const mean = tf.mean(x, [0, 1, 2]);
-  const centered = x.sub(mean);
-  const variance = tf.mean(centered.square(), [0, 1, 2]);
-  const y = centered.mul(p.gamma.mul(variance.add(BN_EPSILON).rsqrt())).add(p.beta) as tf.Tensor4D;
+  const { y, mean, variance } =
+    impl === 'kernel' ? batchNormTrain(x, p.gamma as tf.Tensor1D, p.beta as tf.Tensor1D, BN_EPSILON) : batchNormPlain(x, p.gamma as tf.Tensor1D, p.beta as tf.Tensor1D);
   // Running statistics (not trained: the gradient only follows y).
   const n = x.shape[0] * x.shape[1] * x.shape[2];
   const unbias = n > 1 ? n / (n - 1) : 1;
@@ -84,7 +85,18 @@ export function batchNorm(x: tf.Tensor4D, p: BatchNormParams, training: boolean)
     p.runningMean.assign(p.runningMean.mul(1 - m).add(mean.mul(m)));
     p.runningVar.assign(p.runningVar.mul(1 - m).add(variance.mul(m * unbias)));
   });
-  return y;
+  mean.dispose();
+  variance.dispose();
+  return y as tf.Tensor4D;
+}
+
+/** Training-mode BN as plain tfjs ops (autodiff backward): the reference on every backend. */
+export function batchNormPlain(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D): { y: tf.Tensor4D; mean: tf.Tensor1D; variance: tf.Tensor1D } {
+  const mean = tf.mean(x, [0, 1, 2]) as tf.Tensor1D;
+  const centered = x.sub(mean);
+  const variance = tf.mean(centered.square(), [0, 1, 2]) as tf.Tensor1D;
+  const y = centered.mul(gamma.mul(variance.add(BN_EPSILON).rsqrt())).add(beta) as tf.Tensor4D;
+  return { y, mean, variance };
 }
 
 /**

@@ -7,7 +7,7 @@
 import { currentBackend, initBackend } from '../../backend';
 import type { BackendName } from '../../backend';
 import { fillTrainBatch, loadDataset, prepareRunImages } from '../../data';
-import type { ImageSet, ProgressCallback, RunImages } from '../../data';
+import type { ImageDataset, ImageSet, ProgressCallback, RunImages } from '../../data';
 import { buildModel, evaluateBatch, modelParameterCount, trainStep } from '../../models';
 import type { ImageModel } from '../../models';
 import { Sgd } from '../../optim';
@@ -21,6 +21,8 @@ import type { ImageSpec } from './spec';
 export interface ImageRunExtras {
   /** Dataset load progress (bytes or files), for the host's progress bar. */
   readonly onDatasetProgress?: ProgressCallback;
+  /** Use this dataset instead of loading `spec.dataset` (tests; a host that already holds it). */
+  readonly dataset?: ImageDataset;
 }
 
 const nextTick = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -46,7 +48,7 @@ export async function runImageExperiment(spec: ImageSpec, hooks: RunHooks = {}, 
   const t0 = performance.now();
   const backend = await ensureBackend(spec);
   const emit = (e: RunEvent): void => hooks.onEvent?.(e);
-  const ds = await loadDataset({ name: spec.dataset.name, path: spec.dataset.path, verifyChecksum: spec.dataset.verifyChecksum, onProgress: options.onDatasetProgress });
+  const ds = options.dataset ?? await loadDataset({ name: spec.dataset.name, path: spec.dataset.path, verifyChecksum: spec.dataset.verifyChecksum, onProgress: options.onDatasetProgress });
   const images = prepareRunImages(ds, spec.seed, {
     patch: spec.patch.enabled ? spec.patch : null,
     trainSubset: spec.dataset.trainSubset,
