@@ -122,6 +122,7 @@ export function listRuns(core: StoreCore, q: RunQuery = {}): RunList {
   let join = '';
   const joinParams: number[] = [];
   let sortExpr: string;
+  let missingFirst = '';
   const sortBy = q.sortBy ?? 'createdAt';
   const metric = /^metric:(.+):(last|min|max)$/.exec(sortBy);
   if (metric) {
@@ -129,6 +130,8 @@ export function listRuns(core: StoreCore, q: RunQuery = {}): RunList {
     join = 'LEFT JOIN metric_latest ml ON ml.run_rid = r.rid AND ml.key_id = ?';
     joinParams.push(keyId ?? -1);
     sortExpr = `ml.${metric[2]}_value`;
+    // runs without the metric go after runs whose value is NaN (NULL), which go after numbers
+    missingFirst = 'ml.run_rid IS NULL, ';
   } else if ((RUN_SORT_COLUMNS as readonly string[]).includes(sortBy)) {
     sortExpr = SORT_SQL[sortBy as RunSortColumn];
   } else {
@@ -148,7 +151,7 @@ export function listRuns(core: StoreCore, q: RunQuery = {}): RunList {
     const rows = core
       .stmt(
         `SELECT r.* FROM runs r ${join} ${whereSql}
-         ORDER BY (${sortExpr}) IS NULL, ${sortExpr} ${dir}, r.created_at DESC, r.rid DESC LIMIT ? OFFSET ?`,
+         ORDER BY ${missingFirst}(${sortExpr}) IS NULL, ${sortExpr} ${dir}, r.created_at DESC, r.rid DESC LIMIT ? OFFSET ?`,
       )
       .all(...joinParams, ...params, limit, offset) as DbRun[];
     const rids = rows.map((r) => r.rid);
