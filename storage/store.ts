@@ -167,7 +167,7 @@ export class RunStore {
         spec: JSON.parse(r.specJson) as unknown,
         events: runs.listEvents(this.core, rid),
         checkpoints: listCheckpoints(this.core, id, rid),
-        metrics: latestOf(this.core, [rid]).get(rid) ?? [],
+        metrics: (latestOf(this.core, [rid]).get(rid) ?? []).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
       };
     });
   }

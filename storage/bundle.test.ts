@@ -1,0 +1,163 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStore, type RunStore, BUNDLE_SCHEMA_VERSION, type Bundle } from './index';
+import { StoreError } from './errors';
+import { sampleRun } from './test-fixtures/helpers';
+
+const stores: RunStore[] = [];
+afterEach(() => {
+  for (const s of stores.splice(0)) s.close();
+});
+
+function open(opts: Parameters<typeof openStore>[1] = {}): RunStore {
+  const s = openStore(':memory:', opts);
+  stores.push(s);
+  return s;
+}
+
+const specOk = (spec: unknown): { ok: true } | { ok: false; problems: { path: string; message: string }[] } =>
+  typeof spec === 'object' && spec !== null && (spec as { seed?: unknown }).seed !== -1
+    ? { ok: true }
+    : { ok: false, problems: [{ path: 'seed', message: 'must be ≥ 0' }] };
+
+/** A store with two finished runs carrying odd values, events, tags, notes and a checkpoint. */
+async function populated(): Promise<{ s: RunStore; ids: string[] }> {
+  let t = 5_000;
+  const s = open({ now: () => t++ });
+  const ids: string[] = [];
+  for (let r = 0; r < 2; r++) {
+    const { id } = s.createRun(sampleRun({ tags: ['a', `t${r}`], notes: `notes "${r}", with comma`, groupId: 'g' }));
+    ids.push(id);
+    s.markRunning(id, { pid: 77, host: 'lab', backend: 'wasm', versions: { tfjs: '4.22.0', node: '20' } });
+    const w = s.metricWriter(id);
+    const odd = [NaN, Infinity, -Infinity, -0, 0.1 + 0.2, 1e-310];
+    for (let step = 0; step < 500; step++) {
+      w.write({ step, epoch: Math.floor(step / 100) + 1, wallTimeMs: step * 1.25, values: { loss: step < odd.length ? (odd[step] as number) : Math.exp(-step / 50), acc: step / 500 } });
+    }
+    w.close();
+    s.addEvent(id, { kind: 'anneal', step: 250, epoch: 3, message: 'anneal', data: { from: 0.1, to: 0.01, ok: true, none: null } });
+    s.finishRun(id, r === 0 ? 'completed' : 'diverged', { summary: { steps: 500, stopReason: 'max', final: { loss: 0.5 } } });
+    await s.saveCheckpoint(id, { step: 400, epoch: 5, bytes: new Uint8Array([1, 2, 3]) });
+  }
+  s.deleteRun(ids[1] as string);
+  return { s, ids };
+}
+
+function bareRows(s: RunStore, ids: string[]): unknown {
+  // everything a user can read back, checkpoint files aside
+  return ids.map((id) => {
+    const d = s.getRun(id);
+    return {
+      ...d,
+      checkpoints: undefined,
+      events: d.events.map((e) => ({ ...e, id: undefined })),
+      series: s.getSeries({ runIds: [id], keys: ['loss', 'acc'], withEpochs: true, withWallTimes: true }),
+    };
+  });
+}
+
+describe('bundles', () => {
+  it('round-trips every row exactly, NaN/±Infinity/-0 included, through JSON text', async () => {
+    const { s, ids } = await populated();
+    const bundle = s.exportRuns(ids);
+    expect(bundle.format).toBe('lrlab-bundle');
+    expect(bundle.schemaVersion).toBe(BUNDLE_SCHEMA_VERSION);
+    expect(bundle.runs[0]?.checkpoints).toMatchObject([{ step: 400, epoch: 5, sizeBytes: 3 }]);
+    const text = JSON.stringify(bundle);
+    const t = open();
+    const res = await t.importBundle(JSON.parse(text), { validateSpec: specOk });
+    expect(res).toEqual({ imported: ids, replaced: [] });
+    const before = bareRows(s, ids) as { series: { values: number[] }[] }[];
+    const after = bareRows(t, ids) as { series: { values: number[] }[] }[];
+    expect(after).toEqual(before);
+    // toEqual treats -0 and 0 alike: check the odd values bit for bit
+    const first = after[0]?.series[0]?.values.slice(0, 6) ?? [];
+    expect(first.map((v) => (Object.is(v, -0) ? '-0' : String(v)))).toEqual(['NaN', 'Infinity', '-Infinity', '-0', '0.30000000000000004', '1e-310']);
+    // the exported bundle of the copy is the same document, apart from its export time and the
+    // checkpoint metadata (checkpoint files do not travel, so their rows are not imported)
+    const strip = (b: Bundle): Bundle => ({ ...b, exportedAt: '', runs: b.runs.map((r) => ({ ...r, checkpoints: [] })) });
+    expect(strip(t.exportRuns(ids))).toEqual(strip(bundle));
+    expect(JSON.stringify(strip(t.exportRuns(ids)))).toBe(JSON.stringify(strip(bundle)));
+  });
+
+  it('refuses duplicate ids unless asked to overwrite, and never half-imports', async () => {
+    const { s, ids } = await populated();
+    const bundle = s.exportRuns(ids);
+    const t = open();
+    await t.importBundle(bundle);
+    t.renameRun(ids[0] as string, 'changed here');
+    const e = await t.importBundle(bundle).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect(e).toBeInstanceOf(StoreError);
+    expect((e as StoreError).code).toBe('duplicate');
+    expect((e as StoreError).message).toContain(ids[0]);
+    expect(t.getRun(ids[0] as string).name).toBe('changed here');
+    const res = await t.importBundle(bundle, { overwrite: true });
+    expect(res.replaced).toEqual(ids);
+    expect(t.getRun(ids[0] as string).name).toBe(s.getRun(ids[0] as string).name);
+    expect(t.listRuns({ includeDeleted: true }).total).toBe(2);
+  });
+
+  it('refuses a bundle whose spec fails validation, importing none of its runs', async () => {
+    const { s, ids } = await populated();
+    const bundle = s.exportRuns(ids) as Bundle;
+    const bad = structuredClone(bundle);
+    (bad.runs[1] as { run: { specJson: string } }).run.specJson = JSON.stringify({ kind: 'synthetic', seed: -1 });
+    const t = open();
+    const existing = t.createRun(sampleRun());
+    const err = await t.importBundle(bad, { validateSpec: specOk, source: '/tmp/x.lrlab.json' }).catch((x: unknown) => x);
+    expect((err as StoreError).code).toBe('invalid_spec');
+    expect((err as StoreError).message).toMatch(/\/tmp\/x\.lrlab\.json .*seed: must be ≥ 0.*Nothing was imported/);
+    expect(t.listRuns({ includeDeleted: true }).rows.map((r) => r.id)).toEqual([existing.id]);
+  });
+
+  it('refuses malformed bundles and bundles from a newer schema with clear messages', async () => {
+    const { s, ids } = await populated();
+    const bundle = s.exportRuns(ids);
+    const t = open();
+    const fail = async (x: unknown): Promise<StoreError> => (await t.importBundle(x, { source: 'b.json' }).catch((e: unknown) => e)) as StoreError;
+    expect((await fail({ hello: 1 })).code).toBe('invalid_bundle');
+    const newer = await fail({ ...bundle, schemaVersion: BUNDLE_SCHEMA_VERSION + 1 });
+    expect(newer.code).toBe('newer_schema');
+    expect(newer.message).toMatch(/b\.json was exported by a newer LR Lab/);
+    const broken = structuredClone(bundle);
+    broken.runs[0]?.metrics[0]?.values.pop();
+    const e = await fail(broken);
+    expect(e.code).toBe('invalid_bundle');
+    expect(e.message).toMatch(/runs\.0\.metrics\.0.*same length/);
+    const twice = { ...bundle, runs: [bundle.runs[0], bundle.runs[0]] };
+    expect((await fail(twice)).code).toBe('invalid_bundle');
+    expect(t.listRuns({ includeDeleted: true }).total).toBe(0);
+  });
+
+  it('an import that fails while writing (disk full) leaves the store as it was', async () => {
+    const { s, ids } = await populated();
+    const bundle = s.exportRuns(ids);
+    let full = false;
+    const t = open({
+      faultInjector: (op) => {
+        if (full && op.startsWith('importing')) throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+      },
+    });
+    const keep = t.createRun(sampleRun());
+    full = true;
+    const err = await t.importBundle(bundle).catch((x: unknown) => x);
+    expect((err as StoreError).code).toBe('disk_full');
+    expect(t.listRuns({ includeDeleted: true }).rows.map((r) => r.id)).toEqual([keep.id]);
+    expect(t.getSeries({ runIds: [keep.id], keys: ['loss'] })[0]?.steps).toEqual([]);
+    full = false;
+    await t.importBundle(bundle);
+    expect(t.listRuns({ includeDeleted: true }).total).toBe(3);
+  });
+
+  it('exports points as CSV with odd values spelled out', async () => {
+    const { s, ids } = await populated();
+    const csv = s.exportCsv([ids[0] as string], ['loss']).split('\n');
+    expect(csv[0]).toBe('run_id,run_name,key,step,epoch,wall_time_ms,value');
+    expect(csv.length).toBe(1 + 500 + 1);
+    const values = csv.slice(1, 7).map((l) => l.split(',').pop());
+    expect(values).toEqual(['NaN', 'Infinity', '-Infinity', '-0', '0.30000000000000004', '1e-310']);
+    expect(csv[1]).toBe(`${ids[0]},${s.getRun(ids[0] as string).name},loss,0,1,0,NaN`);
+  });
+});
