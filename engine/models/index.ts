@@ -24,6 +24,7 @@ export function buildModel(config: ModelConfig, options: BuildOptions): ImageMod
 }
 
 /** Parameter count of a config without allocating it. */
-export function modelParameterCount(config: ModelConfig, inChannels: number, classes: number): number {
-  return config.arch === 'wrn' ? wrnParameterCount(config.depth, config.widen, inChannels, classes) : smallCnnParameterCount(config.width, inChannels, classes);
+export function modelParameterCount(config: ModelConfig, inputShape: readonly [number, number, number], classes: number): number {
+  const [h, w, c] = inputShape;
+  return config.arch === 'wrn' ? wrnParameterCount(config.depth, config.widen, c, classes) : smallCnnParameterCount(config.width, c, classes, h, w);
 }
