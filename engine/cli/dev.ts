@@ -7,6 +7,8 @@
  *   npx tsx engine/cli/dev.ts presets
  */
 import { Command } from 'commander';
+import { appendFileSync, writeFileSync } from 'node:fs';
+import type { RunHooks } from '../experiments';
 import { isSweepDocument } from '../spec/sweep';
 import { formatPresetList } from './presets';
 import { readSpecFile, resolveRunSpec } from './resolve';
@@ -25,6 +27,13 @@ async function sweepFile(file: string, opts: { json?: boolean; backend?: string;
   else process.stdout.write(formatSweepTable(sweep.parameter, rows));
 }
 
+/** Hooks that append metric records and events to a JSON-lines file. */
+function jsonLines(path: string): RunHooks {
+  writeFileSync(path, '');
+  const put = (o: unknown) => appendFileSync(path, JSON.stringify(o, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)) + '\n');
+  return { onMetrics: (m) => put({ type: 'metrics', ...m }), onEvent: (e) => put({ type: 'event', ...e }) };
+}
+
 const program = new Command('lrlab-dev').description('LR Lab engine CLI (development entry)');
 
 program
@@ -35,7 +44,8 @@ program
   .option('--seed <n>', 'seed', (v) => Number.parseInt(v, 10))
   .option('--backend <name>', 'auto, tensorflow-gpu, tensorflow, wasm or cpu')
   .option('--json', 'print the result as one JSON object on stdout')
-  .action(async (file: string | undefined, opts: { preset?: string; set: string[]; seed?: number; backend?: string; json?: boolean }) => {
+  .option('--metrics-out <file>', 'also write every metric record and event as JSON lines (development aid)')
+  .action(async (file: string | undefined, opts: { preset?: string; set: string[]; seed?: number; backend?: string; json?: boolean; metricsOut?: string }) => {
     if (file && isSweepDocument(readSpecFile(file))) return sweepFile(file, opts);
     const spec = resolveRunSpec({
       ...(opts.preset !== undefined ? { preset: opts.preset } : {}),
@@ -44,7 +54,7 @@ program
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       ...(opts.backend !== undefined ? { backend: opts.backend } : {}),
     });
-    const result = await runWithProgress(spec, { json: Boolean(opts.json), stderr: process.stderr });
+    const result = await runWithProgress(spec, { json: Boolean(opts.json), stderr: process.stderr, ...(opts.metricsOut ? { hooks: jsonLines(opts.metricsOut) } : {}) });
     if (opts.json) process.stdout.write(resultToJson(result) + '\n');
     else process.stdout.write(`${result.status}: ${JSON.stringify({ steps: result.steps, anneal_step: result.anneal_step, wall_s: result.wall_s })}\n`);
   });

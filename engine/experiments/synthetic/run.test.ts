@@ -81,14 +81,14 @@ describe('runSyntheticExperiment', () => {
   it('anneals L-S when L̂ first drops below ε1 + q·log 2', async () => {
     const spec = tinySpec({
       gradientNoise: { tauXi: 0 },
-      algorithm: { name: 'L-S', eta1: 0.5, eta2: 0.05, anneal: { mode: 'loss-threshold', eps1: 0.3 }, eps2: 1e-6 },
+      algorithm: { name: 'L-S', eta1: 0.5, eta2: 0.05, anneal: { mode: 'loss-threshold', eps1: 0.1 }, eps2: 1e-6 },
       stopping: { maxIterations: 300 },
       logging: { every: 1, checkpointEvery: 1000 },
     });
     const { result, metrics, events } = await collect(spec);
     const info = events.find((e) => e.kind === 'info')!;
     const thr = info.data!['annealThreshold'] as number;
-    expect(thr).toBeCloseTo(0.3 + (info.data!['q'] as number) * Math.LN2, 12);
+    expect(thr).toBeCloseTo(0.1 + (info.data!['q'] as number) * Math.LN2, 12);
     expect(result.annealStep).not.toBeNull();
     const t0 = result.annealStep!;
     expect(t0).toBeGreaterThan(0);

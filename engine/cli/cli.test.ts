@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { SpecError } from '../spec';
+import type { SweepSpec } from '../spec/sweep';
+import { OverrideError, applyOverrides } from './overrides';
+import { formatPresetList } from './presets';
+import { resolveRunSpec } from './resolve';
+import { resultToJson } from './json';
+import type { CliRunResult } from './run';
+import { runWithProgress } from './run';
+import { expandSweepPoints, formatSweepTable, parseSweepSpec } from './sweep';
+
+const tiny = {
+  kind: 'synthetic',
+  data: { d: 8, N: 32, testSize: 50 },
+  model: { width: 8 },
+  init: { tau0: 0.1 },
+  algorithm: { name: 'S', eta2: 0.1 },
+  stopping: { maxIterations: 6 },
+  logging: { every: 3 },
+};
+
+describe('applyOverrides', () => {
+  it('sets JSON values at dotted paths without touching the input', () => {
+    const out = applyOverrides(tiny, ['data.d=16', 'algorithm.name=L-S', 'algorithm.eta1=0.3', 'init.tau0="stationary"', 'minibatch={"size":4}']);
+    expect(out).toMatchObject({ data: { d: 16, N: 32 }, algorithm: { name: 'L-S', eta1: 0.3 }, init: { tau0: 'stationary' }, minibatch: { size: 4 } });
+    expect(tiny.data.d).toBe(8);
+  });
+
+  it('rejects unknown paths with the list of valid ones', () => {
+    let err: unknown;
+    try {
+      applyOverrides(tiny, ['data.dd=3', 'model.width=4', 'foo=1']);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(OverrideError);
+    const e = err as OverrideError;
+    expect(e.message).toContain('"data.dd", "foo"');
+    expect(e.validPaths).toEqual(expect.arrayContaining(['data.d', 'model.width', 'algorithm.eta1', 'algorithm.anneal.eps1', 'gradientNoise.tauXi']));
+  });
+});
+
+describe('resolveRunSpec', () => {
+  it('builds a preset spec with seed, overrides and backend', () => {
+    const spec = resolveRunSpec({ preset: 'toy-ls', seed: 3, set: ['model.width=32'], backend: 'cpu' });
+    expect(spec.seed).toBe(3);
+    expect(spec.backend).toBe('cpu');
+    expect(spec.name).toBe('toy-ls s3');
+    if (spec.kind !== 'synthetic') throw new Error('kind');
+    expect(spec.model.width).toBe(32);
+    expect(spec.algorithm.name).toBe('L-S');
+  });
+
+  it('requires a seed and lists every problem', () => {
+    expect(() => resolveRunSpec({ specInput: tiny })).toThrow(/seed/);
+    let err: unknown;
+    try {
+      resolveRunSpec({ specInput: tiny, seed: 1, set: ['data.d=1', 'algorithm.eta2=0'] });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(SpecError);
+    expect((err as SpecError).problems.map((p) => p.path).sort()).toEqual(['algorithm.eta2', 'data.d']);
+  });
+
+  it('refuses a sweep document and an unknown backend', () => {
+    expect(() => resolveRunSpec({ specInput: { kind: 'sweep' }, seed: 1 })).toThrow(/sweep/);
+    expect(() => resolveRunSpec({ specInput: tiny, seed: 1, backend: 'tpu' })).toThrow(/Unknown backend/);
+  });
+});
+
+describe('sweeps', () => {
+  const sweep: SweepSpec = parseSweepSpec({ kind: 'sweep', base: tiny, parameter: 'model.width', values: [4, 8], seeds: [1, 2], set: ['data.d=4'] });
+
+  it('expands values × seeds into validated specs', () => {
+    const pts = expandSweepPoints(sweep);
+    expect(pts.map((p) => [p.value, p.seed])).toEqual([
+      [4, 1],
+      [4, 2],
+      [8, 1],
+      [8, 2],
+    ]);
+    for (const p of pts) {
+      if (p.spec.kind !== 'synthetic') throw new Error('kind');
+      expect(p.spec.model.width).toBe(p.value);
+      expect(p.spec.seed).toBe(p.seed);
+      expect(p.spec.data.d).toBe(4);
+    }
+  });
+
+  it('rejects a sweep with no base and a bad parameter path', () => {
+    expect(() => parseSweepSpec({ kind: 'sweep', parameter: 'x', values: [1], seeds: [1] })).toThrow(/preset or base/);
+    expect(() => expandSweepPoints(parseSweepSpec({ kind: 'sweep', base: tiny, parameter: 'model.depth', values: [1], seeds: [1] }))).toThrow(/model.depth/);
+  });
+
+  it('formats one row per point and mean ± std per value', () => {
+    const res = (v: number): CliRunResult => ({
+      spec: expandSweepPoints(sweep)[0]!.spec,
+      status: 'completed',
+      backend: 'cpu',
+      steps: 6,
+      anneal_step: null,
+      wall_s: 1,
+      final: { 'test/p_only/err': v },
+    });
+    const out = formatSweepTable('model.width', [
+      { value: 4, seed: 1, result: res(0.1) },
+      { value: 4, seed: 2, result: res(0.3) },
+      { value: 8, seed: 1, result: res(0.2) },
+    ], ['test/p_only/err']);
+    expect(out).toContain('0.2000±0.1414');
+    expect(out.split('\n').filter((l) => /^\s*4\s/.test(l))).toHaveLength(3);
+  });
+});
+
+describe('runWithProgress', () => {
+  it('runs on the requested backend, reports progress on stderr and passes hooks through', async () => {
+    const lines: string[] = [];
+    const stderr = { write: (s: string) => (lines.push(s), true), isTTY: false };
+    let metrics = 0;
+    const spec = resolveRunSpec({ specInput: tiny, seed: 1 });
+    const r = await runWithProgress(spec, { json: true, stderr, backend: 'cpu', hooks: { onMetrics: () => metrics++ } });
+    expect(Object.keys(r).sort()).toEqual(['anneal_step', 'backend', 'final', 'spec', 'status', 'steps', 'wall_s']);
+    expect(r).toMatchObject({ status: 'completed', backend: 'cpu', steps: 6, anneal_step: null });
+    expect(metrics).toBe(3);
+    expect(lines.join('')).toMatch(/backend: cpu/);
+    expect(lines.join('')).toMatch(/completed after 6 steps/);
+    const parsed = JSON.parse(resultToJson({ ...r, final: { ...r.final, x: Number.NaN } })) as { final: Record<string, unknown> };
+    expect(parsed.final['x']).toBeNull();
+  });
+});
+
+describe('formatPresetList', () => {
+  it('prints one line per preset', () => {
+    const out = formatPresetList();
+    for (const name of ['toy-ls', 'toy-s', 'toy-noise']) expect(out).toMatch(new RegExp(`^${name}\\s+synthetic/toy/`, 'm'));
+  });
+});
