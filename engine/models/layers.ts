@@ -20,7 +20,8 @@ export class ParamStore {
 
   private add(map: Map<string, tf.Variable>, name: string, values: Float32Array, shape: number[], trainable: boolean): tf.Variable {
     if (this.params.has(name) || this.state.has(name)) throw new Error(`duplicate parameter ${name}`);
-    const v = tf.variable(tf.tensor(values, shape), trainable, name + '_' + uniqueSuffix());
+    // tidy frees the initial-value tensor; the variable itself survives it.
+    const v = tf.tidy(() => tf.variable(tf.tensor(values, shape), trainable, name + '_' + uniqueSuffix()));
     map.set(name, v);
     return v;
   }

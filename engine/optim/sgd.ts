@@ -20,7 +20,7 @@ export class Sgd {
     readonly config: SgdConfig,
     params: ReadonlyMap<string, tf.Variable>,
   ) {
-    for (const [name, p] of params) this.buffers.set(name, tf.variable(tf.zerosLike(p), false));
+    for (const [name, p] of params) this.buffers.set(name, tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
   }
 
   /** Applies one update with rate `lr`; `grads` maps each parameter's name to its gradient. */

@@ -90,7 +90,7 @@ export function restoreCheckpoint(bytes: Uint8Array, groups: TensorGroups): Imag
     const v = groups[e.group].get(e.name);
     if (!v) throw new Error(`Checkpoint tensor ${e.group}:${e.name} does not exist in this model`);
     if (v.shape.join('x') !== e.shape.join('x')) throw new Error(`Checkpoint tensor ${e.name} has shape [${e.shape.join(', ')}], the model's is [${v.shape.join(', ')}]`);
-    v.assign(tf.tensor(f.slice(o, o + e.length), e.shape as number[]));
+    tf.tidy(() => v.assign(tf.tensor(f.slice(o, o + e.length), e.shape as number[])));
     o += e.length;
   }
   const { tensors: _t, dataStart: _d, ...meta } = h;

@@ -117,7 +117,7 @@ async function train(spec: ImageSpec, hooks: RunHooks, options: RunOptions, ctx:
       kind: 'info',
       step: 0,
       epoch: null,
-      message: `${spec.model.arch === 'wrn' ? `WRN-${spec.model.depth}-${spec.model.widen}` : `small CNN w=${spec.model.width}`} (${modelParameterCount(spec.model, inputShape[2], classes)} parameters, ${model.noiseSites} noise sites) on ${n} ${spec.dataset.name} images, backend ${ctx.backend}`,
+      message: `${spec.model.arch === 'wrn' ? `WRN-${spec.model.depth}-${spec.model.widen}` : `small CNN w=${spec.model.width}`} (${modelParameterCount(spec.model, inputShape, classes)} parameters, ${model.noiseSites} noise sites) on ${n} ${spec.dataset.name} images, backend ${ctx.backend}`,
       data: { parameters: model.parameterCount(), trainImages: n, backend: ctx.backend },
     });
   }

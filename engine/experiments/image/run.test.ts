@@ -1,0 +1,108 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../backend';
+import type { ImageDataset } from '../../data';
+import { Rng } from '../../random';
+import type { Checkpoint, MetricRecord, RunEvent } from '../types';
+import { readCheckpointHeader } from './checkpoint';
+import { IMAGE_METRIC_KEYS } from './metrics';
+import { runImageExperiment } from './run';
+import { ImageSpecSchema } from './spec';
+import type { ImageSpecInput } from './spec';
+
+beforeAll(async () => {
+  await initBackend({ force: 'cpu' });
+});
+
+/** 8×8 grey images whose class shows as a bright row, so a tiny net can learn something. */
+function tinyDataset(std = 0.3): ImageDataset {
+  const make = (n: number, seed: number) => {
+    const rng = Rng.fromSeed(seed);
+    const labels = Uint8Array.from({ length: n }, () => rng.int(4));
+    const pixels = new Uint8Array(n * 64);
+    for (let i = 0; i < n; i++) {
+      for (let p = 0; p < 64; p++) pixels[i * 64 + p] = rng.int(100);
+      for (let c = 0; c < 8; c++) pixels[i * 64 + (labels[i] ?? 0) * 2 * 8 + c] = 250;
+    }
+    return { pixels, labels, count: n };
+  };
+  return { name: 'mnist', source: 'memory', height: 8, width: 8, channels: 1, classes: 4, train: make(96, 1), test: make(40, 2), mean: [0.3], std: [std] };
+}
+
+function spec(over: Partial<ImageSpecInput> = {}) {
+  return ImageSpecSchema.parse({
+    kind: 'image',
+    seed: 3,
+    backend: 'cpu',
+    dataset: { name: 'mnist' },
+    patch: { patchSize: 3, patchOnlyValCount: 20, sigmaZ: 1, beta: 0.5 },
+    model: { arch: 'small-cnn', width: 2 },
+    optim: { lr: 0.05, batchSize: 16 },
+    lrSchedule: { kind: 'step', atEpoch: 2, factor: 0.1 },
+    noiseSchedule: { kind: 'step', std: 0.3, atEpoch: 2, factor: 0.01 },
+    epochs: 3,
+    ...over,
+  });
+}
+
+describe('image experiment', () => {
+  it('records every metric key per epoch, checkpoints each epoch, and resumes with identical metrics', async () => {
+    const ds = tinyDataset();
+    const n0 = tf.memory().numTensors;
+    const full: MetricRecord[] = [];
+    const checkpoints: Checkpoint[] = [];
+    const events: RunEvent[] = [];
+    const r = await runImageExperiment(spec(), { onMetrics: (m) => full.push(m), onCheckpoint: (c) => void checkpoints.push(c), onEvent: (e) => events.push(e) }, { dataset: ds });
+    expect(tf.memory().numTensors).toBe(n0);
+    expect(r.status).toBe('completed');
+    expect(r.steps).toBe(18);
+    expect(full).toHaveLength(3);
+    expect(Object.keys(full[0]?.values ?? {}).sort()).toEqual([...IMAGE_METRIC_KEYS].sort());
+    expect(full.map((m) => m.values['lr'])).toEqual([0.05, 0.05, expect.closeTo(0.005, 12)]);
+    expect(full.map((m) => m.values['noise'])).toEqual([0.3, 0.3, expect.closeTo(0.003, 12)]);
+    expect(r.annealStep).toBe(12);
+    expect(events.filter((e) => e.kind === 'anneal')).toHaveLength(1);
+    expect(checkpoints.map((c) => c.epoch)).toEqual([1, 2, 3]);
+    expect(readCheckpointHeader(checkpoints[0]?.bytes ?? new Uint8Array()).step).toBe(6);
+
+    const resumed: MetricRecord[] = [];
+    const r2 = await runImageExperiment(spec(), { onMetrics: (m) => resumed.push(m) }, { dataset: ds, resumeFrom: checkpoints[0] });
+    expect(r2.status).toBe('completed');
+    expect(r2.annealStep).toBe(12);
+    expect(resumed.map((m) => [m.step, m.epoch, m.values])).toEqual(full.slice(1).map((m) => [m.step, m.epoch, m.values]));
+    expect(tf.memory().numTensors).toBe(n0);
+  });
+
+  it('logs train metrics every n iterations when asked', async () => {
+    const recs: MetricRecord[] = [];
+    await runImageExperiment(spec({ epochs: 1, logging: { everyIterations: 2 } }), { onMetrics: (m) => recs.push(m) }, { dataset: tinyDataset() });
+    expect(recs.map((m) => m.step)).toEqual([2, 4, 6]);
+    expect(Object.keys(recs[0]?.values ?? {}).sort()).toEqual(['lr', 'noise', 'train/acc', 'train/loss']);
+    expect(recs[2]?.values['val/clean/acc']).toBeDefined();
+  });
+
+  it('ends as diverged (not a throw) when the loss is not finite', async () => {
+    const events: RunEvent[] = [];
+    // std 0 makes the normalized input infinite, so the first loss is NaN.
+    const r = await runImageExperiment(spec(), { onEvent: (e) => events.push(e) }, { dataset: tinyDataset(0) });
+    expect(r.status).toBe('diverged');
+    expect(r.steps).toBe(1);
+    expect(events.some((e) => e.kind === 'divergence')).toBe(true);
+  });
+
+  it('stops when asked, and runs without the patch (no patch metrics)', async () => {
+    let calls = 0;
+    const r = await runImageExperiment(spec(), { shouldStop: () => ++calls > 4 }, { dataset: tinyDataset() });
+    expect(r.status).toBe('stopped');
+    expect(r.steps).toBe(4);
+    const recs: MetricRecord[] = [];
+    await runImageExperiment(spec({ epochs: 1, patch: { enabled: false } }), { onMetrics: (m) => recs.push(m) }, { dataset: tinyDataset() });
+    expect(Object.keys(recs[0]?.values ?? {}).sort()).toEqual(['lr', 'noise', 'train/acc', 'train/loss', 'val/clean/acc', 'val/clean/loss']);
+  });
+
+  it('refuses a checkpoint from another model', async () => {
+    const cps: Checkpoint[] = [];
+    await runImageExperiment(spec({ epochs: 1 }), { onCheckpoint: (c) => void cps.push(c) }, { dataset: tinyDataset() });
+    await expect(runImageExperiment(spec({ model: { arch: 'small-cnn', width: 3 } }), {}, { dataset: tinyDataset(), resumeFrom: cps[0] })).rejects.toThrow(/shape|Checkpoint/);
+  });
+});
