@@ -5,7 +5,7 @@
  * pool, as in WRN, left this shallow net with a 15-pixel receptive field and it learned
  * Fashion-MNIST slowly.) Same init, BN and noise sites (3) as WRN.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { ParamStore, bnNoiseRelu, conv } from './layers';
 import { finishModel } from './wrn';
 import type { BuildOptions, ForwardOptions, ImageModel } from './types';
