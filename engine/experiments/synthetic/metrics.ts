@@ -2,6 +2,12 @@
  * Metric keys of the synthetic experiment (a contract: stores, figures and the CLI use them)
  * and their computation from noise-free outputs f, r, g. An example counts as correct when
  * y·f > 0 (f = 0 is an error); a kind with no examples gives NaN.
+ *
+ * `lr` and `noise` are the learning rate γ_t and the pre-activation noise std τ_t of the update
+ * taken at that step (`noise` is 0 for L-S and S; the gradient noise τ_ξ is constant and lives in
+ * the spec). `train/*` are noise-free evaluations of the current weights on the whole training
+ * set; `train/loss_reg` = train/loss + (λ/2)‖U‖²_F. `test/r_acc` is the accuracy of sign r(x) on
+ * test examples with a P component, `test/g_acc` that of sign g(x) on examples with a Q component.
  */
 import type { Dataset } from './data';
 import { KIND_BOTH, KIND_NAMES, KIND_P_ONLY, KIND_Q_ONLY } from './data';
