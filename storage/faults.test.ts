@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSync, readFileSync, ftruncateSync, closeSync, writeFileSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { openStore, type RunStore, SCHEMA_VERSION } from './index';
+import { openStore, SCHEMA_VERSION } from './index';
 import { StoreError } from './errors';
 import { sampleRun, spawnFixture, tempDir } from './test-fixtures/helpers';
 import { readOnlyFolder, tinyFilesystem } from './test-fixtures/mounts';
