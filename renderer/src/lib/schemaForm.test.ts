@@ -107,7 +107,8 @@ describe('editing by path', () => {
 
 describe('small helpers', () => {
   it('writes ranges', () => {
-    expect(rangeText({ exclusiveMinimum: 0, maximum: 1e6 })).toBe('0 < value ≤ 1e+6');
+    expect(rangeText({ exclusiveMinimum: 0, maximum: 1e6 })).toBe('0 < value ≤ 1,000,000');
+    expect(rangeText({ minimum: 1e-4 })).toBe('1e-4 ≤ value');
     expect(rangeText({ type: 'number' })).toBe('');
   });
   it('parses number input: empty is unset, junk stays text', () => {

@@ -209,7 +209,10 @@ export function switchVariant(obj: SpecValue, path: Path, schema: JsonSchema, ta
   return setAt(obj, path, { ...fresh, ...keep, [m.discriminator]: tag });
 }
 
-const fmt = (n: number): string => (Math.abs(n) >= 1e5 || (Math.abs(n) < 1e-3 && n !== 0) ? n.toExponential() : String(n));
+const fmt = (n: number): string => {
+  if (Number.isInteger(n) && Math.abs(n) < 1e12) return Math.abs(n) >= 1e4 ? n.toLocaleString('en-US') : String(n);
+  return Math.abs(n) >= 1e5 || (Math.abs(n) < 1e-3 && n !== 0) ? n.toExponential() : String(n);
+};
 
 /** "0 < x ≤ 1e6"-style range text, or '' when unbounded. */
 export function rangeText(schema: JsonSchema): string {
