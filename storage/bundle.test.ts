@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type RunStore, BUNDLE_SCHEMA_VERSION, type Bundle } from './index';
 import { StoreError } from './errors';
-import { sampleRun } from './test-fixtures/helpers';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sampleRun, tempDir } from './test-fixtures/helpers';
 
 const stores: RunStore[] = [];
 afterEach(() => {
@@ -159,5 +161,29 @@ describe('bundles', () => {
     const values = csv.slice(1, 7).map((l) => l.split(',').pop());
     expect(values).toEqual(['NaN', 'Infinity', '-Infinity', '-0', '0.30000000000000004', '1e-310']);
     expect(csv[1]).toBe(`${ids[0]},${s.getRun(ids[0] as string).name},loss,0,1,0,NaN`);
+  });
+});
+
+describe('bundle files', () => {
+  it('writes a bundle file and imports it back; a file that is not JSON is refused by name', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const { s, ids } = await populated();
+      const file = join(dir, 'two-runs.lrlab.json');
+      await s.exportBundleFile(ids, file);
+      expect(readdirSync(dir)).toEqual(['two-runs.lrlab.json']);
+      const t = open();
+      expect((await t.importBundleFile(file)).imported).toEqual(ids);
+      const dup = (await t.importBundleFile(file).catch((e: unknown) => e)) as StoreError;
+      expect(dup.code).toBe('duplicate');
+      const junk = join(dir, 'junk.json');
+      writeFileSync(junk, '{"format": "lrlab-bundle", ');
+      const e = (await t.importBundleFile(junk).catch((x: unknown) => x)) as StoreError;
+      expect(e.code).toBe('invalid_bundle');
+      expect(e.message).toContain(junk);
+      expect(((await t.importBundleFile(join(dir, 'missing.json')).catch((x: unknown) => x)) as StoreError).code).toBe('not_found');
+    } finally {
+      cleanup();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore, type RunStore } from './index';
 import { StoreError } from './errors';
@@ -57,7 +57,6 @@ describe('checkpoints', () => {
     writeFileSync(info.file, Buffer.from(bytes(100, 2)));
     const e = await rejectsWith(s.latestCheckpoint(id), 'corrupt');
     expect(e.message).toContain(info.file);
-    const { rmSync } = await import('node:fs');
     rmSync(info.file);
     await rejectsWith(s.latestCheckpoint(id), 'not_found');
   });

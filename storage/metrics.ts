@@ -216,10 +216,7 @@ export function emptyColumns(): PointColumns {
   return { keyIds: [], steps: [], epochs: [], walls: [], values: [] };
 }
 
-/**
- * Inserts points (replacing any point at the same run×key×step) in multi-row statements.
- * Returns the stored values and kinds so summaries need not re-encode.
- */
+/** Inserts points (replacing any point at the same run×key×step) in multi-row statements. */
 export function insertPoints(core: StoreCore, rid: number, cols: PointColumns): void {
   const n = cols.steps.length;
   const full = Math.floor(n / INSERT_CHUNK) * INSERT_CHUNK;
@@ -349,6 +346,8 @@ export class MetricWriter {
     readonly runId: string,
     private readonly rid: number,
     private readonly options: MetricWriterOptions = {},
+    /** Told when the writer closes (the store stops tracking it). */
+    private readonly onClosed: (w: MetricWriter) => void = () => undefined,
   ) {
     this.flushEveryPoints = options.flushEveryPoints ?? 20_000;
     const every = options.flushEveryMs ?? 1000;
@@ -480,6 +479,7 @@ export class MetricWriter {
       if (!this.core.closed) this.flush();
     } finally {
       this.closed = true;
+      this.onClosed(this);
     }
   }
 }

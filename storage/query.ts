@@ -151,7 +151,7 @@ export function listRuns(core: StoreCore, q: RunQuery = {}): RunList {
     const rows = core
       .stmt(
         `SELECT r.* FROM runs r ${join} ${whereSql}
-         ORDER BY ${missingFirst}(${sortExpr}) IS NULL, ${sortExpr} ${dir}, r.created_at DESC, r.rid DESC LIMIT ? OFFSET ?`,
+         ORDER BY ${missingFirst}(${sortExpr}) IS NULL, ${sortExpr} ${dir}, r.created_at ${dir}, r.rid ${dir} LIMIT ? OFFSET ?`,
       )
       .all(...joinParams, ...params, limit, offset) as DbRun[];
     const rids = rows.map((r) => r.rid);

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { openStore, type RunStore } from './index';
 import { StoreError } from './errors';
@@ -218,5 +219,15 @@ describe('runs', () => {
     } finally {
       cleanup();
     }
+  });
+});
+
+describe('openStore options', () => {
+  it('loads better-sqlite3 from an explicit nativeBinding path', () => {
+    const require = createRequire(import.meta.url);
+    const binding = require.resolve('better-sqlite3/build/Release/better_sqlite3.node');
+    const s = openStore(':memory:', { nativeBinding: binding });
+    expect(s.createRun(sampleRun()).status).toBe('queued');
+    s.close();
   });
 });

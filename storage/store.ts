@@ -3,6 +3,7 @@
  * file, marks runs of dead processes interrupted, and delegates to the repositories.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { open, readFile, rename, rm } from 'node:fs/promises';
 import { hostname as osHostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Checkpoint } from '../engine/experiments/types';
@@ -120,7 +121,7 @@ export class RunStore {
   close(): void {
     if (this.core.closed) return;
     let firstError: unknown = null;
-    for (const w of this.writers) {
+    for (const w of [...this.writers]) {
       try {
         w.close();
       } catch (err) {
@@ -251,13 +252,8 @@ export class RunStore {
   metricWriter(id: string, options: MetricWriterOptions = {}): MetricWriter {
     this.core.assertOpen();
     const rid = this.core.read('opening a metric writer', () => this.core.rid(id));
-    const w = new MetricWriter(this.core, id, rid, options);
+    const w = new MetricWriter(this.core, id, rid, options, (closed) => this.writers.delete(closed));
     this.writers.add(w);
-    const close = w.close.bind(w);
-    w.close = () => {
-      this.writers.delete(w);
-      close();
-    };
     return w;
   }
 
@@ -335,6 +331,52 @@ export class RunStore {
 
   exportCsv(ids: readonly string[], keys?: readonly string[]): string {
     return exportCsv(this.core, ids, keys);
+  }
+
+  /** Writes `exportRuns(ids)` as JSON to `path` atomically (temporary file, fsync, rename). */
+  async exportBundleFile(ids: readonly string[], path: string): Promise<void> {
+    const text = JSON.stringify(this.exportRuns(ids));
+    const tmp = `${path}.${process.pid}.tmp`;
+    try {
+      const fh = await open(tmp, 'w');
+      try {
+        await fh.writeFile(text);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await rename(tmp, path);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw toStoreError(err, path, 'writing a bundle');
+    }
+  }
+
+  /** Reads a bundle file and imports it (see importBundle); errors name the file. */
+  async importBundleFile(path: string, options: Omit<ImportOptions, 'source'> = {}): Promise<ImportResult> {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (err) {
+      throw new StoreError(
+        'not_found',
+        `Cannot read the bundle ${path} (${(err as Error).message}). Check the file name. Nothing was imported.`,
+        path,
+        { cause: err },
+      );
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (err) {
+      throw new StoreError(
+        'invalid_bundle',
+        `${path} is not JSON (${(err as Error).message}), so it is not an LR Lab bundle. Nothing was imported into ${this.file}.`,
+        path,
+        { cause: err },
+      );
+    }
+    return this.importBundle(parsed, { ...options, source: path });
   }
 
   /** Validates, then imports all runs in one transaction (or none). Refuses existing ids unless overwrite. */
