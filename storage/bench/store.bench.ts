@@ -5,7 +5,7 @@
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../index';
 
@@ -116,7 +116,8 @@ try {
 
   const w0 = Math.max(...rows.map((r) => r[0].length));
   const w1 = Math.max(...rows.map((r) => r[1].length));
-  console.log(`\nLR Lab store benchmark (better-sqlite3, SQLite ${new Database(':memory:').prepare('select sqlite_version()').pluck().get() as string}, node ${process.version})\n`);
+  console.log(`\nLR Lab store benchmark (better-sqlite3, SQLite ${new Database(':memory:').prepare('select sqlite_version()').pluck().get() as string}, node ${process.version})`);
+  console.log(`${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min) at the end\n`);
   console.log(`${'what'.padEnd(w0)}  ${'result'.padStart(w1)}  notes`);
   console.log(`${'-'.repeat(w0)}  ${'-'.repeat(w1)}  -----`);
   for (const [a, b, c] of rows) console.log(`${a.padEnd(w0)}  ${b.padStart(w1)}  ${c}`);
