@@ -11,6 +11,11 @@ import { expect, test } from '@playwright/test';
 const ARTIFACTS = 'e2e/artifacts';
 mkdirSync(ARTIFACTS, { recursive: true });
 
+/** Names unique to this e2e run, so the journeys find their own runs even in a used store. */
+const TAG = Date.now().toString(36);
+const GROUP_NAME = `e2e tiny ${TAG}`;
+const RERUN_NAME = `e2e re-run ${TAG}`;
+
 const url = (): string => {
   const u = process.env['LRLAB_E2E_URL'];
   if (!u) throw new Error('LRLAB_E2E_URL is not set: e2e/global-setup.ts did not run');
@@ -125,9 +130,9 @@ test('launch a 3-seed group of a tiny spec and watch it to completion', async ({
   await open(page, '#/design');
   await pickSyntheticPreset(page);
   await makeTiny(page);
-  await launchGroup(page, 3, 'e2e tiny group');
+  await launchGroup(page, 3, GROUP_NAME);
 
-  await expect(page.getByTestId('live-name')).toContainText('e2e tiny group');
+  await expect(page.getByTestId('live-name')).toContainText(GROUP_NAME);
   await expect(page.getByTestId('live-group')).toContainText('of 3 finished');
   // Curves appear while it trains, and the run finishes.
   await expect(page.locator('[data-testid^="chart-"] canvas').first()).toBeVisible({ timeout: 120_000 });
@@ -143,7 +148,7 @@ test('find the runs by search and filter, tag one, delete it and undo', async ({
   await open(page, '#/runs');
   await expect(page.getByTestId('run-count')).toBeVisible();
 
-  await page.getByTestId('run-search').fill('e2e tiny group');
+  await page.getByTestId('run-search').fill(GROUP_NAME);
   await expect(page.getByTestId('run-count')).toHaveText('3 runs match');
   await page.getByTestId('filter-status').click();
   await page.getByLabel('completed', { exact: true }).check();
@@ -185,7 +190,7 @@ test('re-run a past run with an edit', async ({ page }) => {
   test.setTimeout(240_000);
   const errors = watchConsole(page);
   await open(page, '#/runs');
-  await page.getByTestId('run-search').fill('e2e tiny group');
+  await page.getByTestId('run-search').fill(GROUP_NAME);
   await expect(page.getByTestId('run-count')).toHaveText('3 runs match');
   await page.locator('[data-testid^="run-row-"]').first().click();
   await page.getByTestId('panel-rerun').click();
@@ -195,9 +200,9 @@ test('re-run a past run with an edit', async ({ page }) => {
   await expect(field(page, 'data.d')).toHaveValue('16');
   await setField(page, 'model.width', '24');
   await page.screenshot({ path: `${ARTIFACTS}/06-rerun-designer.png` });
-  await launchGroup(page, 1, 'e2e re-run wider');
+  await launchGroup(page, 1, RERUN_NAME);
 
-  await expect(page.getByTestId('live-name')).toContainText('e2e re-run wider');
+  await expect(page.getByTestId('live-name')).toContainText(RERUN_NAME);
   await expect(page.getByTestId('status-badge').first()).toHaveText('completed', { timeout: 180_000 });
   await page.getByRole('tab', { name: 'Spec' }).click();
   await expect(page.getByTestId('live-spec')).toContainText('"width": 24');

@@ -13,10 +13,10 @@ export function buildCompareOption(
     animation: false,
     color: t.palette,
     textStyle: { color: t.fg },
-    grid: { left: 56, right: 16, top: 48, bottom: 60 },
+    grid: { left: 56, right: 16, top: 48, bottom: 72 },
     legend: { top: 0, type: 'scroll', textStyle: { color: t.fg } },
     tooltip: { trigger: 'axis' },
-    dataZoom: [{ type: 'inside' }, { type: 'slider', height: 16, bottom: 8 }],
+    dataZoom: [{ type: 'inside' }, { type: 'slider', height: 16, bottom: 6 }],
     xAxis: { type: 'value', name: 'iteration', nameLocation: 'middle', nameGap: 24, ...axisStyle(t) },
     yAxis: { type: opts.logY ? 'log' : 'value', scale: true, name: series[0]?.key ?? '', ...axisStyle(t) },
     series: series.map((s) => ({

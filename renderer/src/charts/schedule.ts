@@ -15,14 +15,14 @@ export function buildScheduleOption(p: SchedulePreview, t: ChartTheme): Record<s
           silent: true,
           symbol: 'none',
           lineStyle: { color: t.warn, type: 'dashed' },
-          label: { formatter: 'anneal', color: t.warn },
+          label: { formatter: 'anneal', color: t.warn, position: 'insideEndTop' },
           data: [{ xAxis: p.annealAt }],
         };
   return {
     animation: false,
     color: [t.accent, t.palette[1] ?? t.warn],
     textStyle: { color: t.fg },
-    grid: { left: 56, right: hasNoise ? 56 : 16, top: 28, bottom: 36 },
+    grid: { left: 56, right: hasNoise ? 56 : 16, top: 36, bottom: 36 },
     legend: { top: 0, textStyle: { color: t.fg }, data: hasNoise ? ['learning rate', 'noise'] : ['learning rate'] },
     tooltip: { trigger: 'axis' },
     xAxis: { type: 'value', name: xName, nameLocation: 'middle', nameGap: 24, ...axisStyle(t) },

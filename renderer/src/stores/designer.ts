@@ -152,6 +152,7 @@ export const useDesignerStore = defineStore('designer', () => {
 
   function replaceSpec(next: SpecValue, from: SpecSource | null, syncJson = true): void {
     spec.value = next;
+    launchError.value = null;
     if (from) source.value = from;
     if (syncJson) {
       jsonText.value = JSON.stringify(next, null, 2);
