@@ -1,4 +1,4 @@
-import type { SystemInfo } from '@api/schemas';
+import type { SystemInfo } from '../api/schemas';
 
 /** `lrlab info` for people. */
 export function formatInfo(info: SystemInfo): string {

@@ -15,3 +15,5 @@ export function runExperiment(spec: RunSpec, hooks: RunHooks = {}, options: RunO
       return runImageExperiment(spec, hooks, options);
   }
 }
+export { describeSpec } from './designer';
+export type { DerivedValue, SchedulePreview, SpecDescription } from './designer';

@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { ApiServices } from '@api/contract';
+import type { ApiServices } from '../../api/contract';
 import { createDispatch } from './dispatch';
 import { HostError } from './errors';
-import { createPendingServices } from '../services/pending';
 
+/** A services table whose members throw unless overridden (only the called ones matter). */
 function services(overrides: Partial<ApiServices['runs']> = {}): ApiServices {
-  const pending = createPendingServices();
+  const unused = new Proxy({}, { get: () => () => { throw new Error('not used in this test'); } });
   return {
-    ...pending,
-    runs: { ...pending.runs, ...overrides },
+    runs: { ...(unused as ApiServices['runs']), ...overrides },
+    training: unused as ApiServices['training'],
+    datasets: unused as ApiServices['datasets'],
+    figures: unused as ApiServices['figures'],
     system: { info: () => { throw new Error('boom'); } },
   };
 }

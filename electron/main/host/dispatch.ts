@@ -4,9 +4,9 @@
  * failure into a structured error. Nothing a caller sends can crash the host.
  */
 import type { z } from 'zod';
-import { methods } from '@api/schemas';
-import type { ApiServices, MethodName } from '@api/contract';
-import type { ApiResult } from '@api/errors';
+import { methods } from '../../api/schemas';
+import type { ApiServices, MethodName } from '../../api/contract';
+import type { ApiResult } from '../../api/errors';
 import { toApiError } from './errors';
 
 export type Dispatch = (method: string, input: unknown) => Promise<ApiResult<unknown>>;

@@ -1,4 +1,4 @@
-import type { ApiError, ApiErrorCode, ApiIssue } from '@api/errors';
+import type { ApiError, ApiErrorCode, ApiIssue } from '../../api/errors';
 
 /** An error a service throws on purpose; the dispatcher turns it into a structured ApiError. */
 export class HostError extends Error {

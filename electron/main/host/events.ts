@@ -1,4 +1,4 @@
-import type { EventName, EventPayload } from '@api/contract';
+import type { EventName, EventPayload } from '../../api/contract';
 
 type Listener = (event: EventName, payload: unknown) => void;
 

@@ -2,28 +2,43 @@
  * One host, three doors: the Electron main process, `lrlab serve` and the CLI all build
  * their services here, so every door runs the same code against the same store.
  */
-import type { ApiServices } from '@api/contract';
-import type { SystemInfo } from '@api/schemas';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { ApiServices } from '../../api/contract';
+import type { SystemInfo } from '../../api/schemas';
 import { requestedBackend, type BackendName } from '../../../engine/backend';
+import { openStore, StoreError, type RunStore } from '../../../storage';
 import { createDispatch, type Dispatch } from './dispatch';
 import { HostEvents } from './events';
 import { resolveStorePath } from './paths';
 import { createSystemService, probeBackend, type BackendProbe } from '../services/system';
-import { createPendingServices } from '../services/pending';
+import { createRunsService } from '../services/runs';
+import { createTrainingService } from '../services/training';
+import { createDatasetsService } from '../services/datasets';
+import { createFiguresService } from '../services/figures';
+import { RunQueue } from '../training/queue';
 
 export interface HostOptions {
   readonly mode: SystemInfo['mode'];
   /** Run store file; default: the per-user data folder's runs.sqlite. */
-  readonly storePath?: string;
+  readonly storePath?: string | undefined;
   /** Force an engine backend (`--backend`, LRLAB_BACKEND). */
-  readonly backend?: string | null;
+  readonly backend?: string | null | undefined;
+  /** Start queued runs (the window and browser mode do; one-shot CLI commands do not). */
+  readonly runQueue?: boolean;
+  readonly concurrency?: number;
+  readonly stopGraceMs?: number;
   readonly log?: (line: string) => void;
+  /** better-sqlite3 addon built for this runtime's ABI (Electron). */
+  readonly nativeBinding?: string;
 }
 
 export interface Host {
   readonly services: ApiServices;
   readonly dispatch: Dispatch;
   readonly events: HostEvents;
+  readonly store: RunStore;
+  readonly queue: RunQueue;
   readonly storePath: string;
   readonly backendName: BackendName | null;
   close(): Promise<void>;
@@ -31,24 +46,76 @@ export interface Host {
 
 export async function createHost(options: HostOptions): Promise<Host> {
   const log = options.log ?? ((line: string) => console.error(line));
-  const storePath = resolveStorePath(options.storePath);
+  const storePath = resolveStorePath(options.storePath ?? undefined);
   const backendName = requestedBackend(options.backend ?? null);
   const events = new HostEvents();
+  const dataDir = dirname(storePath);
+  // Imported datasets live beside the store; workers inherit the variable.
+  process.env['LRLAB_DATA_DIR'] ??= join(dataDir, 'datasets');
+
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (e) {
+    throw new StoreError('unwritable', `Cannot create the data folder ${dataDir} (${(e as Error).message}). Choose another store with --store or LRLAB_STORE.`, storePath);
+  }
+  const store = openStore(storePath, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  if (store.recoveredOnOpen.length) {
+    log(`${store.recoveredOnOpen.length} run(s) left running by a process that is gone are now interrupted (resume them with \`lrlab resume ID\`).`);
+  }
 
   let probe: Promise<BackendProbe> | null = null;
   const backend = (): Promise<BackendProbe> => (probe ??= probeBackend(backendName));
 
+  const queue = new RunQueue({
+    store,
+    events,
+    backend: backendName,
+    log,
+    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+    ...(options.stopGraceMs !== undefined ? { stopGraceMs: options.stopGraceMs } : {}),
+  });
   const services: ApiServices = {
     system: createSystemService({ mode: options.mode, storePath, backend }),
-    ...createPendingServices(),
+    runs: createRunsService(store, events),
+    training: createTrainingService(store, queue),
+    datasets: createDatasetsService(process.env['LRLAB_DATA_DIR'] ?? join(dataDir, 'datasets'), events),
+    figures: createFiguresService(store),
   };
+  if (options.runQueue) queue.start();
+
+  // Another process (the CLI, a second window) writing to the same file: tell our clients
+  // within a second, and pick up runs it queued.
+  let version = store.dataVersion();
+  const poll = setInterval(() => {
+    try {
+      const v = store.dataVersion();
+      if (v !== version) {
+        version = v;
+        events.emit('runs.onDidChange', { runIds: null, reason: 'store changed by another process' });
+        if (options.runQueue) void queue.pump();
+      }
+    } catch {
+      // the store is closing
+    }
+  }, 250);
+  poll.unref();
+
   const dispatch = createDispatch(services, log);
+  let closed = false;
   return {
     services,
     dispatch,
     events,
+    store,
+    queue,
     storePath,
     backendName,
-    async close() {},
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(poll);
+      await queue.close();
+      store.close();
+    },
   };
 }

@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
-import type { ApiServices } from '@api/contract';
-import type { SystemInfo } from '@api/schemas';
+import type { ApiServices } from '../../api/contract';
+import type { SystemInfo } from '../../api/schemas';
 import { initBackend, type BackendName, type BackendReport } from '../../../engine/backend';
 import { appFacts, gitCommit, machineFacts } from '../host/provenance';
 

@@ -1,0 +1,121 @@
+/** The training service: design (presets, schema, validation, schedule), launch, watch, stop, resume. */
+import { randomUUID } from 'node:crypto';
+import type { ApiServices } from '../../api/contract';
+import { PRESETS } from '../../../engine/presets';
+import { checkRunSpec, parseRunSpec, runSpecJsonSchema, type RunSpec } from '../../../engine/spec';
+import { describeSpec } from '../../../engine/experiments/designer';
+import { applyOverrides } from '../../../engine/cli/overrides';
+import type { RunStore } from '../../../storage';
+import { HostError } from '../host/errors';
+import type { RunQueue } from '../training/queue';
+
+function specOrThrow(input: unknown, prefix = 'spec'): RunSpec {
+  const c = checkRunSpec(input);
+  if (c.ok) return c.spec;
+  throw new HostError(
+    'invalid_spec',
+    `The run spec is invalid (${c.problems.length} problem${c.problems.length === 1 ? '' : 's'}): ` +
+      c.problems.map((p) => `${p.path || '(spec)'}: ${p.message}`).join('; '),
+    c.problems.map((p) => ({ path: p.path ? `${prefix}.${p.path}` : prefix, message: p.message })),
+  );
+}
+
+/** Milliseconds per step of past completed runs of the same shape (median), or null. */
+function measuredMsPerStep(store: RunStore, shapeKey: string, kind: string): number | null {
+  const rows = store.listRuns({ status: ['completed'], kind: [kind], sortBy: 'createdAt', sortDir: 'desc', limit: 50 }).rows;
+  const samples: number[] = [];
+  for (const r of rows) {
+    if (!r.wallS || !r.steps) continue;
+    try {
+      if (describeSpec(parseRunSpec(JSON.parse(r.specJson))).shapeKey === shapeKey) samples.push((r.wallS * 1000) / r.steps);
+    } catch {
+      // an old spec that no longer parses says nothing about speed
+    }
+  }
+  if (samples.length === 0) return null;
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)] ?? null;
+}
+
+function fmtDuration(s: number): string {
+  if (s < 90) return `${Math.round(s)} s`;
+  if (s < 5400) return `${Math.round(s / 60)} min`;
+  return `${(s / 3600).toFixed(1)} h`;
+}
+
+export function createTrainingService(store: RunStore, queue: RunQueue): ApiServices['training'] {
+  let schema: Record<string, unknown> | null = null;
+  return {
+    presets() {
+      return PRESETS.map((p) => ({
+        name: p.name,
+        group: p.group,
+        title: p.title,
+        description: p.description,
+        condition: p.condition,
+        comparison: p.comparison,
+        spec: { ...p.spec } as Record<string, unknown>,
+      }));
+    },
+    specSchema() {
+      return (schema ??= runSpecJsonSchema());
+    },
+    validate({ spec }) {
+      const c = checkRunSpec(spec);
+      if (!c.ok) return { ok: false, problems: [...c.problems], derived: [], resolved: null };
+      const d = describeSpec(c.spec);
+      const derived = [...d.derived];
+      const ms = measuredMsPerStep(store, d.shapeKey, c.spec.kind);
+      derived.push(
+        ms === null
+          ? { label: 'Estimated time', value: 'unknown', hint: 'measured once a run of this shape has completed on this machine' }
+          : { label: 'Estimated time', value: `≤ ${fmtDuration((ms * d.totalSteps) / 1000)}`, hint: `${ms.toFixed(1)} ms/step measured on past runs of this shape` },
+      );
+      return { ok: true, problems: [], derived, resolved: c.spec as unknown as Record<string, unknown> };
+    },
+    schedulePreview({ spec }) {
+      return describeSpec(specOrThrow(spec)).schedule;
+    },
+    launch({ spec, seeds, preset, groupName }) {
+      const base = specOrThrow(spec);
+      const list = seeds ?? [base.seed];
+      const specs = list.map((seed) => ({ ...base, seed, name: base.name && list.length > 1 ? `${base.name} s${seed}` : base.name }) as RunSpec);
+      const groupId = list.length > 1 ? `g-${randomUUID().slice(0, 8)}` : null;
+      const runIds = queue.launch(specs, { preset: preset ?? null, groupId, tags: groupName ? [groupName] : [] });
+      return { runIds, groupId };
+    },
+    launchComparison({ comparison, seeds, set }) {
+      const members = PRESETS.filter((p) => p.comparison === comparison);
+      if (members.length === 0) {
+        const known = [...new Set(PRESETS.map((p) => p.comparison))].join(', ');
+        throw new HostError('not_found', `No preset comparison "${comparison}". Known: ${known}.`);
+      }
+      const sets = Object.entries(set).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+      const groupBase = `cmp-${randomUUID().slice(0, 8)}`;
+      const runIds: string[] = [];
+      // Validate every condition before launching any, so a bad override launches nothing.
+      const planned = members.map((p) => {
+        const doc = applyOverrides({ ...p.spec, seed: seeds[0] ?? 1 } as Record<string, unknown>, sets);
+        return { preset: p, spec: specOrThrow(doc, `set(${p.name})`) };
+      });
+      for (const { preset, spec } of planned) {
+        const specs = seeds.map((seed) => ({ ...spec, seed, name: `${preset.name} s${seed}` }) as RunSpec);
+        // One seed group per condition; the comparison id ties the three together as a tag.
+        runIds.push(...queue.launch(specs, { preset: preset.name, groupId: `${groupBase}-${preset.condition}`, tags: [groupBase] }));
+      }
+      return { runIds, groupId: groupBase };
+    },
+    cancel({ id }) {
+      queue.cancel(id);
+      return { ok: true };
+    },
+    async resume({ id }) {
+      await queue.resume(id);
+      return { ok: true };
+    },
+    queue() {
+      const queued = store.listRuns({ status: ['queued'], sortBy: 'createdAt', sortDir: 'asc', limit: 1000 }).rows.map((r) => r.id);
+      return { concurrency: queue.concurrency, running: queue.runningIds(), queued, ownsQueue: queue.ownsQueue, note: queue.note };
+    },
+  };
+}

@@ -1,0 +1,122 @@
+/** The host's handle on one training worker process. */
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RunSpec } from '../../../engine/spec';
+import type { Checkpoint, MetricRecord, ProgressInfo, RunEvent, RunResult } from '../../../engine/experiments/types';
+import type { HostToWorker, WorkerProvenance, WorkerToHost } from './protocol';
+
+export type RunOutcome =
+  | { readonly kind: 'end'; readonly result: RunResult }
+  | { readonly kind: 'error'; readonly message: string }
+  | { readonly kind: 'crash'; readonly message: string };
+
+export interface RunProcessHandlers {
+  onStarted(p: WorkerProvenance): void;
+  onMetrics(records: readonly MetricRecord[]): void;
+  onEvent(e: RunEvent): void;
+  onProgress(p: ProgressInfo): void;
+  /** Must make the checkpoint durable; the worker waits for it. */
+  onCheckpoint(c: Checkpoint): Promise<void> | void;
+}
+
+/**
+ * Where the worker's code is: next to the built main (out/main/worker.js), or, when the host
+ * runs from source (tests, tsx), the TypeScript file run through tsx.
+ */
+export function workerEntry(): { file: string; execArgv: string[] } {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const built = join(here, 'worker.js');
+  if (existsSync(built)) return { file: built, execArgv: [] };
+  const source = join(here, 'worker.ts');
+  if (existsSync(source)) return { file: source, execArgv: ['--import', 'tsx'] };
+  throw new Error(`The training worker is missing (looked for ${built} and ${source}). Run \`npm run build\`.`);
+}
+
+export class RunProcess {
+  readonly done: Promise<RunOutcome>;
+  private readonly child: ChildProcess;
+  private killTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly runId: string,
+    spec: RunSpec,
+    options: { backend: string | null; resumeFrom: Checkpoint | null; handlers: RunProcessHandlers },
+  ) {
+    const entry = workerEntry();
+    this.child = fork(entry.file, [], {
+      execArgv: entry.execArgv,
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    });
+    let stderrTail = '';
+    this.child.stderr?.on('data', (b: Buffer) => {
+      stderrTail = (stderrTail + b.toString()).slice(-4000);
+    });
+    const h = options.handlers;
+    let outcome: RunOutcome | null = null;
+    this.done = new Promise<RunOutcome>((resolve) => {
+      this.child.on('message', (msg: WorkerToHost) => {
+        switch (msg.type) {
+          case 'started':
+            return h.onStarted(msg.provenance);
+          case 'metrics':
+            return h.onMetrics(msg.records);
+          case 'event':
+            return h.onEvent(msg.event);
+          case 'progress':
+            return h.onProgress(msg.progress);
+          case 'checkpoint':
+            void Promise.resolve(h.onCheckpoint(msg.checkpoint)).then(
+              () => this.send({ type: 'checkpoint-saved', step: msg.checkpoint.step }),
+              (e: unknown) => {
+                outcome = { kind: 'error', message: `Saving the checkpoint at step ${msg.checkpoint.step} failed: ${String(e)}` };
+                this.kill();
+              },
+            );
+            return;
+          case 'end':
+            outcome = { kind: 'end', result: msg.result };
+            return;
+          case 'error':
+            outcome = { kind: 'error', message: msg.message };
+            return;
+        }
+      });
+      this.child.on('exit', (code, signal) => {
+        if (this.killTimer) clearTimeout(this.killTimer);
+        const lastLine = stderrTail.trim().split('\n').slice(-3).join(' | ');
+        resolve(
+          outcome ?? {
+            kind: 'crash',
+            message: `The training worker exited unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`})${lastLine ? `: ${lastLine}` : ''}.`,
+          },
+        );
+      });
+      this.child.on('error', (e) => {
+        outcome ??= { kind: 'crash', message: `The training worker could not start: ${e.message}` };
+      });
+    });
+    this.send({ type: 'start', runId, spec, backend: options.backend, resumeFrom: options.resumeFrom });
+  }
+
+  get pid(): number | null {
+    return this.child.pid ?? null;
+  }
+
+  private send(msg: HostToWorker): void {
+    if (this.child.connected) this.child.send(msg);
+  }
+
+  /** Asks the run to stop after its current step; kills it if it has not ended within graceMs. */
+  stop(graceMs = 20_000): void {
+    this.send({ type: 'stop' });
+    this.killTimer ??= setTimeout(() => this.kill(), graceMs);
+  }
+
+  kill(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  }
+}
