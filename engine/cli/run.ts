@@ -6,7 +6,7 @@
 import cliProgress from 'cli-progress';
 import type { BackendName } from '../backend';
 import { initBackend, requestedBackend } from '../backend';
-import type { RunEndStatus, RunEvent, RunHooks, RunResult } from '../experiments';
+import type { Checkpoint, RunEndStatus, RunEvent, RunHooks, RunResult } from '../experiments';
 import { runExperiment } from '../experiments';
 import type { RunSpec } from '../spec';
 
@@ -37,6 +37,8 @@ export interface RunWithProgressOptions {
   readonly backend?: string;
   /** Prefix of every progress line (a sweep shows which point runs). */
   readonly label?: string;
+  /** Continue a run from this checkpoint (`lrlab resume`). */
+  readonly resumeFrom?: Checkpoint;
 }
 
 function describeEvent(e: RunEvent): string {
@@ -113,7 +115,7 @@ export async function runWithProgress(spec: RunSpec, options: RunWithProgressOpt
 
   let result: RunResult;
   try {
-    result = await runExperiment(spec, hooks);
+    result = await runExperiment(spec, hooks, options.resumeFrom ? { resumeFrom: options.resumeFrom } : {});
   } finally {
     if (bar && started) bar.stop();
   }
