@@ -101,6 +101,8 @@ describe('sweeps', () => {
       steps: 6,
       anneal_step: null,
       wall_s: 1,
+      stop_reason: 'max iterations',
+      epochs: null,
       final: { 'test/p_only/err': v },
     });
     const out = formatSweepTable('model.width', [

@@ -17,6 +17,9 @@ export interface CliRunResult {
   readonly steps: number;
   readonly anneal_step: number | null;
   readonly wall_s: number;
+  /** Why the run ended ('max iterations', 'loss ≤ ε2', 'NaN in train/loss', ...). */
+  readonly stop_reason: string;
+  readonly epochs: number | null;
   /** Last value of every metric key (NaN/Inf print as null in JSON). */
   readonly final: Readonly<Record<string, number>>;
 }
@@ -129,6 +132,8 @@ export async function runWithProgress(spec: RunSpec, options: RunWithProgressOpt
     steps: result.steps,
     anneal_step: result.annealStep,
     wall_s: result.wallS,
+    stop_reason: result.stopReason,
+    epochs: result.epochs,
     final: result.final,
   };
 }
