@@ -50,6 +50,8 @@ export const useDesignerStore = defineStore('designer', () => {
   const jsonError = ref<string | null>(null);
 
   const validation = shallowRef<Validation | null>(null);
+  /** Derived values of the last spec the host accepted, kept on screen while the current one has problems. */
+  const lastDerived = shallowRef<Validation['derived']>([]);
   const validationError = ref<string | null>(null);
   const pending = ref(false);
   const preview = shallowRef<SchedulePreview | null>(null);
@@ -67,6 +69,8 @@ export const useDesignerStore = defineStore('designer', () => {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let seq = 0;
 
+  const derived = computed(() => (validation.value && (validation.value.ok || validation.value.derived.length > 0) ? validation.value.derived : lastDerived.value));
+  const derivedStale = computed(() => validation.value !== null && !validation.value.ok && validation.value.derived.length === 0 && lastDerived.value.length > 0);
   const hasSpec = computed(() => Object.keys(spec.value).length > 0);
   const kindSchema = computed<JsonSchema | null>(() => (schema.value && hasSpec.value ? schemaForSpec(schema.value, spec.value) : null));
   const kinds = computed<string[]>(() => {
@@ -228,6 +232,7 @@ export const useDesignerStore = defineStore('designer', () => {
       if (mine !== seq) return;
       validation.value = v;
       validationError.value = null;
+      if (v.ok || v.derived.length > 0) lastDerived.value = v.derived;
       if (v.ok) {
         try {
           const p = await api.training.schedulePreview({ spec: current });
@@ -316,6 +321,8 @@ export const useDesignerStore = defineStore('designer', () => {
     jsonError,
     validation,
     validationError,
+    derived,
+    derivedStale,
     pending,
     preview,
     previewError,

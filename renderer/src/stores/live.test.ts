@@ -87,3 +87,24 @@ describe('live run store', () => {
     expect(f.listenerCount('training.onDidProgress')).toBe(0);
   });
 });
+
+describe('a queued run', () => {
+  beforeEach(() => setActivePinia(createPinia()));
+
+  it('says where it stands, or that this host does not run the queue', async () => {
+    let owns = true;
+    const f = fakeApi({
+      'runs.get': () => detail({ status: 'queued', metricKeys: [] }),
+      'training.queue': () => ({ concurrency: 1, running: ['x'], queued: ['y', 'r1'], ownsQueue: owns, note: null }),
+    });
+    setApi(f.api);
+    const s = useLiveStore();
+    await s.open('r1');
+    await flush();
+    expect(s.queueNote).toBe('Queued: 1 running, 1 ahead of it.');
+    owns = false;
+    await s.open('r1');
+    await flush();
+    expect(s.queueNote).toMatch(/does not run the queue/);
+  });
+});

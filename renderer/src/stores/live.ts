@@ -33,6 +33,8 @@ export const useLiveStore = defineStore('live', () => {
   const error = ref<string | null>(null);
   const loading = ref(false);
   const group = shallowRef<RunSummary[]>([]);
+  /** While queued: where the run stands, or why it will not start from this host. */
+  const queueNote = ref<string | null>(null);
   const groupProgress = ref<Record<string, { step: number; totalSteps: number }>>({});
 
   let buffers = new Map<string, CurveBuffer>();
@@ -69,6 +71,8 @@ export const useLiveStore = defineStore('live', () => {
       status.value = d.status;
       statusError.value = d.error;
       error.value = null;
+      if (d.status === 'queued') void loadQueue(d.id);
+      else queueNote.value = null;
     } catch (e) {
       if (id === runId.value) error.value = errorText(e);
     }
@@ -98,6 +102,21 @@ export const useLiveStore = defineStore('live', () => {
     }
   }
 
+  async function loadQueue(id: string): Promise<void> {
+    try {
+      const q = await useApi().training.queue({});
+      if (id !== runId.value || status.value !== 'queued') return;
+      if (!q.ownsQueue) {
+        queueNote.value = `This host does not run the queue of this store${q.note ? `: ${q.note}` : ' (another LR Lab process owns it; the run starts there)'}.`;
+      } else {
+        const ahead = q.queued.indexOf(id);
+        queueNote.value = `Queued: ${q.running.length} running, ${ahead < 0 ? 'position unknown' : `${ahead} ahead of it`}${q.note ? ` — ${q.note}` : ''}.`;
+      }
+    } catch {
+      queueNote.value = null;
+    }
+  }
+
   async function loadGroup(): Promise<void> {
     const gid = detail.value?.groupId;
     if (!gid) {
@@ -124,6 +143,7 @@ export const useLiveStore = defineStore('live', () => {
     if (group.value.some((r) => r.id === p.runId)) groupProgress.value = { ...groupProgress.value, [p.runId]: { step: p.step, totalSteps: p.totalSteps } };
     if (p.runId !== runId.value) return;
     progress.value = p;
+    queueNote.value = null;
     if (status.value === 'queued' || status.value === null) status.value = 'running';
     const values: Record<string, number | null> = {};
     for (const [k, v] of Object.entries(p.values)) values[k] = wireToNumber(v);
@@ -173,6 +193,7 @@ export const useLiveStore = defineStore('live', () => {
     error.value = null;
     group.value = [];
     groupProgress.value = {};
+    queueNote.value = null;
     buffers = new Map();
     structureTick.value++;
   }
@@ -205,6 +226,7 @@ export const useLiveStore = defineStore('live', () => {
     loading,
     group,
     groupProgress,
+    queueNote,
     dataTick,
     structureTick,
     keys,
