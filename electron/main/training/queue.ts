@@ -7,7 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import type { Checkpoint, MetricRecord, ProgressInfo, RunResult } from '../../../engine/experiments/types';
 import { parseRunSpec, type RunSpec } from '../../../engine/spec';
-import type { HostLock, MetricWriter, RunFinalStatus, RunStore } from '../../../storage';
+import type { HostLock, MetricWriter, NewRun, RunFinalStatus, RunStore } from '../../../storage';
 import type { HostEvents } from '../host/events';
 import type { RunStatus } from '../../api/schemas';
 import { HostError } from '../host/errors';
@@ -69,6 +69,23 @@ export interface LaunchMeta {
   readonly tags?: readonly string[];
 }
 
+/** The store row for a new run of `spec` (queue and CLI alike). */
+export function newRunInput(spec: RunSpec, meta: LaunchMeta = {}): NewRun {
+  return {
+    name: spec.name ?? `${meta.preset ?? spec.kind} s${spec.seed}`,
+    spec,
+    specHash: specHash(spec),
+    kind: spec.kind,
+    algorithm: algorithmOf(spec),
+    preset: meta.preset ?? null,
+    groupId: meta.groupId ?? null,
+    seed: spec.seed,
+    tags: meta.tags ?? [],
+    appVersion: appFacts().appVersion,
+    gitCommit: gitCommit(),
+  };
+}
+
 export class RunQueue {
   readonly concurrency: number;
   private readonly active = new Map<string, Active>();
@@ -114,21 +131,8 @@ export class RunQueue {
   /** Creates queued runs (one per spec) and starts what fits. */
   launch(specs: readonly RunSpec[], meta: LaunchMeta = {}): string[] {
     const ids: string[] = [];
-    const facts = appFacts();
     for (const spec of specs) {
-      const row = this.o.store.createRun({
-        name: spec.name ?? `${meta.preset ?? spec.kind} s${spec.seed}`,
-        spec,
-        specHash: specHash(spec),
-        kind: spec.kind,
-        algorithm: algorithmOf(spec),
-        preset: meta.preset ?? null,
-        groupId: meta.groupId ?? null,
-        seed: spec.seed,
-        tags: meta.tags ?? [],
-        appVersion: facts.appVersion,
-        gitCommit: gitCommit(),
-      });
+      const row = this.o.store.createRun(newRunInput(spec, meta));
       ids.push(row.id);
       this.status(row.id, 'queued', null);
     }
