@@ -155,3 +155,27 @@ describe('runs store', () => {
     expect(f.listenerCount('runs.onDidChange')).toBe(0);
   });
 });
+
+describe('importing a bundle', () => {
+  beforeEach(() => setActivePinia(createPinia()));
+
+  it('offers to replace runs that already exist', async () => {
+    const f = fakeApi({
+      'runs.import': ({ overwrite }) => {
+        if (!overwrite) throw new FakeApiError('conflict', 'run r1 already exists');
+        return { imported: ['r1'] };
+      },
+      'runs.list': () => ({ total: 0, rows: [] }),
+      'runs.tags': () => [],
+    });
+    setApi(f.api);
+    const s = useRunsStore();
+    const notices = useNoticesStore();
+    expect(await s.importBundle('{}')).toBeNull();
+    const offer = notices.items.find((n) => n.action?.label === 'Replace existing');
+    expect(offer?.text).toBe('Import stopped: run r1 already exists');
+    if (offer) await notices.act(offer);
+    expect(f.calls.filter((c) => c.method === 'runs.import').map((c) => (c.input as { overwrite: boolean }).overwrite)).toEqual([false, true]);
+    expect(notices.items.some((n) => n.text === 'Imported 1 run.')).toBe(true);
+  });
+});

@@ -311,10 +311,20 @@ export const useRunsStore = defineStore('runs', () => {
   }
 
   const exportRuns = (ids: readonly string[], format: 'json' | 'csv') => guarded('Export failed', () => useApi().runs.export({ ids: [...ids], format }));
-  async function importBundle(content: string): Promise<string[] | null> {
-    const r = await guarded('Import failed', () => useApi().runs.import({ content }));
-    if (r) notices.info(`Imported ${r.imported.length} run${r.imported.length === 1 ? '' : 's'}.`);
-    return r?.imported ?? null;
+  /** Imports a bundle; when its runs already exist, offers to replace them. */
+  async function importBundle(content: string, overwrite = false): Promise<string[] | null> {
+    try {
+      const r = await useApi().runs.import({ content, overwrite });
+      notices.info(`Imported ${r.imported.length} run${r.imported.length === 1 ? '' : 's'}.`);
+      scheduleRefresh(50);
+      return r.imported;
+    } catch (e) {
+      const conflict = typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'conflict';
+      if (conflict && !overwrite) {
+        notices.push({ kind: 'error', text: `Import stopped: ${errorText(e)}`, action: { label: 'Replace existing', run: async () => void (await importBundle(content, true)) } });
+      } else notices.error('Import failed', e);
+      return null;
+    }
   }
 
   return {
