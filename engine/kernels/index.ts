@@ -1,4 +1,7 @@
-// engine/kernels: kernels and gradients tfjs lacks or runs slowly on a backend. Imports tfjs only.
+// engine/kernels: kernels and gradients tfjs lacks or runs slowly on a backend, and the threaded
+// wasm loader. Imports tfjs and Node built-ins (wasmThreads only).
 export { registerTrainingKernels, trainingKernelNames, useTrainingKernels } from './registerTrainingKernels';
 export { batchNormTrain } from './batchNormTrain';
 export type { BatchNormTrainResult } from './batchNormTrain';
+export { initWasmThreaded } from './wasmThreads';
+export type { WasmThreadsResult } from './wasmThreads';
