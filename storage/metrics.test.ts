@@ -130,4 +130,20 @@ describe('MetricWriter', () => {
     w.close();
     expect(pointCount(s, id, 'a')).toBe(1);
   });
+
+  it('truncateMetrics drops later points and rebuilds the summaries', () => {
+    const { s, id } = setup();
+    const w = s.metricWriter(id);
+    for (let step = 0; step < 300; step++) w.writePoint('a', step, step === 250 ? 1000 : step);
+    w.close();
+    s.truncateMetrics(id, 199);
+    expect(s.getRun(id).metrics[0]).toMatchObject({ nPoints: 200, lastStep: 199, last: 199, max: 199, maxStep: 199 });
+    const w2 = s.metricWriter(id);
+    for (let step = 200; step < 400; step++) w2.writePoint('a', step, -step);
+    w2.close();
+    const [x] = s.getSeries({ runIds: [id], keys: ['a'], maxPoints: 16, method: 'minmax' }); // read from the rebuilt buckets
+    expect(x?.values).toContain(-399);
+    expect(x?.values).not.toContain(1000);
+    expect(s.getRun(id).metrics[0]).toMatchObject({ nPoints: 400, min: -399, max: 199 });
+  });
 });

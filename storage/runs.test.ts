@@ -164,7 +164,7 @@ describe('runs', () => {
 
   it('soft-deletes and restores; purge removes the run and its points', async () => {
     const s = mem();
-    const { id } = s.createRun(sampleRun());
+    const { id } = s.createRun(sampleRun({ id: 'doomed' }));
     const w = s.metricWriter(id);
     w.writePoint('loss', 0, 1);
     w.close();
@@ -176,6 +176,10 @@ describe('runs', () => {
     await s.purgeRun(id);
     expect(codeOf(() => s.getRun(id))).toBe('not_found');
     expect(s.listRuns({ includeDeleted: true }).total).toBe(0);
+    // the points went with it: a new run with the same id starts empty
+    s.createRun(sampleRun({ id }));
+    expect(s.getSeries({ runIds: [id], keys: ['loss'] })[0]?.steps).toEqual([]);
+    expect(s.getRun(id).metrics).toEqual([]);
   });
 
   it('keeps events with their data', () => {
