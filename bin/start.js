@@ -34,7 +34,17 @@ function hasDisplay() {
 
 const forceBrowser = process.env.LRLAB_BROWSER === '1' || args.includes('--browser');
 const found = forceBrowser ? { why: 'browser mode was asked for' } : electronBinary();
-const why = found.bin && !hasDisplay() ? 'there is no display (DISPLAY / WAYLAND_DISPLAY unset)' : found.why;
+/** The Electron-ABI build of better-sqlite3 (native/electron-<version>/), built on first start. */
+function electronSqlite() {
+  const version = JSON.parse(readFileSync(join(electronDir, 'package.json'), 'utf8')).version;
+  const file = join(root, 'native', `electron-${version}`, 'better_sqlite3.node');
+  if (existsSync(file)) return null;
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'build-electron-native.js')], { stdio: 'inherit', timeout: 600_000 });
+  return r.status === 0 && existsSync(file) ? null : 'better-sqlite3 could not be built for Electron (no headers or prebuilt reachable)';
+}
+
+let why = found.bin && !hasDisplay() ? 'there is no display (DISPLAY / WAYLAND_DISPLAY unset)' : found.why;
+if (!why && found.bin) why = electronSqlite() ?? undefined;
 
 if (!why && found.bin) {
   const child = spawn(found.bin, [join(root, 'out', 'main', 'main.js'), ...args], { stdio: 'inherit' });

@@ -2,7 +2,8 @@
  * Electron main: hosts the run store and the training queue, opens one sandboxed window and
  * answers the renderer only through the api contract's IPC channels.
  */
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EVENT_NAMES, METHOD_NAMES, ipcChannel } from '../api/channels';
@@ -60,7 +61,20 @@ async function main(): Promise<void> {
     cb({ cancel: !/^(file|devtools|data|blob):/.test(details.url) });
   });
 
-  const host: Host = await createHost({ mode: 'electron', storePath: argValue('--store'), backend: argValue('--backend') ?? null });
+  // better-sqlite3 must be built for Electron's ABI; Node keeps node_modules' own build.
+  const nativeBinding = join(here, '..', '..', 'native', `electron-${process.versions.electron}`, 'better_sqlite3.node');
+  if (!existsSync(nativeBinding)) {
+    dialog.showErrorBox('LR Lab', `The run store needs better-sqlite3 built for Electron ${process.versions.electron}: run \`npm run build:native-electron\`, or use browser mode (\`npx lrlab serve\`).`);
+    app.exit(1);
+    return;
+  }
+  const host: Host = await createHost({
+    mode: 'electron',
+    storePath: argValue('--store'),
+    backend: argValue('--backend') ?? null,
+    runQueue: true,
+    nativeBinding,
+  });
   for (const name of METHOD_NAMES) {
     ipcMain.handle(ipcChannel(name), (event, input: unknown) => {
       if (!event.senderFrame || !isOwnPage(event.senderFrame.url)) {
