@@ -56,3 +56,30 @@ describe('generated spec form', () => {
     expect(w.get('[data-testid="field-warmup"]').text()).toContain('Warm-up iterations');
   });
 });
+
+describe('a union left at its default', () => {
+  it('shows the default variant and its fields', () => {
+    const r: JsonSchema = {
+      oneOf: [
+        {
+          type: 'object',
+          required: ['kind', 'seed'],
+          properties: {
+            kind: { type: 'string', const: 'image' },
+            seed: { type: 'integer' },
+            model: {
+              default: { arch: 'wrn', depth: 16 },
+              oneOf: [
+                { type: 'object', required: ['arch'], properties: { arch: { type: 'string', const: 'wrn' }, depth: { type: 'integer', default: 16, title: 'Depth' } } },
+                { type: 'object', required: ['arch'], properties: { arch: { type: 'string', const: 'cnn' }, width: { type: 'integer', title: 'Width' } } },
+              ],
+            },
+          },
+        },
+      ],
+    };
+    const w = mountForm({ kind: 'image', seed: 0 }, r);
+    expect((w.get('[data-testid="field-model"] select').element as HTMLSelectElement).value).toBe('0');
+    expect(w.get('[data-testid="field-model.depth"]').text()).toContain('Depth');
+  });
+});

@@ -56,7 +56,7 @@ export function deref(schema: JsonSchema, root: JsonSchema): JsonSchema {
 /** The property whose `const` tells the variants of a oneOf/anyOf apart (`kind`, `name`, `mode`). */
 export function discriminatorOf(variants: readonly JsonSchema[], root: JsonSchema): string | null {
   const first = variants[0] ? deref(variants[0], root) : undefined;
-  if (!first?.properties || variants.length < 2) return null;
+  if (!first?.properties || variants.length < 1) return null;
   for (const key of Object.keys(first.properties)) {
     const consts = variants.map((v) => deref(v, root).properties?.[key]?.const);
     if (consts.every((c) => c !== undefined) && new Set(consts).size === consts.length) return key;
