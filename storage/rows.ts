@@ -1,5 +1,6 @@
 /** Mapping between the runs table's rows and the public RunRow shape. */
 import type { StoreCore } from './core';
+import { fromJsonText } from './json';
 import type { RunRow, RunStatus, RunSummary, StoredEvent, StoreEventKind, JsonValue } from './types';
 
 /** A runs row as SQLite returns it. */
@@ -66,7 +67,7 @@ export function toRunRow(r: DbRun, tags: readonly string[]): RunRow {
     annealStep: r.anneal_step,
     stopReason: r.stop_reason,
     wallS: r.wall_s,
-    summary: r.summary_json === null ? null : (JSON.parse(r.summary_json) as RunSummary),
+    summary: r.summary_json === null ? null : fromJsonText<RunSummary>(r.summary_json),
     tags,
   };
 }
@@ -105,6 +106,6 @@ export function toStoredEvent(e: DbEvent): StoredEvent {
     step: e.step,
     epoch: e.epoch,
     message: e.message,
-    data: e.data_json === null ? null : (JSON.parse(e.data_json) as Record<string, JsonValue>),
+    data: e.data_json === null ? null : fromJsonText<Record<string, JsonValue>>(e.data_json),
   };
 }

@@ -102,6 +102,19 @@ describe('runs', () => {
     expect(s.getRun(id).events.map((e) => e.kind)).toEqual(['resume']);
   });
 
+  it('keeps NaN, ±Infinity and -0 in summaries and event data', () => {
+    const s = mem();
+    const { id } = s.createRun(sampleRun());
+    s.markRunning(id);
+    s.addEvent(id, { kind: 'divergence', step: 9, message: 'NaN in train/loss', data: { loss: NaN, grad: Infinity, note: 'NaN' } });
+    s.finishRun(id, 'diverged', { summary: { steps: 9, stopReason: 'NaN in train/loss', final: { loss: NaN, acc: -0, big: -Infinity } } });
+    const d = s.getRun(id);
+    expect(d.summary?.final?.['loss']).toBeNaN();
+    expect(Object.is(d.summary?.final?.['acc'], -0)).toBe(true);
+    expect(d.summary?.final?.['big']).toBe(-Infinity);
+    expect(d.events[0]?.data).toEqual({ loss: NaN, grad: Infinity, note: 'NaN' });
+  });
+
   it('records an error event when a run fails', () => {
     const s = mem();
     const { id } = s.createRun(sampleRun());

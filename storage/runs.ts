@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { StoreCore } from './core';
 import { StoreError } from './errors';
+import { toJsonText } from './json';
 import { rebuildSummaries } from './metrics';
 import { type DbEvent, type DbRun, tagsOf, toRunRow, toStoredEvent } from './rows';
 import type {
@@ -72,7 +73,7 @@ export function getRunRow(core: StoreCore, id: string): RunRow {
 export function insertEvent(core: StoreCore, rid: number, e: NewEvent): void {
   core
     .stmt('INSERT INTO events(run_rid, at, kind, step, epoch, message, data_json) VALUES (?, ?, ?, ?, ?, ?, ?)')
-    .run(rid, core.now(), e.kind, e.step ?? null, e.epoch ?? null, e.message, e.data ? JSON.stringify(e.data) : null);
+    .run(rid, core.now(), e.kind, e.step ?? null, e.epoch ?? null, e.message, e.data ? toJsonText(e.data) : null);
 }
 
 export function createRun(core: StoreCore, input: NewRun): RunRow {
@@ -185,7 +186,7 @@ export function finishRun(core: StoreCore, id: string, status: RunFinalStatus, i
         s?.annealStep ?? null,
         s?.stopReason ?? null,
         s?.wallS ?? null,
-        s ? JSON.stringify(s) : null,
+        s ? toJsonText(s) : null,
         r.rid,
       );
     if (info.error) insertEvent(core, r.rid, { kind: 'error', message: info.error });

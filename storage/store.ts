@@ -314,7 +314,10 @@ export class RunStore {
 
   // ── queue ownership ───────────────────────────────────────────────────
 
-  /** Takes the queue lock for `ownerId`, or throws StoreError('locked') naming the current owner. */
+  /**
+   * Takes the queue lock for `ownerId`, or throws StoreError('locked') naming the current owner.
+   * `ownerId` must be unique per process (e.g. `gui-<pid>`): the same id re-acquires at once.
+   */
   acquireHostLock(ownerId: string, options: HostLockOptions = {}): HostLock {
     return acquireHostLock(this.core, ownerId, this.isAlive, options);
   }

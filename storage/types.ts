@@ -41,7 +41,10 @@ export interface RunStartInfo {
   readonly versions?: Readonly<Record<string, string>> | null;
 }
 
-/** What the engine reports at the end (RunResult without its status), all optional. */
+/**
+ * What the engine reports at the end, all optional; an engine RunResult fits as it is. The whole
+ * object is kept as JSON (summary_json), these fields also as sortable columns.
+ */
 export interface RunSummary {
   readonly steps?: number;
   readonly epochs?: number | null;
@@ -49,7 +52,6 @@ export interface RunSummary {
   readonly stopReason?: string;
   readonly wallS?: number;
   readonly final?: Readonly<Record<string, number>>;
-  readonly [extra: string]: unknown;
 }
 
 export interface RunFinishInfo {
