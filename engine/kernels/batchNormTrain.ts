@@ -46,17 +46,20 @@ function bnTrainFor(eps: number): BnFn {
     stats = { mean: tf.keep(mean as tf.Tensor1D), variance: tf.keep(variance as tf.Tensor1D) };
     return {
       value: y,
-      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-        const g = dy as tf.Tensor;
-        const [xs, mu, r, gm] = saved as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
-        const n = xs.size / (xs.shape[xs.rank - 1] ?? 1);
-        const xhat = tf.mul(tf.sub(xs, mu), r);
-        const dBeta = tf.sum(g, axes);
-        const dGamma = tf.sum(tf.mul(g, xhat), axes);
-        const centered = tf.sub(tf.sub(g, tf.div(dBeta, n)), tf.mul(xhat, tf.div(dGamma, n)));
-        const dx = tf.mul(centered, tf.mul(gm, r));
-        return [dx, dGamma, dBeta];
-      },
+      // Inside tidy: tfjs keeps every tensor created during backprop (outside a tidy) until
+      // the whole gradient is done, so the temporaries here would add to the step's peak.
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const g = dy as tf.Tensor;
+          const [xs, mu, r, gm] = saved as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
+          const n = xs.size / (xs.shape[xs.rank - 1] ?? 1);
+          const xhat = tf.mul(tf.sub(xs, mu), r);
+          const dBeta = tf.sum(g, axes);
+          const dGamma = tf.sum(tf.mul(g, xhat), axes);
+          const centered = tf.sub(tf.sub(g, tf.div(dBeta, n)), tf.mul(xhat, tf.div(dGamma, n)));
+          const dx = tf.mul(centered, tf.mul(gm, r));
+          return [dx, dGamma, dBeta];
+        }),
     };
   }) as unknown as BnFn;
   byEps.set(eps, fn);
