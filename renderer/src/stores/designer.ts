@@ -5,7 +5,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { PresetInfo, SchedulePreview, Validation } from '@api/index';
+import type { PresetInfo, RunSummary, SchedulePreview, Validation } from '@api/index';
 import { useApi } from '../api';
 import type { JsonSchema, Path, SpecValue } from '../lib/schemaForm';
 import { checkSpec, initialValue, isRecord, jsonClone, schemaForSpec, setAt, specOverrides, switchVariant } from '../lib/schemaForm';
@@ -62,6 +62,8 @@ export const useDesignerStore = defineStore('designer', () => {
   const launchError = ref<string | null>(null);
 
   const userPresets = ref<UserPreset[]>([]);
+  /** The latest runs, to start an edit-and-re-run from without leaving the designer. */
+  const recentRuns = shallowRef<RunSummary[]>([]);
   let storage: PresetStorage | null = typeof window !== 'undefined' ? window.localStorage : null;
 
   /** Milliseconds of quiet typing before the host validates; 0 in tests. */
@@ -187,6 +189,14 @@ export const useDesignerStore = defineStore('designer', () => {
       replaceSpec(jsonClone(run.spec), { type: 'run', id: run.id, name: run.name });
     } catch (e) {
       loadError.value = `Could not open run ${id} for re-run: ${errorText(e)}`;
+    }
+  }
+
+  async function loadRecentRuns(): Promise<void> {
+    try {
+      recentRuns.value = (await useApi().runs.list({ limit: 8, sortBy: 'createdAt', sortDir: 'desc' })).rows;
+    } catch {
+      recentRuns.value = [];
     }
   }
 
@@ -331,6 +341,8 @@ export const useDesignerStore = defineStore('designer', () => {
     launching,
     launchError,
     userPresets,
+    recentRuns,
+    loadRecentRuns,
     validateDelayMs,
     hasSpec,
     kinds,
