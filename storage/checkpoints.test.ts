@@ -51,13 +51,20 @@ describe('checkpoints', () => {
     ]);
   });
 
-  it('reports a missing or damaged checkpoint file clearly', async () => {
+  it('falls back to the previous checkpoint when the newest is damaged, and says so', async () => {
     const { id } = s.createRun(sampleRun());
-    const info = await s.saveCheckpoint(id, { step: 5, epoch: 1, bytes: bytes(100, 1) });
-    writeFileSync(info.file, Buffer.from(bytes(100, 2)));
+    const older = await s.saveCheckpoint(id, { step: 5, epoch: 1, bytes: bytes(100, 1) });
+    const newer = await s.saveCheckpoint(id, { step: 10, epoch: 2, bytes: bytes(100, 2) });
+    writeFileSync(newer.file, Buffer.from(bytes(100, 3)));
+    const got = await s.latestCheckpoint(id);
+    expect(got?.step).toBe(5);
+    const warning = s.getRun(id).events.find((e) => e.kind === 'warning');
+    expect(warning?.message).toContain(newer.file);
+    // none usable: the newest one's error, naming its file
+    rmSync(older.file);
     const e = await rejectsWith(s.latestCheckpoint(id), 'corrupt');
-    expect(e.message).toContain(info.file);
-    rmSync(info.file);
+    expect(e.message).toContain(newer.file);
+    rmSync(newer.file);
     await rejectsWith(s.latestCheckpoint(id), 'not_found');
   });
 

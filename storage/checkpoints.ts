@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { Checkpoint } from '../engine/experiments/types';
 import type { StoreCore } from './core';
 import { StoreError, toStoreError } from './errors';
+import { insertEvent } from './runs';
 import type { CheckpointInfo } from './types';
 
 interface DbCheckpoint {
@@ -111,14 +112,8 @@ export async function saveCheckpoint(
   return toInfo(core, runId, row);
 }
 
-/** The newest checkpoint of a run with its bytes (size and SHA-256 verified), or null if none. */
-export async function latestCheckpoint(core: StoreCore, runId: string): Promise<Checkpoint | null> {
-  core.assertOpen();
-  const rid = core.rid(runId);
-  const row = core.stmt('SELECT * FROM checkpoints WHERE run_rid = ? ORDER BY step DESC LIMIT 1').get(rid) as
-    | DbCheckpoint
-    | undefined;
-  if (!row) return null;
+/** Reads and verifies one checkpoint file (size and SHA-256 as recorded). */
+async function readVerified(core: StoreCore, runId: string, row: DbCheckpoint): Promise<Checkpoint> {
   const file = join(runCheckpointDir(core, runId), row.file);
   let bytes: Buffer;
   try {
@@ -144,11 +139,41 @@ export async function latestCheckpoint(core: StoreCore, runId: string): Promise<
       file,
     );
   }
-  return {
-    step: row.step,
-    epoch: row.epoch,
-    bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-  };
+  return { step: row.step, epoch: row.epoch, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+}
+
+/**
+ * The newest usable checkpoint of a run with its bytes (size and SHA-256 verified), or null if it
+ * has none. A missing or damaged newest file falls back to the next newest (why more than one is
+ * kept), recording a warning event; if none is usable, the newest one's error is thrown.
+ */
+export async function latestCheckpoint(core: StoreCore, runId: string): Promise<Checkpoint | null> {
+  core.assertOpen();
+  const rid = core.rid(runId);
+  const rows = core.stmt('SELECT * FROM checkpoints WHERE run_rid = ? ORDER BY step DESC').all(rid) as DbCheckpoint[];
+  let firstError: unknown = null;
+  for (const row of rows) {
+    try {
+      const ckpt = await readVerified(core, runId, row);
+      if (firstError) {
+        const reason = firstError instanceof Error ? firstError.message : String(firstError);
+        core.write('recording a checkpoint warning', () =>
+          insertEvent(core, rid, {
+            kind: 'warning',
+            step: row.step,
+            epoch: row.epoch,
+            message: `Resuming from the checkpoint at step ${row.step}: a newer one is unusable. ${reason}`,
+          }),
+        );
+      }
+      return ckpt;
+    } catch (err) {
+      if (!(err instanceof StoreError) || (err.code !== 'corrupt' && err.code !== 'not_found')) throw err;
+      firstError ??= err;
+    }
+  }
+  if (firstError) throw firstError;
+  return null;
 }
 
 /** Removes a run's checkpoint folder (after its rows are gone). */
