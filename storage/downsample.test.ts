@@ -50,5 +50,12 @@ describe('downsampling', () => {
       expect(idx).toContain(15_000);
       expect(kept.filter((v) => Number.isNaN(v)).length).toBe(3);
     });
+
+    it(`${method}: stays within budget when NaN alternates with numbers`, () => {
+      const s = series(10_000, (i) => (i % 2 ? NaN : noisy(i)));
+      const idx = run(s, 200);
+      expect(idx.length).toBeLessThanOrEqual(200);
+      expect(idx.some((i) => Number.isNaN(s.values[i]))).toBe(true);
+    });
   }
 });

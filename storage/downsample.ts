@@ -29,6 +29,13 @@ function specialIndices(values: ArrayLike<number>): number[] {
   return out;
 }
 
+/** At most half the budget goes to non-finite points: beyond that, keep an even spread of them. */
+function capSpecials(special: number[], maxPoints: number): number[] {
+  const cap = Math.max(1, Math.floor(maxPoints / 2));
+  if (special.length <= cap) return special;
+  return Array.from({ length: cap }, (_, i) => special[Math.floor((i * special.length) / cap)] as number);
+}
+
 function finiteIndices(values: ArrayLike<number>): number[] {
   const out: number[] = [];
   for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i] as number)) out.push(i);
@@ -66,7 +73,7 @@ function mergeSorted(a: readonly number[], b: readonly number[]): number[] {
 export function lttbIndices(steps: ArrayLike<number>, values: ArrayLike<number>, maxPoints: number): number[] {
   const n = values.length;
   if (maxPoints >= n) return Array.from({ length: n }, (_, i) => i);
-  const special = specialIndices(values);
+  const special = capSpecials(specialIndices(values), maxPoints);
   const idx = finiteIndices(values);
   const threshold = Math.max(3, maxPoints - special.length);
   if (threshold >= idx.length) return mergeSorted(idx, special);
@@ -124,7 +131,7 @@ export function lttbIndices(steps: ArrayLike<number>, values: ArrayLike<number>,
 export function minmaxIndices(values: ArrayLike<number>, maxPoints: number): number[] {
   const n = values.length;
   if (maxPoints >= n) return Array.from({ length: n }, (_, i) => i);
-  const special = specialIndices(values);
+  const special = capSpecials(specialIndices(values), maxPoints);
   const idx = finiteIndices(values);
   const budget = Math.max(4, maxPoints - special.length);
   if (budget >= idx.length) return mergeSorted(idx, special);
