@@ -33,9 +33,9 @@ function watchConsole(page: Page): string[] {
 }
 
 async function open(page: Page, hash: string): Promise<void> {
-  await page.goto(url());
+  // The token travels in the query; the view in the hash.
+  await page.goto(`${url()}${hash}`);
   await expect(page.getByTestId('backend')).toContainText('Engine:');
-  await page.evaluate((h) => (window.location.hash = h), hash);
 }
 
 /** The first preset of the designer's "Synthetic" group. */
@@ -207,5 +207,35 @@ test('re-run a past run with an edit', async ({ page }) => {
   await page.getByRole('tab', { name: 'Spec' }).click();
   await expect(page.getByTestId('live-spec')).toContainText('"width": 24');
   await page.screenshot({ path: `${ARTIFACTS}/07-rerun-live.png` });
+  expect(errors).toEqual([]);
+});
+
+test('keyboard only: pick a preset, reach the launch button, open a run from the table', async ({ page }) => {
+  const errors = watchConsole(page);
+  await open(page, '#/design');
+  // Tab from the top of the page to the first preset button and take it with Enter.
+  const firstPreset = page.locator('[data-testid^="preset-"]').first();
+  await expect(firstPreset).toBeVisible();
+  for (let i = 0; i < 40 && !(await firstPreset.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+  await expect(firstPreset).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('spec-source')).toContainText('Preset');
+  const launch = page.getByTestId('launch');
+  for (let i = 0; i < 200 && !(await launch.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+  await expect(launch).toBeFocused();
+
+  // The run table: rows take focus, arrows move, Space selects, Enter opens the details.
+  await open(page, '#/runs');
+  const row = page.locator('[data-testid^="run-row-"]').first();
+  await expect(row).toBeVisible();
+  await row.focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(page.locator('[data-testid^="run-row-"][data-index="1"]')).toBeFocused();
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('selection-count')).toHaveText('1 selected');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('run-panel')).toBeVisible();
+  await page.screenshot({ path: `${ARTIFACTS}/08-keyboard.png` });
   expect(errors).toEqual([]);
 });
