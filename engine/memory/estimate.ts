@@ -1,0 +1,131 @@
+/**
+ * Peak memory of one training step, estimated before a run starts, and whether it fits the
+ * backend's memory. tfjs keeps every forward activation and every gradient of a step alive
+ * until the step's gradient is complete, so the peak is a multiple of the activations:
+ *   bytes ≈ 4·(k_arch·B·A + k_p·P + B·I)
+ * with A activation values per example (Σ conv outputs), P parameters, I input values.
+ * k_arch was measured with tf.profile (engine/memory/calibrate.ts) on engine/models' step:
+ * WRN-16-{1,2,4} (batch 16): 10.3, 9.4, 10.1 bytes/4 per activation incl. parameters;
+ * small CNN: 11.6; two-layer net (update temporaries dominate): about 6·P + 4·B·m.
+ * The coefficients round those up, so the estimate errs on the safe side.
+ */
+import { freemem, totalmem } from 'node:os';
+import { modelSizes } from './activations';
+import type { InputShape, ModelDescription } from './activations';
+
+export type { InputShape, ModelDescription } from './activations';
+
+/** The wasm heap is 32-bit: at most 4 GiB, of which the allocator can use a little less. */
+export const WASM_HEAP_BYTES = 4 * 1024 ** 3;
+/** Share of the limit a step may plan to use (allocator fragmentation, non-tensor memory). */
+const HEADROOM = 0.9;
+
+const ACTIVATION_FACTOR: Record<ModelDescription['arch'], number> = { wrn: 11, 'small-cnn': 12.5, 'two-layer': 5 };
+const PARAM_FACTOR: Record<ModelDescription['arch'], number> = { wrn: 4, 'small-cnn': 4, 'two-layer': 7 };
+
+export interface MemoryQuery {
+  readonly model: ModelDescription;
+  /** [H, W, C] of the images (ignored by the two-layer net). */
+  readonly inputShape: InputShape;
+  readonly batch: number;
+  /** Our backend name: 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu'. */
+  readonly backend: string;
+  readonly classes?: number;
+  /** Override of the memory the backend may use (tests, or a known GPU). */
+  readonly limitBytes?: number;
+}
+
+export interface MemoryEstimate {
+  /** Estimated peak bytes of one training step (weights, optimizer state and data included). */
+  readonly bytes: number;
+  readonly fits: boolean;
+  /** The memory the backend can use. */
+  readonly limitBytes: number;
+  /** When it does not fit: what does, in words (null when it fits). */
+  readonly suggestion: string | null;
+  /** One line for people. */
+  readonly message: string;
+}
+
+function peakBytes(model: ModelDescription, inputShape: InputShape, batch: number, classes: number): number {
+  const s = modelSizes(model, inputShape, classes);
+  return 4 * (ACTIVATION_FACTOR[model.arch] * batch * s.activationsPerExample + PARAM_FACTOR[model.arch] * s.params + batch * s.inputPerExample);
+}
+
+function backendLimit(backend: string): number {
+  if (backend === 'wasm') return WASM_HEAP_BYTES;
+  // cpu and native TensorFlow allocate outside any fixed heap: the machine's memory bounds
+  // them (what is free now, plus what the OS can reclaim — take the larger of free and
+  // half the total).
+  return Math.max(freemem(), totalmem() / 2);
+}
+
+function fmt(bytes: number): string {
+  return bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GiB` : `${Math.round(bytes / 1024 ** 2)} MiB`;
+}
+
+function describeModel(m: ModelDescription): string {
+  if (m.arch === 'wrn') return `WRN-${m.depth}-${m.widen}`;
+  if (m.arch === 'small-cnn') return `small CNN (width ${m.width})`;
+  return `two-layer net (input ${m.inputDim}, width ${m.width})`;
+}
+
+/** The nearest settings that fit: the model made narrower at this batch, or the batch made smaller. */
+function nearestFitting(q: MemoryQuery, budget: number, classes: number): string {
+  const fits = (m: ModelDescription, b: number): boolean => peakBytes(m, q.inputShape, b, classes) <= budget;
+  const options: string[] = [];
+  const m = q.model;
+  if (m.arch === 'wrn') {
+    for (let k = m.widen - 1; k >= 1; k--) {
+      if (fits({ ...m, widen: k }, q.batch)) {
+        options.push(`widen factor ${k} (WRN-${m.depth}-${k}) at batch ${q.batch}`);
+        break;
+      }
+    }
+  } else if (m.arch === 'small-cnn') {
+    for (let w = m.width - 1; w >= 1; w--) {
+      if (fits({ ...m, width: w }, q.batch)) {
+        options.push(`width ${w} at batch ${q.batch}`);
+        break;
+      }
+    }
+  } else {
+    for (let w = Math.floor(m.width / 2); w >= 1; w = Math.floor(w / 2)) {
+      if (fits({ ...m, width: w }, q.batch)) {
+        options.push(`width ${w} at batch ${q.batch}`);
+        break;
+      }
+    }
+  }
+  for (let b = q.batch - 1; b >= 1; b--) {
+    if (fits(m, b)) {
+      options.push(`batch ${b} with ${describeModel(m)}`);
+      break;
+    }
+  }
+  if (q.backend === 'wasm') options.push('a native backend (tfjs-node, tfjs-node-gpu), which has no 4 GiB heap');
+  return options.length ? `Nearest settings that fit: ${options.join('; or ')}.` : 'No smaller setting of this model fits.';
+}
+
+/** Estimates one training step's peak memory for a model, input, batch and backend. */
+export function estimatePeakMemory(q: MemoryQuery): MemoryEstimate {
+  if (!Number.isInteger(q.batch) || q.batch < 1) throw new RangeError(`batch must be a positive integer, got ${q.batch}`);
+  const classes = q.classes ?? 10;
+  const bytes = peakBytes(q.model, q.inputShape, q.batch, classes);
+  const limitBytes = q.limitBytes ?? backendLimit(q.backend);
+  const budget = HEADROOM * limitBytes;
+  const fits = bytes <= budget;
+  const what = `${describeModel(q.model)} at batch ${q.batch} on ${q.backend}`;
+  if (fits) {
+    return { bytes, fits, limitBytes, suggestion: null, message: `${what} needs about ${fmt(bytes)} of ${fmt(limitBytes)}.` };
+  }
+  const suggestion = nearestFitting(q, budget, classes);
+  const why = q.backend === 'wasm' ? 'the wasm backend’s 32-bit heap' : 'this machine’s memory';
+  return {
+    bytes,
+    fits,
+    limitBytes,
+    suggestion,
+    message: `${what} needs about ${fmt(bytes)} per training step, more than ${why} allows (${fmt(budget)} usable of ${fmt(limitBytes)}). ${suggestion}`,
+  };
+}
