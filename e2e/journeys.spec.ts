@@ -49,6 +49,8 @@ async function pickSyntheticPreset(page: Page): Promise<string> {
   return id.replace(/^preset-/, '');
 }
 
+const isFocused = (l: Locator): Promise<boolean> => l.evaluate((el) => el.matches(':focus'));
+
 const field = (page: Page, path: string): Locator => page.getByTestId(`field-${path}`).locator('input').first();
 
 async function setField(page: Page, path: string, value: string): Promise<void> {
@@ -216,12 +218,12 @@ test('keyboard only: pick a preset, reach the launch button, open a run from the
   // Tab from the top of the page to the first preset button and take it with Enter.
   const firstPreset = page.locator('[data-testid^="preset-"]').first();
   await expect(firstPreset).toBeVisible();
-  for (let i = 0; i < 40 && !(await firstPreset.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+  for (let i = 0; i < 40 && !(await isFocused(firstPreset)); i++) await page.keyboard.press('Tab');
   await expect(firstPreset).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('spec-source')).toContainText('Preset');
   const launch = page.getByTestId('launch');
-  for (let i = 0; i < 200 && !(await launch.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+  for (let i = 0; i < 200 && !(await isFocused(launch)); i++) await page.keyboard.press('Tab');
   await expect(launch).toBeFocused();
 
   // The run table: rows take focus, arrows move, Space selects, Enter opens the details.
