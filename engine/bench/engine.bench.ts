@@ -5,14 +5,18 @@
  * pairs runs made close together). Prints tables; asserts nothing.
  *
  * Flags: --steps N (timed steps, default 5), --warmup N (default 1), --only a,b (workload
- * names), --final (only the final configuration), --no-cpu, --no-torch, --no-models.
+ * names), --final (only the final configuration), --no-cpu, --no-torch, --no-models,
+ * --threads N (also measure the final configuration on the threaded wasm build with N
+ * threads, in a child process; default: the machine's logical cores; 0 = skip).
+ * Internal: --child WORKLOAD runs that one measurement threaded and prints its row as JSON.
  */
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
+import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend } from '../backend';
-import { useTrainingKernels } from '../kernels';
+import { initWasmThreaded, useTrainingKernels } from '../kernels';
 import { Rng } from '../random';
 import { convWorkload, fillNormalPolar, twoLayerWorkload } from './benchModels';
 import type { BnMode, NormalMode, Workload } from './benchModels';
@@ -28,6 +32,8 @@ const WARMUP = Number(option('warmup', '1'));
 const ONLY = option('only', '').split(',').filter((s) => s !== '');
 const FINAL_ONLY = flag('final');
 const CPU_STEPS = 2;
+const THREADS = Number(option('threads', String(cpus().length)));
+const CHILD = option('child', '');
 
 interface Variant {
   readonly label: string;
@@ -129,21 +135,23 @@ function timeSteps(step: () => number, warmup: number, steps: number): number[] 
   return ms;
 }
 
-async function peakOf(step: () => number): Promise<number> {
+/** Peak tensor bytes during one step, above `base` (what was allocated before the workload). */
+async function peakOf(step: () => number, base: number): Promise<number> {
   const info = await tf.profile(() => {
     step();
   });
-  return info.peakBytes;
+  return info.peakBytes - base;
 }
 
 async function measure(def: WorkloadDef, v: Variant, backend: 'wasm' | 'cpu', steps: number): Promise<Row> {
   if (backend === 'wasm') useTrainingKernels('wasm', v.kernels);
+  const base = tf.memory().numBytes;
   const w = def.make(v);
   try {
     const before = tf.memory().numTensors;
     const ms = timeSteps(() => w.step(), WARMUP, steps);
     const leaked = tf.memory().numTensors - before;
-    const peak = await peakOf(() => w.step());
+    const peak = await peakOf(() => w.step(), base);
     return {
       workload: def.name,
       engine: `tfjs ${backend}: ${v.label}`,
@@ -168,6 +176,7 @@ async function measureModels(def: WorkloadDef, steps: number): Promise<Row | nul
     const models = await import('../models');
     const optim = await import('../optim');
     const shape: [number, number, number] = def.models.arch === 'wrn' ? [32, 32, 3] : [28, 28, 1];
+    const base = tf.memory().numBytes;
     const model = models.buildModel(def.models, { inputShape: shape, classes: 10, rng: Rng.forStream(1, 'init') });
     const opt = new optim.Sgd({ momentum: 0.9, nesterov: true, weightDecay: 5e-4 }, model.params);
     const data = Rng.forStream(1, 'data');
@@ -177,13 +186,40 @@ async function measureModels(def: WorkloadDef, steps: number): Promise<Row | nul
     const noise = def.noiseStd > 0 ? { std: def.noiseStd, rng: Rng.forStream(1, 'noise') } : null;
     const step = (): number => models.trainStep(model, opt, { x, labels, batch }, 0.01, noise, shape, 10).loss;
     const ms = timeSteps(step, WARMUP, steps);
-    const peak = await peakOf(step);
+    const peak = await peakOf(step, base);
     model.dispose();
     opt.dispose();
     return { workload: def.name, engine: `tfjs ${tf.getBackend()}: engine/models trainStep`, ms, batch, flops: 0, peakBytes: peak };
   } catch (e) {
     return { workload: def.name, engine: 'engine/models', ms: [], batch: 0, flops: 0, peakBytes: null, note: `skipped: ${(e instanceof Error ? e.message : String(e)).slice(0, 100)}` };
   }
+}
+
+/** The final configuration on the threaded wasm build, measured in a child process. */
+function measureThreaded(def: WorkloadDef, steps: number): Row | null {
+  if (THREADS <= 1) return null;
+  const script = fileURLToPath(import.meta.url);
+  const r = spawnSync(process.execPath, [...process.execArgv, script, '--child', def.name, '--threads', String(THREADS), '--steps', String(steps), '--warmup', String(WARMUP)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(line) as Row;
+  } catch {
+    return { workload: def.name, engine: `tfjs wasm, ${THREADS} threads`, ms: [], batch: 0, flops: 0, peakBytes: null, note: `failed: ${(r.stderr || line).trim().split('\n').pop()?.slice(0, 100) ?? ''}` };
+  }
+}
+
+async function child(): Promise<void> {
+  const def = WORKLOADS.find((d) => d.name === CHILD);
+  if (!def) throw new Error(`unknown workload ${CHILD}`);
+  const t = await initWasmThreaded(THREADS);
+  await initBackend({ force: 'wasm' });
+  const row = await measure(def, FINAL, 'wasm', STEPS);
+  const heap = (tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8?.length ?? 0;
+  const label = `tfjs wasm: all optimizations, ${t.threads} threads${t.reason ? ` (${t.reason})` : ''}`;
+  console.log(JSON.stringify({ ...row, engine: label, note: [row.note, `wasm heap ${(heap / 1e9).toFixed(2)} GB`].filter(Boolean).join('; ') }));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -281,6 +317,8 @@ async function main(): Promise<void> {
     for (const v of FINAL_ONLY ? [FINAL] : def.variants) rows.push(await measure(def, v, 'wasm', STEPS));
     const m = await measureModels(def, STEPS);
     if (m) rows.push(m);
+    const th = measureThreaded(def, STEPS);
+    if (th) rows.push(th);
     if (def.cpu && !flag('no-cpu')) {
       await initBackend({ force: 'cpu' });
       rows.push(await measure(def, FINAL, 'cpu', CPU_STEPS));
@@ -302,7 +340,7 @@ async function main(): Promise<void> {
   }
 
   const header = ['workload', 'engine / configuration', 'ms/step (median)', 'min–max', 'ex/s', 'GFLOP/s', 'peak memory', '× PyTorch'];
-  const widths = [15, 62, 17, 16, 8, 8, 12, 10];
+  const widths = [15, 64, 17, 16, 8, 8, 12, 10];
   console.log(header.map((h, i) => pad(h, widths[i]!)).join(' | '));
   console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
   for (const r of rows) {
@@ -326,4 +364,6 @@ async function main(): Promise<void> {
   for (const n of notes) console.log(`note: ${n}`);
 }
 
-await main();
+if (CHILD) await child();
+else await main();
+process.exit(0);
