@@ -6,7 +6,7 @@
  * the small LR memorizes the patch (patch-only accuracy well above 0.1) while the large LR does not.
  *
  *   nice -n 10 npx tsx engine/experiments/image/calibration/sweep.ts \
- *     --beta 0.1,0.5,1,2 --sigma 1.25 --width 8 --epochs 6 --train 5000 --lrs 0.004,0.1 [--out RESULTS.md]
+ *     --beta 0.1,0.5,1,2 --sigma 1.25 --width 8 --epochs 6 --train 5000 --lrs 0.004,0.1 [--noise-std 0.4] [--out RESULTS.md]
  *
  * Prints one JSON line per run and writes a markdown table (only measured numbers).
  */
@@ -28,6 +28,8 @@ interface Args {
   test: number;
   patchOnly: number;
   lrs: number[];
+  /** Extra condition: the smallest lr plus constant pre-activation noise of this std (0: none). */
+  noiseStd: number;
   seed: number;
   backend: BackendName;
   out: string;
@@ -50,6 +52,7 @@ function parseArgs(argv: readonly string[]): Args {
     test: Number(get('test', '1000')),
     patchOnly: Number(get('patch-only', '500')),
     lrs: nums('lrs', '0.004,0.1'),
+    noiseStd: Number(get('noise-std', '0')),
     seed: Number(get('seed', '1')),
     backend: get('backend', 'wasm') as BackendName,
     out: get('out', join(dirname(fileURLToPath(import.meta.url)), 'RESULTS.md')),
@@ -63,6 +66,7 @@ interface Row {
   alphaMax: number;
   width: number;
   lr: number;
+  noise: number;
   patchOnly: number[];
   clean: number[];
   trainAcc: number[];
@@ -86,11 +90,11 @@ function table(args: Args, rows: readonly Row[], commandLine: string, backend: s
     '',
     'Columns: per-epoch validation accuracy on the patch-only set and on the clean test set (epochs 1..E, left to right).',
     '',
-    '| β | σ_z | α_max | width | lr | patch-only acc per epoch | clean acc per epoch | train acc (last) | wall s |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| β | σ_z | α_max | width | lr | noise σ | patch-only acc per epoch | clean acc per epoch | train acc (last) | wall s |',
+    '|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.beta} | ${r.sigmaZ} | ${r.alphaMax} | ${r.width} | ${r.lr} | ${fmt(r.patchOnly)} | ${fmt(r.clean)} | ${(r.trainAcc.at(-1) ?? NaN).toFixed(2)} | ${r.wallS.toFixed(0)}${r.status === 'completed' ? '' : ` (${r.status})`} |`,
+        `| ${r.beta} | ${r.sigmaZ} | ${r.alphaMax} | ${r.width} | ${r.lr} | ${r.noise} | ${fmt(r.patchOnly)} | ${fmt(r.clean)} | ${(r.trainAcc.at(-1) ?? NaN).toFixed(2)} | ${r.wallS.toFixed(0)}${r.status === 'completed' ? '' : ` (${r.status})`} |`,
     ),
     '',
   ];
@@ -106,7 +110,7 @@ async function main(): Promise<void> {
     for (const sigmaZ of args.sigma)
       for (const alphaMax of args.alpha)
         for (const beta of args.beta)
-          for (const lr of args.lrs) {
+          for (const [lr, noise] of [...args.lrs.map((l) => [l, 0] as const), ...(args.noiseStd > 0 ? [[Math.min(...args.lrs), args.noiseStd] as const] : [])]) {
             const spec = ImageSpecSchema.parse({
               kind: 'image',
               seed: args.seed,
@@ -116,9 +120,11 @@ async function main(): Promise<void> {
               model: { arch: 'small-cnn', width },
               optim: { lr },
               lrSchedule: { kind: 'constant' },
+              // Constant noise over the whole (short) run: the pre-anneal phase of the noise preset.
+              noiseSchedule: noise > 0 ? { kind: 'step', std: noise, atEpoch: args.epochs, factor: 1 } : { kind: 'none' },
               epochs: args.epochs,
             });
-            const row: Row = { beta, sigmaZ, alphaMax, width, lr, patchOnly: [], clean: [], trainAcc: [], wallS: 0, status: '' };
+            const row: Row = { beta, sigmaZ, alphaMax, width, lr, noise, patchOnly: [], clean: [], trainAcc: [], wallS: 0, status: '' };
             const r = await runImageExperiment(spec, {
               onMetrics: (m) => {
                 if (m.values['val/patch_only/acc'] === undefined) return;
