@@ -122,7 +122,7 @@ describe('runWithProgress', () => {
     let metrics = 0;
     const spec = resolveRunSpec({ specInput: tiny, seed: 1 });
     const r = await runWithProgress(spec, { json: true, stderr, backend: 'cpu', hooks: { onMetrics: () => metrics++ } });
-    expect(Object.keys(r).sort()).toEqual(['anneal_step', 'backend', 'final', 'spec', 'status', 'steps', 'wall_s']);
+    expect(Object.keys(r).sort()).toEqual(['anneal_step', 'backend', 'epochs', 'final', 'spec', 'status', 'steps', 'stop_reason', 'wall_s']);
     expect(r).toMatchObject({ status: 'completed', backend: 'cpu', steps: 6, anneal_step: null });
     expect(metrics).toBe(3);
     expect(lines.join('')).toMatch(/backend: cpu/);
