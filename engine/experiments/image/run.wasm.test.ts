@@ -43,4 +43,12 @@ describe('image experiment on wasm', () => {
       }
     }
   });
+
+  it('refuses, before building it, a model that cannot fit in wasm memory (WRN-16-10, batch 128)', async () => {
+    await initBackend({ force: 'wasm' });
+    const make = (n: number) => ({ pixels: new Uint8Array(n * 32 * 32 * 3), labels: new Uint8Array(n), count: n });
+    const ds: ImageDataset = { name: 'cifar10', source: 'memory', height: 32, width: 32, channels: 3, classes: 10, train: make(4), test: make(2), mean: [0, 0, 0], std: [1, 1, 1] };
+    const spec = ImageSpecSchema.parse({ kind: 'image', seed: 1, backend: 'wasm', patch: { patchOnlyValCount: 10 } });
+    await expect(runImageExperiment(spec, {}, { dataset: ds })).rejects.toThrow(/more than the wasm backend's 4 GiB: use the tensorflow or tensorflow-gpu backend/);
+  });
 });
