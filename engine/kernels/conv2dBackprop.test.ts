@@ -3,12 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { onBackend, relativeError, seededValues } from './testing';
 
 type Pad = 'same' | 'valid';
+
 interface Case {
   readonly x: [number, number, number, number];
   readonly k: [number, number];
   readonly cout: number;
-  readonly stride: number;
-  readonly pad: Pad;
+  readonly stride: number | [number, number];
+  readonly pad: Pad | number;
 }
 
 const CASES: Case[] = [
@@ -21,10 +22,14 @@ const CASES: Case[] = [
   { x: [2, 7, 9, 4], k: [1, 1], cout: 6, stride: 2, pad: 'valid' },
   { x: [1, 11, 10, 3], k: [5, 3], cout: 2, stride: 3, pad: 'same' },
   { x: [1, 11, 10, 3], k: [2, 4], cout: 2, stride: 2, pad: 'valid' },
+  { x: [2, 9, 10, 3], k: [3, 3], cout: 4, stride: [1, 2], pad: 'same' },
+  { x: [2, 10, 9, 3], k: [3, 3], cout: 4, stride: [2, 1], pad: 'valid' },
+  { x: [2, 9, 9, 2], k: [3, 3], cout: 3, stride: 2, pad: 1 },
+  { x: [2, 16, 16, 8], k: [3, 3], cout: 16, stride: 2, pad: 'same' },
 ];
 
 function describeCase(c: Case): string {
-  return `x ${c.x.join('×')}, k ${c.k.join('×')}, cout ${c.cout}, stride ${c.stride}, ${c.pad}`;
+  return `x ${c.x.join('×')}, k ${c.k.join('×')}, cout ${c.cout}, stride ${String(c.stride)}, pad ${c.pad}`;
 }
 
 async function gradients(backend: 'cpu' | 'wasm', c: Case): Promise<Float32Array[]> {

@@ -8,14 +8,18 @@
  *   dw[i,j,c,o] = Σ_{n,p,q} x[n, s·p + i − top, s·q + j − left, c] · dy[n,p,q,o]
  *     = a stride-1 convolution of x viewed as [Ci, H, W, N] (batch ↔ channels swapped)
  *       with dy viewed as a filter [Ho, Wo, N, Co] and dilation s; output [Ci, kh, kw, Co].
- *   dx = a stride-1 convolution of dy dilated by s (s−1 zeros between entries) with the
- *        filter flipped in space and its channels swapped ([kh,kw,Co,Ci]), padded by
- *        (kh−1−top, kw−1−left).
+ *   dx = a stride-1 convolution of dy with the filter flipped in space and its channels
+ *        swapped ([kh,kw,Co,Ci]), padded by (kh−1−top, kw−1−left), for stride 1.
+ *        For stride s > 1 (polyphase): the rows y of dx with (y + top) mod s = r only meet
+ *        the filter rows i ≡ r (mod s), so each of the s² phases is a stride-1 convolution
+ *        of dy with the sub-filter w[r::s, c::s] (flipped), and the phases interleave into
+ *        dx. Together they do exactly the forward's multiply-adds; convolving a
+ *        zero-dilated dy instead would do s² times as many.
  * Both need explicit (asymmetric) padding; where the needed padding is negative the
  * operand is cropped instead.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import { kernelRunner } from './kernelRunner';
 import type { KernelRunner } from './kernelRunner';
 
@@ -150,33 +154,86 @@ export function conv2dBackpropInputVia(backendName: string): KernelFunc {
     };
     const g = geometry(a.inputShape, filter.shape, a.strides, a.pad, a.dimRoundingMode, a.dataFormat);
     const r = kernelRunner(backend, backendName);
-    let d = dy;
-    if (g.sh > 1 || g.sw > 1) {
-      // Zero-dilate: [N,Ho,1,Wo,1,Co] padded to [N,Ho,sh,Wo,sw,Co] → [N, Ho·sh, Wo·sw, Co]
-      // (s − 1 trailing zeros per entry; the last ones are cropped or count as padding).
-      const six = r.run('Reshape', { x: dy }, { shape: [g.batch, g.outH, 1, g.outW, 1, g.outC] });
-      const padded = r.run('PadV2', { x: six }, {
-        paddings: [[0, 0], [0, 0], [0, g.sh - 1], [0, 0], [0, g.sw - 1], [0, 0]],
-        constantValue: 0,
-      });
-      d = r.run('Reshape', { x: padded }, { shape: [g.batch, g.outH * g.sh, g.outW * g.sw, g.outC] });
-    }
-    const top = g.kh - 1 - g.top;
-    const left = g.kw - 1 - g.left;
-    // Output must be inH: top + len + bottom = inH + kh − 1.
-    const bottom = g.inH + g.kh - 1 - top - d.shape[1]!;
-    const right = g.inW + g.kw - 1 - left - d.shape[2]!;
-    const fitted = fitSpatial(r, d, [top, left], [bottom, right]);
-    const flipped = r.run('Reverse', { x: filter }, { dims: [0, 1] });
-    const wt = r.run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] }); // [kh, kw, Co, Ci]
-    const dx = r.run('Conv2D', { x: fitted.t, filter: wt }, {
-      strides: [1, 1],
-      pad: fitted.pad,
-      dataFormat: 'NHWC',
-      dilations: [1, 1],
-    });
+    const dx = g.sh > 1 || g.sw > 1 ? inputGradPolyphase(r, dy, filter, g) : inputGradStride1(r, dy, filter, g);
     return r.release(dx);
   };
+}
+
+/** Flipped, channel-swapped filter [kh, kw, Co, Ci] (or a strided sub-filter of it). */
+function flippedFilter(r: KernelRunner, filter: TensorInfo): TensorInfo {
+  const flipped = r.run('Reverse', { x: filter }, { dims: [0, 1] });
+  return r.run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
+}
+
+function inputGradStride1(r: KernelRunner, dy: TensorInfo, filter: TensorInfo, g: ConvGeometry): TensorInfo {
+  const top = g.kh - 1 - g.top;
+  const left = g.kw - 1 - g.left;
+  // Output must be inH: top + outH + bottom = inH + kh − 1.
+  const fitted = fitSpatial(r, dy, [top, left], [g.inH + g.kh - 1 - top - g.outH, g.inW + g.kw - 1 - left - g.outW]);
+  return r.run('Conv2D', { x: fitted.t, filter: flippedFilter(r, filter) }, {
+    strides: [1, 1],
+    pad: fitted.pad,
+    dataFormat: 'NHWC',
+    dilations: [1, 1],
+  });
+}
+
+/**
+ * One phase along one axis: output positions y = e, e + s, ... (e < s), `count` of them
+ * (padded to a common count). With r = (e + top) mod s the filter taps are i = r + s·m,
+ * m < K = ⌈(k − r)/s⌉, and output t-th position reads dy at t0 + t − m, t0 = (e + top − r)/s;
+ * as a correlation with the flipped sub-filter that is dy padded by K − 1 − t0 before and
+ * t0 + count − 1 − (outLen − 1) after.
+ */
+function phaseAxis(e: number, s: number, k: number, pad: number, count: number, outLen: number): { r: number; taps: number; before: number; after: number } {
+  const r = (e + pad) % s;
+  const taps = r < k ? Math.ceil((k - r) / s) : 0;
+  const t0 = (e + pad - r) / s;
+  return { r, taps, before: taps - 1 - t0, after: t0 + count - 1 - (outLen - 1) };
+}
+
+function inputGradPolyphase(r: KernelRunner, dy: TensorInfo, filter: TensorInfo, g: ConvGeometry): TensorInfo {
+  const rows = Math.ceil(g.inH / g.sh);
+  const cols = Math.ceil(g.inW / g.sw);
+  const rowPhases: TensorInfo[] = [];
+  for (let er = 0; er < g.sh; er++) {
+    const colPhases: TensorInfo[] = [];
+    const pr = phaseAxis(er, g.sh, g.kh, g.top, rows, g.outH);
+    for (let ec = 0; ec < g.sw; ec++) {
+      const pc = phaseAxis(ec, g.sw, g.kw, g.left, cols, g.outW);
+      if (pr.taps === 0 || pc.taps === 0) {
+        // No filter tap reaches these positions (e.g. a 1×1 filter with stride 2).
+        colPhases.push(r.run('Fill', {}, { shape: [g.batch, rows, cols, g.inC], value: 0, dtype: 'float32' }));
+        continue;
+      }
+      const sub = r.run('StridedSlice', { x: filter }, {
+        begin: [pr.r, pc.r, 0, 0],
+        end: [g.kh, g.kw, g.inC, g.outC],
+        strides: [g.sh, g.sw, 1, 1],
+        beginMask: 0,
+        endMask: 0,
+        ellipsisMask: 0,
+        newAxisMask: 0,
+        shrinkAxisMask: 0,
+      });
+      const fitted = fitSpatial(r, dy, [pr.before, pc.before], [pr.after, pc.after]);
+      colPhases.push(
+        r.run('Conv2D', { x: fitted.t, filter: flippedFilter(r, sub) }, {
+          strides: [1, 1],
+          pad: fitted.pad,
+          dataFormat: 'NHWC',
+          dilations: [1, 1],
+        }),
+      );
+    }
+    // [N, rows, cols, Ci] × sw → [N, rows, cols, sw, Ci]
+    rowPhases.push(r.run('Pack', colPhases as unknown as NamedTensorInfoMap, { axis: 3 }));
+  }
+  // → [N, rows, sh, cols, sw, Ci] → [N, rows·sh, cols·sw, Ci], cropped to the input size.
+  const packed = r.run('Pack', rowPhases as unknown as NamedTensorInfoMap, { axis: 2 });
+  const merged = r.run('Reshape', { x: packed }, { shape: [g.batch, rows * g.sh, cols * g.sw, g.inC] });
+  if (rows * g.sh === g.inH && cols * g.sw === g.inW) return merged;
+  return r.run('Slice', { x: merged }, { begin: [0, 0, 0, 0], size: [g.batch, g.inH, g.inW, g.inC] });
 }
 
 export function conv2dBackpropKernels(backendName: string): KernelConfig[] {
