@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CurveBuffer } from './curves';
-import { appendValues, buildCurvesDataUpdate, buildCurvesOption, buildEventsUpdate, groupMetricKeys } from './curves';
+import { appendValues, buildCurvesDataUpdate, buildCurvesOption, buildEventsUpdate, groupMetricKeys, sortMetricKeys } from './curves';
 import { buildScheduleOption } from './schedule';
 import { buildCompareOption } from './compare';
 import { lightTheme, themeFromStyle, wireToNumber } from './theme';
@@ -29,11 +29,14 @@ describe('schedule preview option', () => {
 
 describe('live curves', () => {
   it('groups metric keys into panels by their last segment', () => {
-    expect(groupMetricKeys(['train/loss', 'test/acc', 'test/loss', 'lr'])).toEqual([
+    expect(groupMetricKeys(['lr', 'norm/V', 'test/all/acc', 'train/loss', 'test/err', 'test/loss'])).toEqual([
       { id: 'loss', title: 'loss', keys: ['test/loss', 'train/loss'] },
-      { id: 'acc', title: 'acc', keys: ['test/acc'] },
+      { id: 'acc', title: 'acc', keys: ['test/all/acc'] },
+      { id: 'err', title: 'err', keys: ['test/err'] },
+      { id: 'V', title: 'V', keys: ['norm/V'] },
       { id: 'lr', title: 'lr', keys: ['lr'] },
     ]);
+    expect(sortMetricKeys(['lr', 'test/acc', 'train/loss'])).toEqual(['train/loss', 'test/acc', 'lr']);
   });
 
   it('appends only newer steps, replaces a repeated step, and reports new keys', () => {

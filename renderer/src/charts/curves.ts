@@ -29,17 +29,35 @@ export interface Panel {
   readonly keys: readonly string[];
 }
 
+/** Loss, accuracy and error first (what a run is judged by), the schedule (lr, noise) last. */
+function familyRank(family: string): number {
+  if (/loss/i.test(family)) return 0;
+  if (/acc/i.test(family)) return 1;
+  if (/err/i.test(family)) return 2;
+  if (/^(lr|noise)$/i.test(family)) return 4;
+  return 3;
+}
+
+/** The family of a metric key: its last segment (`train/p_only/loss` → loss). */
+export const metricFamily = (key: string): string => key.slice(key.lastIndexOf('/') + 1);
+
+/** Metric keys in reading order: by family rank, then name. */
+export function sortMetricKeys(keys: readonly string[]): string[] {
+  return [...keys].sort((a, b) => familyRank(metricFamily(a)) - familyRank(metricFamily(b)) || a.localeCompare(b));
+}
+
 /** `train/loss` and `test/loss` share the panel "loss"; a key without '/' gets its own. */
 export function groupMetricKeys(keys: readonly string[]): Panel[] {
   const panels = new Map<string, string[]>();
   for (const k of keys) {
-    const i = k.lastIndexOf('/');
-    const family = i >= 0 ? k.slice(i + 1) : k;
+    const family = metricFamily(k);
     const list = panels.get(family) ?? [];
     list.push(k);
     panels.set(family, list);
   }
-  return [...panels.entries()].map(([family, ks]) => ({ id: family, title: family, keys: ks.sort() }));
+  return [...panels.entries()]
+    .sort(([a], [b]) => familyRank(a) - familyRank(b))
+    .map(([family, ks]) => ({ id: family, title: family, keys: ks.sort() }));
 }
 
 /** Marks for events that belong on the x-axis (anneal, divergence, resume). */
@@ -72,8 +90,8 @@ export function buildCurvesOption(
     color: t.palette,
     textStyle: { color: t.fg },
     title: { text: panel.title, left: 8, top: 0, textStyle: { color: t.fg, fontSize: 13, fontWeight: 600 } },
-    grid: { left: 56, right: 16, top: 40, bottom: 36 },
-    legend: { top: 0, right: 8, textStyle: { color: t.fg } },
+    grid: { left: 56, right: 16, top: 44, bottom: 36 },
+    legend: { type: 'scroll', top: 0, left: 64, right: 8, textStyle: { color: t.fg }, pageTextStyle: { color: t.muted } },
     tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? v.toPrecision(4) : String(v)) },
     xAxis: {
       type: 'value',

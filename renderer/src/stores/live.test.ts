@@ -73,6 +73,8 @@ describe('live run store', () => {
     f.emit('training.onDidChangeStatus', { runId: 'r1', status: 'completed', error: null });
     await flush();
     expect(s.status).toBe('completed');
+    // Done is done, even when a loss target ended it before the last iteration.
+    expect(s.fraction).toBe(1);
     expect(s.events).toEqual([{ kind: 'anneal', step: 120, message: 'η1 → η2' }]);
   });
 

@@ -49,9 +49,16 @@ export const useLiveStore = defineStore('live', () => {
     (detail.value?.events ?? []).filter((e) => e.step !== null).map((e) => ({ kind: e.kind, step: e.step ?? 0, message: e.message })),
   );
   const fraction = computed(() => {
+    // A completed run is done even when it stopped early (a loss target reached before max iterations).
+    if (status.value === 'completed') return 1;
     const p = progress.value;
     if (p && p.totalSteps > 0) return Math.min(1, p.step / p.totalSteps);
-    return status.value === 'completed' ? 1 : 0;
+    return 0;
+  });
+  /** The last step reached: the latest tick, or what the store recorded once the run has ended. */
+  const lastStep = computed(() => {
+    const fromMetrics = Object.values(detail.value?.metrics ?? {}).reduce((a, m) => Math.max(a, m.lastStep ?? 0), 0);
+    return Math.max(progress.value?.step ?? 0, fromMetrics);
   });
 
   let unsubscribers: (() => void)[] = [];
@@ -232,6 +239,7 @@ export const useLiveStore = defineStore('live', () => {
     keys,
     events,
     fraction,
+    lastStep,
     getBuffers,
     open,
     close,

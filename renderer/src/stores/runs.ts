@@ -107,7 +107,7 @@ export const useRunsStore = defineStore('runs', () => {
   const notices = useNoticesStore();
   const filters = reactive<RunFilters>(emptyFilters());
   const sort = reactive<{ by: string; dir: 'asc' | 'desc' }>({ by: 'createdAt', dir: 'desc' });
-  const metricKeys = ref<string[]>(readJson(METRICS_KEY, ['train/loss', 'test/acc']));
+  const metricKeys = ref<string[]>(readJson(METRICS_KEY, ['train/loss', 'test/all/acc']));
   const hidden = ref<string[]>(readJson(COLUMNS_KEY, ['backend']));
   const pageSize = ref(200);
 
