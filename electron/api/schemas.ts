@@ -308,7 +308,17 @@ export const methods = {
 
   // datasets: what is on this machine
   'datasets.list': { input: Empty, output: z.array(DatasetInfoSchema) },
-  'datasets.importCifar10': { input: z.object({ path: z.string().min(1) }).strict(), output: DatasetInfoSchema },
+  'datasets.importCifar10': {
+    input: z
+      .object({
+        /** cifar-10-binary.tar.gz, or the folder with data_batch_1..5.bin and test_batch.bin. */
+        path: z.string().min(1),
+        /** Refuse an archive whose MD5 differs from the official release (default). */
+        verifyChecksum: z.boolean().default(true),
+      })
+      .strict(),
+    output: DatasetInfoSchema,
+  },
 
   // figures: saved figure specs
   'figures.list': { input: Empty, output: z.array(FigureSchema) },

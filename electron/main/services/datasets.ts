@@ -6,11 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { copyFile, mkdir, readdir, rename, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { ApiServices } from '../../api/contract';
 import type { DatasetInfo } from '../../api/schemas';
-import { listKnownDatasets, loadCifar10, type KnownDataset } from '../../../engine/data';
+import { listKnownDatasets, loadCifar10, readTarGz, type KnownDataset } from '../../../engine/data';
 import { HostError } from '../host/errors';
 import type { HostEvents } from '../host/events';
 
@@ -81,7 +81,7 @@ export function createDatasetsService(datasetsDir: string, events: HostEvents): 
       }
       return out;
     },
-    async importCifar10({ path }) {
+    async importCifar10({ path, verifyChecksum }) {
       const progress = (done: number, total: number | null, message: string) =>
         events.emit('datasets.onDidImportProgress', { id: 'cifar10', done, total: total ?? 0, message });
       let isDir: boolean;
@@ -93,7 +93,7 @@ export function createDatasetsService(datasetsDir: string, events: HostEvents): 
       // Parse it fully first (verifies the official MD5 of the archive, every record's size
       // and label range): nothing is copied unless it is a valid CIFAR-10 binary release.
       try {
-        await loadCifar10(path, { verifyChecksum: true, onProgress: (d, t) => progress(d, t, 'checking') });
+        await loadCifar10(path, { verifyChecksum, onProgress: (d, t) => progress(d, t, 'checking') });
       } catch (e) {
         throw new HostError('invalid_request', e instanceof Error ? e.message : String(e));
       }
@@ -105,9 +105,13 @@ export function createDatasetsService(datasetsDir: string, events: HostEvents): 
           await rename(join(target, `${f}.part`), join(target, f));
         }
       } else {
-        const dest = join(target, basename(path).endsWith('.tar.gz') ? 'cifar-10-binary.tar.gz' : basename(path));
-        await copyFile(path, `${dest}.part`);
-        await rename(`${dest}.part`, dest);
+        // Keep the batches as plain files: training reads them without decompressing again.
+        const { entries } = await readTarGz(path, (name) => CIFAR_FILES.includes(basename(name)), (d, t) => progress(d, t, 'extracting'));
+        for (const e of entries) {
+          const dest = join(target, basename(e.name));
+          await writeFile(`${dest}.part`, e.data);
+          await rename(`${dest}.part`, dest);
+        }
       }
       progress(1, 1, 'imported');
       const found = (await listKnownDatasets()).find((k) => k.name === 'cifar10' && k.path.startsWith(target));
