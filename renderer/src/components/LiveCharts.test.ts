@@ -40,6 +40,16 @@ describe('live charts', () => {
     expect(Object.keys(last)).toEqual(['series']);
     expect(last.series.map((s) => [s.id, s.data.length])).toEqual([['test/loss', 2], ['train/loss', 2]]);
 
+    // An anneal arrives: only the first series' markLine is applied.
+    await w.setProps({ events: [{ kind: 'anneal', step: 10, message: 'η1 → η2' }] });
+    expect(fullOptions.length).toBe(builds);
+    const marks = applied.at(-1)?.partial as { series: { id: string; markLine: { data: { xAxis: number }[] } }[] };
+    expect(marks.series.map((s) => [s.id, s.markLine.data.map((d) => d.xAxis)])).toEqual([['test/loss', [10]]]);
+    // The same events again (a detail reload) change nothing.
+    const n = applied.length;
+    await w.setProps({ events: [{ kind: 'anneal', step: 10, message: 'η1 → η2' }] });
+    expect(applied.length).toBe(n);
+
     // A new metric is a new curve: that is the one time a panel's full option is rebuilt.
     appendValues(buffers, 10, { 'test/acc': 0.5 });
     await w.setProps({ keys: ['test/acc', 'test/loss', 'train/loss'], structureTick: 2 });
