@@ -77,7 +77,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const services: ApiServices = {
     system: createSystemService({ mode: options.mode, storePath, backend }),
     runs: createRunsService(store, events),
-    training: createTrainingService(store, queue),
+    training: createTrainingService(store, queue, async () => (await backend()).report?.name ?? null),
     datasets: createDatasetsService(process.env['LRLAB_DATA_DIR'] ?? join(dataDir, 'datasets'), events),
     figures: createFiguresService(store),
   };

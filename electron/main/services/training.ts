@@ -8,6 +8,7 @@ import { applyOverrides } from '../../../engine/cli/overrides';
 import type { RunStore } from '../../../storage';
 import { HostError } from '../host/errors';
 import type { RunQueue } from '../training/queue';
+import { estimateRunMemory } from './memory';
 
 function specOrThrow(input: unknown, prefix = 'spec'): RunSpec {
   const c = checkRunSpec(input);
@@ -43,8 +44,17 @@ function fmtDuration(s: number): string {
   return `${(s / 3600).toFixed(1)} h`;
 }
 
-export function createTrainingService(store: RunStore, queue: RunQueue): ApiServices['training'] {
+export function createTrainingService(store: RunStore, queue: RunQueue, hostBackend: () => Promise<string | null>): ApiServices['training'] {
   let schema: Record<string, unknown> | null = null;
+  /** The backend a spec will run on: its own choice, else what this host found. */
+  const backendFor = async (spec: RunSpec): Promise<string | null> => (spec.backend !== 'auto' ? spec.backend : await hostBackend());
+  /** Refuses a spec whose training step cannot fit in its backend's memory. */
+  const assertFits = async (spec: RunSpec): Promise<void> => {
+    const backend = await backendFor(spec);
+    if (!backend) return;
+    const m = estimateRunMemory(spec, backend);
+    if (!m.fits) throw new HostError('unavailable', m.message, [{ path: 'spec.model', message: m.message }]);
+  };
   return {
     presets() {
       return PRESETS.map((p) => ({
@@ -60,31 +70,39 @@ export function createTrainingService(store: RunStore, queue: RunQueue): ApiServ
     specSchema() {
       return (schema ??= runSpecJsonSchema());
     },
-    validate({ spec }) {
+    async validate({ spec }) {
       const c = checkRunSpec(spec);
       if (!c.ok) return { ok: false, problems: [...c.problems], derived: [], resolved: null };
       const d = describeSpec(c.spec);
       const derived = [...d.derived];
+      const problems: { path: string; message: string }[] = [];
+      const backend = await backendFor(c.spec);
+      if (backend) {
+        const m = estimateRunMemory(c.spec, backend);
+        derived.push({ label: 'Peak memory (est.)', value: `${(m.bytes / 2 ** 30).toFixed(2)} GiB of ${(m.limitBytes / 2 ** 30).toFixed(1)}`, hint: `on ${backend}` });
+        if (!m.fits) problems.push({ path: 'model', message: m.message });
+      }
       const ms = measuredMsPerStep(store, d.shapeKey, c.spec.kind);
       derived.push(
         ms === null
           ? { label: 'Estimated time', value: 'unknown', hint: 'measured once a run of this shape has completed on this machine' }
           : { label: 'Estimated time', value: `≤ ${fmtDuration((ms * d.totalSteps) / 1000)}`, hint: `${ms.toFixed(1)} ms/step measured on past runs of this shape` },
       );
-      return { ok: true, problems: [], derived, resolved: c.spec as unknown as Record<string, unknown> };
+      return { ok: problems.length === 0, problems, derived, resolved: c.spec as unknown as Record<string, unknown> };
     },
     schedulePreview({ spec }) {
       return describeSpec(specOrThrow(spec)).schedule;
     },
-    launch({ spec, seeds, preset, groupName }) {
+    async launch({ spec, seeds, preset, groupName }) {
       const base = specOrThrow(spec);
+      await assertFits(base);
       const list = seeds ?? [base.seed];
       const specs = list.map((seed) => ({ ...base, seed, name: base.name && list.length > 1 ? `${base.name} s${seed}` : base.name }) as RunSpec);
       const groupId = list.length > 1 ? `g-${randomUUID().slice(0, 8)}` : null;
       const runIds = queue.launch(specs, { preset: preset ?? null, groupId, tags: groupName ? [groupName] : [] });
       return { runIds, groupId };
     },
-    launchComparison({ comparison, seeds, set }) {
+    async launchComparison({ comparison, seeds, set }) {
       const members = PRESETS.filter((p) => p.comparison === comparison);
       if (members.length === 0) {
         const known = [...new Set(PRESETS.map((p) => p.comparison))].join(', ');
@@ -98,6 +116,7 @@ export function createTrainingService(store: RunStore, queue: RunQueue): ApiServ
         const doc = applyOverrides({ ...p.spec, seed: seeds[0] ?? 1 } as Record<string, unknown>, sets);
         return { preset: p, spec: specOrThrow(doc, `set(${p.name})`) };
       });
+      for (const { spec } of planned) await assertFits(spec);
       for (const { preset, spec } of planned) {
         const specs = seeds.map((seed) => ({ ...spec, seed, name: `${preset.name} s${seed}` }) as RunSpec);
         // One seed group per condition; the comparison id ties the three together as a tag.

@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHost, type Host } from '../host/host';
+import { PRESETS } from '../../../engine/presets';
+
+let dir: string;
+let host: Host;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'lrlab-train-'));
+  host = await createHost({ mode: 'cli', storePath: join(dir, 'runs.sqlite'), backend: 'wasm', log: () => {} });
+});
+afterAll(async () => {
+  await host.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const preset = (name: string) => ({ ...(PRESETS.find((p) => p.name === name)!.spec as Record<string, unknown>), seed: 1 });
+
+describe('training service (design side)', () => {
+  it('derives N, p0·N vs d and the stationary τ0 for a synthetic spec, and previews its schedule', async () => {
+    const v = await host.dispatch('training.validate', { spec: preset('toy-noise') });
+    expect(v.ok).toBe(true);
+    if (!v.ok) return;
+    const val = v.value as { ok: boolean; derived: { label: string; value: unknown }[] };
+    expect(val.ok).toBe(true);
+    const labels = val.derived.map((d) => d.label);
+    expect(labels).toEqual(expect.arrayContaining(['N (training examples)', 'p0·N vs d', 'τ0 (init std)', 'Estimated time', 'Peak memory (est.)']));
+    const p = await host.dispatch('training.schedulePreview', { spec: preset('toy-noise') });
+    expect(p.ok).toBe(true);
+    if (!p.ok) return;
+    const s = p.value as { x: number[]; noise: number[]; lr: number[]; annealAt: number };
+    // S+noise: the small rate throughout; noise on until its anneal iteration, then 0.
+    expect(new Set(s.lr).size).toBe(1);
+    expect(s.noise[0]).toBeGreaterThan(0);
+    expect(s.noise.at(-1)).toBe(0);
+    expect(s.x.findIndex((x, i) => s.noise[i] === 0 && x >= s.annealAt)).toBeGreaterThan(0);
+  });
+
+  it('previews the Fig. 3 schedules per epoch with the anneal after epoch 30', async () => {
+    const p = await host.dispatch('training.schedulePreview', { spec: preset('patch-cifar-large-lr') });
+    expect(p.ok).toBe(true);
+    if (!p.ok) return;
+    const s = p.value as { xUnit: string; x: number[]; lr: number[] };
+    expect(s.xUnit).toBe('epoch');
+    expect(s.lr[29]).toBeCloseTo(0.1);
+    expect(s.lr[30]).toBeCloseTo(0.004);
+  });
+
+  it('refuses WRN-16-10 on wasm before it starts, naming a setting that fits', async () => {
+    const v = await host.dispatch('training.validate', { spec: preset('patch-cifar-small-lr') });
+    expect(v.ok).toBe(true);
+    if (!v.ok) return;
+    const val = v.value as { ok: boolean; problems: { message: string }[] };
+    expect(val.ok).toBe(false);
+    expect(val.problems[0]?.message).toMatch(/wasm.*Nearest settings that fit/);
+    const l = await host.dispatch('training.launch', { spec: preset('patch-cifar-small-lr') });
+    expect(l.ok).toBe(false);
+    if (l.ok) return;
+    expect(l.error.code).toBe('unavailable');
+    expect(host.store.listRuns({}).total).toBe(0);
+  });
+
+  it('launches a comparison: the three conditions × seeds, grouped per condition', async () => {
+    const r = await host.dispatch('training.launchComparison', { comparison: 'toy', seeds: [1, 2], set: { 'stopping.maxIterations': 5 } });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const { runIds, groupId } = r.value as { runIds: string[]; groupId: string };
+    expect(runIds).toHaveLength(6);
+    const rows = host.store.listRuns({ tag: [groupId] }).rows;
+    expect(new Set(rows.map((x) => x.preset))).toEqual(new Set(['toy-ls', 'toy-s', 'toy-noise']));
+    expect(new Set(rows.map((x) => x.groupId)).size).toBe(3);
+    const bad = await host.dispatch('training.launchComparison', { comparison: 'toy', seeds: [1], set: { 'data.d': -3 } });
+    expect(bad.ok).toBe(false);
+    expect(host.store.listRuns({}).total).toBe(6);
+  });
+});
