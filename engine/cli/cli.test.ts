@@ -138,3 +138,23 @@ describe('formatPresetList', () => {
     for (const name of ['toy-ls', 'toy-s', 'toy-noise']) expect(out).toMatch(new RegExp(`^${name}\\s+synthetic/toy/`, 'm'));
   });
 });
+
+describe('runSweep', () => {
+  it('runs every point with its own hooks and tabulates them', async () => {
+    const { runSweep } = await import('./sweep');
+    const sweep = parseSweepSpec({ kind: 'sweep', base: { ...tiny, stopping: { maxIterations: 2 } }, parameter: 'model.width', values: [4, 6], seeds: [1] });
+    const seen: string[] = [];
+    const rows = await runSweep(sweep, {
+      json: false,
+      backend: 'cpu',
+      stderr: { write: () => true, isTTY: false },
+      hooksFor: (p) => ({ onMetrics: () => seen.push(`${String(p.value)}/${p.seed}`) }),
+    });
+    expect(rows.map((r) => [r.value, r.seed, r.result.status])).toEqual([
+      [4, 1, 'completed'],
+      [6, 1, 'completed'],
+    ]);
+    expect(new Set(seen)).toEqual(new Set(['4/1', '6/1']));
+    expect(formatSweepTable(sweep.parameter, rows)).toContain('test/p_only/err');
+  });
+});

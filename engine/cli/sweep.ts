@@ -3,6 +3,7 @@
  * them one after another, and prints a table of final metrics per point plus mean ± std over
  * seeds per value.
  */
+import type { RunHooks } from '../experiments';
 import type { RunSpec } from '../spec';
 import type { SweepSpec } from '../spec/sweep';
 import { SweepSpecSchema } from '../spec/sweep';
@@ -55,12 +56,20 @@ export interface SweepRow {
   readonly result: CliRunResult;
 }
 
-export async function runSweep(sweep: SweepSpec, options: Omit<RunWithProgressOptions, 'label'>): Promise<SweepRow[]> {
+export interface RunSweepOptions extends Omit<RunWithProgressOptions, 'label'> {
+  /** Hooks for one point (e.g. a store recording that point as its own run); overrides `hooks`. */
+  readonly hooksFor?: (point: SweepPoint, index: number) => RunHooks;
+}
+
+/** Runs the points one after another (in the order of expandSweepPoints). */
+export async function runSweep(sweep: SweepSpec, options: RunSweepOptions): Promise<SweepRow[]> {
   const points = expandSweepPoints(sweep);
   const rows: SweepRow[] = [];
+  const { hooksFor, ...base } = options;
   for (const [i, p] of points.entries()) {
     const label = `[${i + 1}/${points.length} ${sweep.parameter}=${JSON.stringify(p.value)} seed=${p.seed}]`;
-    rows.push({ value: p.value, seed: p.seed, result: await runWithProgress(p.spec, { ...options, label }) });
+    const hooks = hooksFor ? hooksFor(p, i) : base.hooks;
+    rows.push({ value: p.value, seed: p.seed, result: await runWithProgress(p.spec, { ...base, label, ...(hooks ? { hooks } : {}) }) });
   }
   return rows;
 }
