@@ -6,9 +6,8 @@ import type { BackendReport } from '../../engine/backend';
 import type { RunHooks } from '../../engine/experiments/types';
 import type { CliRunResult } from '../../engine/cli/run';
 import type { MetricWriter, RunStore } from '../../storage';
-import { appFacts } from '../main/host/provenance';
+import { runtimeVersions } from '../main/host/provenance';
 import * as tf from '@tensorflow/tfjs';
-import { cpus, platform, release, arch } from 'node:os';
 
 export interface Recorder {
   readonly hooks: RunHooks;
@@ -20,14 +19,7 @@ export function startRecording(store: RunStore, runId: string, backend: BackendR
   store.markRunning(runId, {
     pid: process.pid,
     backend: backend.name,
-    versions: {
-      tfjs: tf.version.tfjs,
-      [backend.package]: backend.version,
-      node: process.versions.node,
-      os: `${platform()} ${release()} ${arch()}`,
-      cpu: `${cpus()[0]?.model.trim() ?? 'unknown'} × ${cpus().length}`,
-      appVersion: appFacts().appVersion,
-    },
+    versions: runtimeVersions(backend, tf.version.tfjs),
   });
   const writer: MetricWriter = store.metricWriter(runId);
   const hooks: RunHooks = {

@@ -1,5 +1,8 @@
 import type { RunSpecInput } from '../spec';
 
+/** Omit over each member of a union (plain Omit keeps only the keys all members share). */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
 export type PresetGroup = 'synthetic' | 'cpu-scale' | 'paper';
 
 export interface Preset {
@@ -14,5 +17,5 @@ export interface Preset {
   /** Presets that form one three-way comparison share this id. */
   readonly comparison: string;
   /** The spec without its seed (the seed is chosen at launch). */
-  readonly spec: Omit<RunSpecInput, 'seed'>;
+  readonly spec: DistributiveOmit<RunSpecInput, 'seed'>;
 }

@@ -2,3 +2,4 @@
 // no Node built-ins): the host, the store and the api contract all read it.
 export * from './runSpec';
 export * from './common';
+export * from './sweep';

@@ -55,6 +55,32 @@ export function gitCommit(): string | null {
   return commit;
 }
 
+/** nvidia-smi's first GPU name, or null where there is none. */
+export function gpuModel(): string | null {
+  try {
+    const out = execFileSync('nvidia-smi', ['--query-gpu=name', '--format=csv,noheader'], { stdio: ['ignore', 'pipe', 'ignore'], timeout: 3000 });
+    return out.toString().trim().split('\n')[0] || null;
+  } catch {
+    return null;
+  }
+}
+
+/** The versions recorded with a run: tfjs and its backend package, Node/Electron, OS, CPU, GPU, app. */
+export function runtimeVersions(backend: { package: string; version: string }, tfjsVersion: string): Record<string, string> {
+  const m = machineFacts();
+  const gpu = gpuModel();
+  return {
+    tfjs: tfjsVersion,
+    [backend.package]: backend.version,
+    node: m.node,
+    os: m.os,
+    cpu: `${m.cpu} × ${m.cores}`,
+    appVersion: appFacts().appVersion,
+    ...(m.electron ? { electron: m.electron } : {}),
+    ...(gpu ? { gpu } : {}),
+  };
+}
+
 export function machineFacts(): { host: string; os: string; cpu: string; cores: number; node: string; electron: string | null } {
   const c = cpus();
   return {

@@ -218,7 +218,7 @@ export class RunQueue {
       resumeFrom,
       handlers: {
         onStarted: (p) => {
-          store.markRunning(runId, { pid: process.pid, backend: p.backend.name, versions: { ...p.versions, appVersion: appFacts().appVersion } });
+          store.markRunning(runId, { pid: process.pid, backend: p.backend.name, versions: p.versions });
           this.status(runId, 'running', null);
         },
         onMetrics: (records) => this.onMetrics(a, records),

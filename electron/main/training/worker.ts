@@ -2,28 +2,18 @@
  * A training worker: a child process that runs one experiment and reports over IPC.
  * Started by RunProcess (runProcess.ts); see protocol.ts for why it is a process.
  */
-import { cpus, platform, release, arch } from 'node:os';
-import { execFileSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, requestedBackend } from '../../../engine/backend';
 import { runExperiment } from '../../../engine/experiments';
 import type { MetricRecord } from '../../../engine/experiments/types';
 import type { HostToWorker, WorkerToHost } from './protocol';
+import { runtimeVersions } from '../host/provenance';
 
 function send(msg: WorkerToHost): Promise<void> {
   return new Promise((resolve) => {
     if (!process.send) return resolve();
     process.send(msg, undefined, undefined, () => resolve());
   });
-}
-
-function gpuModel(): string | null {
-  try {
-    const out = execFileSync('nvidia-smi', ['--query-gpu=name', '--format=csv,noheader'], { stdio: ['ignore', 'pipe', 'ignore'], timeout: 3000 });
-    return out.toString().trim().split('\n')[0] || null;
-  } catch {
-    return null;
-  }
 }
 
 let stopRequested = false;
@@ -55,16 +45,7 @@ async function run(msg: Extract<HostToWorker, { type: 'start' }>): Promise<void>
   try {
     const force = requestedBackend(msg.backend ?? (msg.spec.backend === 'auto' ? null : msg.spec.backend));
     const backend = await initBackend({ force });
-    const gpu = gpuModel();
-    const versions: Record<string, string> = {
-      tfjs: tf.version.tfjs,
-      [backend.package]: backend.version,
-      node: process.versions.node,
-      os: `${platform()} ${release()} ${arch()}`,
-      cpu: `${cpus()[0]?.model.trim() ?? 'unknown'} × ${cpus().length}`,
-      ...(process.versions['electron'] ? { electron: process.versions['electron'] } : {}),
-      ...(gpu ? { gpu } : {}),
-    };
+    const versions = runtimeVersions(backend, tf.version.tfjs);
     await send({ type: 'started', provenance: { backend, versions } });
     let lastProgress = 0;
     const result = await runExperiment(
