@@ -27,9 +27,8 @@ export interface QueueOptions {
   readonly stopGraceMs?: number;
 }
 
-interface Active {
+interface ActiveState {
   readonly runId: string;
-  readonly proc: RunProcess;
   readonly writer: MetricWriter;
   readonly resumedFrom: number | null;
   cancelled: boolean;
@@ -37,6 +36,10 @@ interface Active {
   lastEmit: number;
   rate: { step: number; t: number; stepsPerS: number | null } | null;
   startedAt: number;
+}
+
+interface Active extends ActiveState {
+  readonly proc: RunProcess;
 }
 
 export function defaultConcurrency(backend: string | null): number {
@@ -201,7 +204,7 @@ export class RunQueue {
     const resumeFrom: Checkpoint | null = await this.o.store.latestCheckpoint(runId);
     const store = this.o.store;
     const writer = store.metricWriter(runId, { onError: (e) => this.o.log(`metrics of ${runId}: ${e.message}`) });
-    const a: Active = {
+    const state: ActiveState = {
       runId,
       writer,
       resumedFrom: resumeFrom?.step ?? null,
@@ -210,10 +213,8 @@ export class RunQueue {
       lastEmit: 0,
       rate: null,
       startedAt: Date.now(),
-      proc: null as unknown as RunProcess,
     };
-    this.active.set(runId, a);
-    (a as { proc: RunProcess }).proc = new RunProcess(runId, spec, {
+    const proc = new RunProcess(runId, spec, {
       backend: this.o.backend,
       resumeFrom,
       handlers: {
@@ -221,22 +222,24 @@ export class RunQueue {
           store.markRunning(runId, { pid: process.pid, backend: p.backend.name, versions: p.versions });
           this.status(runId, 'running', null);
         },
-        onMetrics: (records) => this.onMetrics(a, records),
+        onMetrics: (records) => this.onMetrics(state, records),
         onEvent: (e) => {
           store.addEvent(runId, { kind: e.kind, step: e.step, epoch: e.epoch, message: e.message, data: (e.data ?? null) as never });
           this.o.events.emit('runs.onDidChange', { runIds: [runId], reason: `event:${e.kind}` });
         },
-        onProgress: (p) => this.onProgress(a, p),
+        onProgress: (p) => this.onProgress(state, p),
         onCheckpoint: async (c) => {
           writer.flush(); // the points up to the checkpoint are durable before it is
           await store.saveCheckpoint(runId, c);
         },
       },
     });
-    void a.proc.done.then((outcome) => this.finish(a, outcome));
+    const a: Active = Object.assign(state, { proc });
+    this.active.set(runId, a);
+    void proc.done.then((outcome) => this.finish(a, outcome));
   }
 
-  private onMetrics(a: Active, records: readonly MetricRecord[]): void {
+  private onMetrics(a: ActiveState, records: readonly MetricRecord[]): void {
     for (const r of records) {
       // A resumed run may log its checkpoint step again: that point is already stored.
       if (a.resumedFrom !== null && r.step <= a.resumedFrom) continue;
@@ -245,7 +248,7 @@ export class RunQueue {
     }
   }
 
-  private onProgress(a: Active, p: ProgressInfo): void {
+  private onProgress(a: ActiveState, p: ProgressInfo): void {
     const now = Date.now();
     if (a.rate === null) a.rate = { step: p.step, t: now, stepsPerS: null };
     else if (now - a.rate.t >= 1000) {
