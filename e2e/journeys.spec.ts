@@ -212,6 +212,26 @@ test('re-run a past run with an edit', async ({ page }) => {
   expect(errors).toEqual([]);
 });
 
+test('compare conditions: the three conditions of a preset in one group', async ({ page }) => {
+  test.setTimeout(240_000);
+  const errors = watchConsole(page);
+  await open(page, '#/design');
+  await pickSyntheticPreset(page);
+  await makeTiny(page);
+  await page.getByTestId('seed-count').fill('1');
+  const button = page.getByTestId('launch-comparison');
+  await expect(button).toBeEnabled();
+  await button.click();
+
+  // The browser opens on the new group: three runs, one per condition.
+  await expect(page).toHaveURL(/#\/runs\?tag=/);
+  await expect(page.getByTestId('run-count')).toHaveText(/^3 runs/);
+  const algorithms = await page.locator('[data-testid^="run-row-"] .cell.algorithm').allInnerTexts();
+  expect(new Set(algorithms).size).toBe(3);
+  await page.screenshot({ path: `${ARTIFACTS}/09-compare-conditions.png` });
+  expect(errors).toEqual([]);
+});
+
 test('keyboard only: pick a preset, reach the launch button, open a run from the table', async ({ page }) => {
   const errors = watchConsole(page);
   await open(page, '#/design');

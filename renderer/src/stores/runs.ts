@@ -27,7 +27,7 @@ export const BASE_COLUMNS: readonly Column[] = [
   { id: 'algorithm', label: 'Algorithm', sortBy: 'algorithm', width: 90 },
   { id: 'hparams', label: 'Key hyperparameters', sortBy: null, width: 220 },
   { id: 'seed', label: 'Seed', sortBy: 'seed', width: 60 },
-  { id: 'group', label: 'Group', sortBy: 'groupId', width: 110 },
+  { id: 'group', label: 'Group', sortBy: 'groupId', width: 150 },
   { id: 'tags', label: 'Tags', sortBy: null, width: 120 },
   { id: 'duration', label: 'Duration', sortBy: 'durationS', width: 90 },
   { id: 'backend', label: 'Backend', sortBy: 'backend', width: 90 },
