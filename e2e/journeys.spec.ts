@@ -142,6 +142,10 @@ test('launch a 3-seed group of a tiny spec and watch it to completion', async ({
   await expect(page.getByTestId('live-progress')).toHaveAttribute('aria-valuenow', '100');
   await expect(page.getByTestId('live-group')).toContainText('3 of 3 finished', { timeout: 180_000 });
   await page.screenshot({ path: `${ARTIFACTS}/03-live-run.png` });
+  // The theme follows the OS: switch to dark and the page and charts follow.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect(page.locator('body')).toHaveCSS('background-color', 'rgb(21, 24, 28)');
+  await page.screenshot({ path: `${ARTIFACTS}/03b-live-run-dark.png` });
   expect(errors).toEqual([]);
 });
 
