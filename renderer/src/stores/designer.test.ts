@@ -162,3 +162,35 @@ describe('designer store', () => {
     expect(s.blockers[0]).toBe('The spec schema could not be loaded');
   });
 });
+
+describe('designer extras', () => {
+  beforeEach(() => setActivePinia(createPinia()));
+
+  it('keeps the derived values of the last valid spec while the current one has problems', async () => {
+    const { s } = setup({
+      'training.validate': ({ spec }) => {
+        const d = (spec.data as { d?: number } | undefined)?.d ?? 64;
+        return d >= 2
+          ? { ok: true, problems: [], derived: [{ label: 'N', value: d * 4 }], resolved: spec }
+          : { ok: false, problems: [{ path: 'data.d', message: 'too small' }], derived: [], resolved: null };
+      },
+    });
+    await s.init();
+    s.loadPreset('toy-ls');
+    await s.validateNow();
+    s.setField(['data', 'd'], 1);
+    await s.validateNow();
+    expect(s.derivedStale).toBe(true);
+    expect(s.derived).toEqual([{ label: 'N', value: 256 }]);
+  });
+
+  it('lists recent runs to re-run, and copes with a host that cannot list them', async () => {
+    const { s } = setup({ 'runs.list': (q) => ({ total: 1, rows: [{ id: 'r9', name: 'last', limit: q.limit } as never] }) });
+    await s.loadRecentRuns();
+    expect(s.recentRuns.map((r) => r.id)).toEqual(['r9']);
+    setActivePinia(createPinia());
+    const bad = setup({ 'runs.list': () => { throw new FakeApiError('store_error', 'locked'); } });
+    await bad.s.loadRecentRuns();
+    expect(bad.s.recentRuns).toEqual([]);
+  });
+});
