@@ -234,11 +234,10 @@ export function checkValue(schemaIn: JsonSchema, value: unknown, required: boole
     if (typeof v !== 'number') return `Not a number: "${String(v)}"`;
     if (!Number.isFinite(v)) return 'Must be a finite number';
     if (integer && !Number.isInteger(v)) return 'Must be a whole number';
-    const r = rangeText(s);
-    if (s.minimum !== undefined && v < s.minimum) return `Too small: must be ≥ ${fmt(s.minimum)} (${r})`;
-    if (s.exclusiveMinimum !== undefined && v <= s.exclusiveMinimum) return `Too small: must be > ${fmt(s.exclusiveMinimum)} (${r})`;
-    if (s.maximum !== undefined && v > s.maximum) return `Too large: must be ≤ ${fmt(s.maximum)} (${r})`;
-    if (s.exclusiveMaximum !== undefined && v >= s.exclusiveMaximum) return `Too large: must be < ${fmt(s.exclusiveMaximum)} (${r})`;
+    if (s.minimum !== undefined && v < s.minimum) return `Too small: must be ≥ ${fmt(s.minimum)}`;
+    if (s.exclusiveMinimum !== undefined && v <= s.exclusiveMinimum) return `Too small: must be > ${fmt(s.exclusiveMinimum)}`;
+    if (s.maximum !== undefined && v > s.maximum) return `Too large: must be ≤ ${fmt(s.maximum)}`;
+    if (s.exclusiveMaximum !== undefined && v >= s.exclusiveMaximum) return `Too large: must be < ${fmt(s.exclusiveMaximum)}`;
     return null;
   };
   switch (m.type) {
