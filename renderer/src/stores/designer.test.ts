@@ -140,12 +140,16 @@ describe('designer store', () => {
   });
 
   it('re-runs from a past run, and saves and reloads user presets', async () => {
-    const { s } = setup({
-      'runs.get': ({ id }) => ({ id, name: 'old run', spec: { kind: 'synthetic', seed: 3, algorithm: { name: 'S' } } }) as never,
+    const { s, f } = setup({
+      'runs.get': ({ id }) => ({ id, name: 'old run', preset: 'toy-s', spec: { kind: 'synthetic', seed: 3, algorithm: { name: 'S' } } }) as never,
+      'training.launch': () => ({ runIds: ['new'], groupId: null }),
     });
     await s.init();
     await s.loadRun('run-1');
-    expect(s.source).toEqual({ type: 'run', id: 'run-1', name: 'old run' });
+    expect(s.source).toEqual({ type: 'run', id: 'run-1', name: 'old run', preset: 'toy-s' });
+    await s.validateNow();
+    await s.launch();
+    expect(f.calls.find((c) => c.method === 'training.launch')?.input).toMatchObject({ preset: 'toy-s', seeds: [3] });
     expect(s.spec.seed).toBe(3);
     expect(s.saveUserPreset('  mine ')).toBe(true);
     s.loadPreset('toy-ls');

@@ -13,7 +13,7 @@ import { errorText } from '../lib/format';
 
 export type SpecSource =
   | { readonly type: 'preset'; readonly name: string; readonly title: string }
-  | { readonly type: 'run'; readonly id: string; readonly name: string }
+  | { readonly type: 'run'; readonly id: string; readonly name: string; readonly preset: string | null }
   | { readonly type: 'user'; readonly name: string }
   | { readonly type: 'blank'; readonly kind: string }
   | { readonly type: 'json' };
@@ -186,7 +186,7 @@ export const useDesignerStore = defineStore('designer', () => {
   async function loadRun(id: string): Promise<void> {
     try {
       const run = await useApi().runs.get({ id });
-      replaceSpec(jsonClone(run.spec), { type: 'run', id: run.id, name: run.name });
+      replaceSpec(jsonClone(run.spec), { type: 'run', id: run.id, name: run.name, preset: run.preset });
     } catch (e) {
       loadError.value = `Could not open run ${id} for re-run: ${errorText(e)}`;
     }
@@ -265,7 +265,9 @@ export const useDesignerStore = defineStore('designer', () => {
     launching.value = true;
     launchError.value = null;
     try {
-      const preset = currentPreset.value?.name;
+      // A re-run keeps the preset its run came from, so filters by preset still find it.
+      const s = source.value;
+      const preset = currentPreset.value?.name ?? (s?.type === 'run' ? (s.preset ?? undefined) : undefined);
       return await useApi().training.launch({ spec: spec.value, seeds: seeds.value, ...(preset ? { preset } : {}) });
     } catch (e) {
       launchError.value = errorText(e);
