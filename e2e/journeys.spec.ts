@@ -4,7 +4,9 @@
  * watch it finish, find runs, tag, delete and undo, re-run with an edit. Each journey saves a
  * screenshot to e2e/artifacts/ for a person to look at.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from '@playwright/test';
 
@@ -263,5 +265,52 @@ test('keyboard only: pick a preset, reach the launch button, open a run from the
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('run-panel')).toBeVisible();
   await page.screenshot({ path: `${ARTIFACTS}/08-keyboard.png` });
+  expect(errors).toEqual([]);
+});
+
+test('export a run, import 5 000 copies, and the browser stays responsive', async ({ page }) => {
+  test.setTimeout(300_000);
+  const errors = watchConsole(page);
+  await open(page, '#/runs');
+  await page.getByTestId('run-search').fill(GROUP_NAME);
+  await expect(page.getByTestId('run-count')).toHaveText(/^\d+ runs? match/);
+  await page.locator('[data-testid^="run-row-"] input[type="checkbox"]').first().check();
+
+  // Export: the bundle downloads as a file.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export bundle' }).click()]);
+  const bundle = JSON.parse(readFileSync((await download.path()) ?? '', 'utf8')) as {
+    runs: { run: Record<string, unknown>; tags: string[]; events: unknown[]; checkpoints: unknown[]; metrics: { key: string }[] }[];
+  };
+  expect(bundle.runs).toHaveLength(1);
+  const [entry] = bundle.runs;
+  if (!entry) throw new Error('empty bundle');
+
+  // 5 000 copies under new ids, each with one metric series, imported through the UI.
+  const copies = Array.from({ length: 5000 }, (_, i) => ({
+    ...entry,
+    run: { ...entry.run, id: `bulk-${TAG}-${i}`, name: `bulk ${TAG} ${i}`, groupId: null, seed: i },
+    tags: ['bulk'],
+    events: [],
+    checkpoints: [],
+    metrics: entry.metrics.filter((m) => m.key === 'train/loss'),
+  }));
+  const file = join(mkdtempSync(join(tmpdir(), 'lrlab-e2e-bundle-')), 'bulk.lrlab.json');
+  writeFileSync(file, JSON.stringify({ ...bundle, runs: copies }));
+  await page.locator('input[type="file"]').setInputFiles(file);
+  await expect(page.getByTestId('notice').filter({ hasText: 'Imported 5000 runs.' })).toBeVisible({ timeout: 120_000 });
+
+  await page.getByTestId('run-search').fill(`bulk ${TAG}`);
+  await expect(page.getByTestId('run-count')).toHaveText('5000 runs match');
+
+  // Jump to the middle and the end: the rows there appear, and only a screenful is in the DOM.
+  const body = page.getByTestId('runs-body');
+  for (const index of [2500, 4990]) {
+    const t0 = Date.now();
+    await body.evaluate((el, i) => (el.scrollTop = 34 * i), index);
+    await expect(page.locator(`[data-index="${index}"] .cell.name`)).toHaveText(/^bulk /);
+    console.log(`row ${index} of 5000 shown ${Date.now() - t0} ms after the jump (includes fetching its page)`);
+  }
+  expect(await page.locator('[role="row"]').count()).toBeLessThan(80);
+  await page.screenshot({ path: `${ARTIFACTS}/10-runs-5000.png` });
   expect(errors).toEqual([]);
 });
