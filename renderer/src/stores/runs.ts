@@ -118,6 +118,8 @@ export const useRunsStore = defineStore('runs', () => {
   const pages = shallowRef(new Map<number, RunSummary[]>());
   const inflight = new Set<number>();
   let generation = 0;
+  /** Bumped when shown runs may have changed on the host (not when more pages scroll in). */
+  const version = ref(0);
 
   const selected = ref<Set<string>>(new Set());
   const tagCounts = ref<{ tag: string; count: number }[]>([]);
@@ -189,6 +191,7 @@ export const useRunsStore = defineStore('runs', () => {
     const gen = generation;
     const shown = [...pages.value.keys()];
     await Promise.all((shown.length ? shown : [0]).map((p) => fetchPage(p, gen)));
+    version.value++;
     void loadFacets();
   }
 
@@ -338,6 +341,7 @@ export const useRunsStore = defineStore('runs', () => {
     loading,
     error,
     pages,
+    version,
     selected,
     tagCounts,
     presetNames,
