@@ -32,7 +32,7 @@ test('an invalid api call from the page is rejected with a clear, structured err
     const res = await fetch('/api/runs.get', { method: 'POST', headers: { 'x-lrlab-token': t }, body: JSON.stringify({ id: 42 }) });
     return { status: res.status, body: (await res.json()) as { ok: boolean; error: { code: string; message: string; issues: { path: string }[] } } };
   }, token);
-  expect(r.status).toBe(400);
+  expect(r.status).toBe(200); // RPC: the refusal travels in the body
   expect(r.body.ok).toBe(false);
   expect(r.body.error.code).toBe('invalid_request');
   expect(r.body.error.message).toMatch(/Invalid request to runs\.get: id: .*string/);

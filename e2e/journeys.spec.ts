@@ -241,10 +241,11 @@ test('compare conditions: the three conditions of a preset in one group', async 
 test('keyboard only: pick a preset, reach the launch button, open a run from the table', async ({ page }) => {
   const errors = watchConsole(page);
   await open(page, '#/design');
-  // Tab from the top of the page to the first preset button and take it with Enter.
-  const firstPreset = page.locator('[data-testid^="preset-"]').first();
+  // Tab from the top of the page to a CPU-sized preset (the paper's WRN-16-10 presets are
+  // refused on wasm, so their launch button is disabled) and take it with Enter.
+  const firstPreset = page.getByTestId('preset-toy-s');
   await expect(firstPreset).toBeVisible();
-  for (let i = 0; i < 40 && !(await isFocused(firstPreset)); i++) await page.keyboard.press('Tab');
+  for (let i = 0; i < 80 && !(await isFocused(firstPreset)); i++) await page.keyboard.press('Tab');
   await expect(firstPreset).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('spec-source')).toContainText('Preset');
@@ -307,7 +308,7 @@ test('export a run, import 5 000 copies, and the browser stays responsive', asyn
   for (const index of [2500, 4990]) {
     const t0 = Date.now();
     await body.evaluate((el, i) => (el.scrollTop = 34 * i), index);
-    await expect(page.locator(`[data-index="${index}"] .cell.name`)).toHaveText(/^bulk /);
+    await expect(page.locator(`[data-index="${index}"] .cell.name`)).toHaveText(/^bulk /, { timeout: 60_000 });
     console.log(`row ${index} of 5000 shown ${Date.now() - t0} ms after the jump (includes fetching its page)`);
   }
   expect(await page.locator('[role="row"]').count()).toBeLessThan(80);

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHost, type Host } from '../main/host/host';
 import { appFacts } from '../main/host/provenance';
-import { startServer } from '../main/server/server';
+import { DEFAULT_PORT, startServer } from '../main/server/server';
 import { newRunInput } from '../main/training/queue';
 import { resolveStorePath } from '../main/host/paths';
 import { formatInfo, formatRunDetail, formatRunTable } from './format';
@@ -342,9 +342,9 @@ program
   .description('serve the workbench to a browser on 127.0.0.1 (use an SSH tunnel to reach it from another machine)')
   .addOption(storeOption())
   .addOption(backendOption())
-  .option('--port <n>', 'port (default: a free one)', (v) => Number.parseInt(v, 10), 0)
+  .option('--port <n>', `port (default ${DEFAULT_PORT}, or a free one when it is taken; 0: any free one)`, (v) => Number.parseInt(v, 10))
   .option('--concurrency <n>', 'runs trained at once (default: 1 on ≤ 2 cores or a GPU)', (v) => Number.parseInt(v, 10))
-  .action(async (opts: { store?: string; backend?: string; port: number; concurrency?: number }) => {
+  .action(async (opts: { store?: string; backend?: string; port?: number; concurrency?: number }) => {
     const host = await createHost({
       mode: 'browser',
       storePath: opts.store,
@@ -352,7 +352,7 @@ program
       runQueue: true,
       ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
     });
-    const server = await startServer({ dispatch: host.dispatch, events: host.events, staticDir: join(appFacts().root, 'out', 'renderer'), port: opts.port });
+    const server = await startServer({ dispatch: host.dispatch, events: host.events, staticDir: join(appFacts().root, 'out', 'renderer'), ...(opts.port !== undefined ? { port: opts.port } : {}) });
     process.stdout.write(`LR Lab is serving ${host.storePath}\nOpen ${server.url}\n`);
     let stopping = false;
     const stop = async () => {

@@ -15,9 +15,15 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'index.html'), '<!doctype html><p>app</p>');
   writeFileSync(join(dir, 'app.js'), 'console.log(1)');
   server = await startServer({
-    dispatch: async (method, input) => (method === 'system.echo' ? { ok: true, value: input } : { ok: false, error: { code: 'unknown_method', message: 'no' } }),
+    dispatch: async (method, input) =>
+      method === 'system.echo'
+        ? { ok: true, value: input }
+        : method === 'runs.get'
+          ? { ok: false, error: { code: 'not_found', message: 'No run "x".' } }
+          : { ok: false, error: { code: 'unknown_method', message: 'no' } },
     events,
     staticDir: dir,
+    port: 0,
   });
 });
 afterAll(async () => server.close());
@@ -66,6 +72,14 @@ describe('browser-mode server', () => {
     const r = await raw('/api/system.echo', { method: 'POST', headers: { 'x-lrlab-token': server.token }, body: '{nope' });
     expect(r.status).toBe(400);
     expect(JSON.parse(r.body)).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+  });
+
+  it('carries a refused call as {ok:false} in a 200 (RPC), an unknown method as 404', async () => {
+    const refused = await raw('/api/runs.get', { method: 'POST', headers: { 'x-lrlab-token': server.token }, body: '{}' });
+    expect(refused.status).toBe(200);
+    expect(JSON.parse(refused.body)).toEqual({ ok: false, error: { code: 'not_found', message: 'No run "x".' } });
+    const unknown = await raw('/api/runs.nope', { method: 'POST', headers: { 'x-lrlab-token': server.token }, body: '{}' });
+    expect(unknown.status).toBe(404);
   });
 
   it('streams events over a tokened socket and refuses others', async () => {

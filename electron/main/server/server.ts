@@ -22,7 +22,7 @@ export interface ServeOptions {
   readonly events: HostEvents;
   /** The built renderer (out/renderer). */
   readonly staticDir: string;
-  /** 0 picks a free port. */
+  /** Default DEFAULT_PORT (or a free one when it is taken); 0 picks a free port. */
   readonly port?: number;
   /** Fixed token (tests); default: 32 random bytes, hex. */
   readonly token?: string;
@@ -53,6 +53,12 @@ const CSP =
   "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
 const COOKIE = 'lrlab_token';
+
+/**
+ * The usual port: a stable origin keeps what the page stores locally (column choices, user
+ * presets) across restarts. A free one is used when it is taken.
+ */
+export const DEFAULT_PORT = 8737;
 
 function sameToken(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -161,7 +167,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         });
       }
       const result = await opts.dispatch(url.pathname.slice('/api/'.length), input);
-      const status = result.ok ? 200 : result.error.code === 'unknown_method' ? 404 : result.error.code === 'internal' ? 500 : 400;
+      // RPC over HTTP: a call that reached its method answers 200 and carries its own
+      // {ok:false} error (an expected refusal is not a transport failure, and browsers log
+      // every 4xx as a console error). Transport failures keep their HTTP status.
+      const status = !result.ok && result.error.code === 'unknown_method' ? 404 : 200;
       return sendJson(res, status, result);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -201,10 +210,21 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text);
   });
 
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolveListen());
-  });
+  const listen = (p: number) =>
+    new Promise<void>((resolveListen, reject) => {
+      server.once('error', reject);
+      server.listen(p, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolveListen();
+      });
+    });
+  try {
+    await listen(opts.port ?? DEFAULT_PORT);
+  } catch (e) {
+    // The usual port is taken (another LR Lab?): any free one will do, unless one was asked for.
+    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || (opts.port !== undefined && opts.port !== DEFAULT_PORT)) throw e;
+    await listen(0);
+  }
   port = (server.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;
 

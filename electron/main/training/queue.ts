@@ -214,26 +214,36 @@ export class RunQueue {
       rate: null,
       startedAt: Date.now(),
     };
-    const proc = new RunProcess(runId, spec, {
-      backend: this.o.backend,
-      resumeFrom,
-      handlers: {
-        onStarted: (p) => {
-          store.markRunning(runId, { pid: process.pid, backend: p.backend.name, versions: p.versions });
-          this.status(runId, 'running', null);
+    let proc: RunProcess;
+    try {
+      proc = new RunProcess(runId, spec, {
+        backend: this.o.backend,
+        resumeFrom,
+        handlers: {
+          onStarted: (p) => {
+            store.markRunning(runId, { pid: process.pid, backend: p.backend.name, versions: p.versions });
+            this.status(runId, 'running', null);
+          },
+          onMetrics: (records) => this.onMetrics(state, records),
+          onEvent: (e) => {
+            store.addEvent(runId, { kind: e.kind, step: e.step, epoch: e.epoch, message: e.message, data: (e.data ?? null) as never });
+            this.o.events.emit('runs.onDidChange', { runIds: [runId], reason: `event:${e.kind}` });
+          },
+          onProgress: (p) => this.onProgress(state, p),
+          onCheckpoint: async (c) => {
+            writer.flush(); // the points up to the checkpoint are durable before it is
+            await store.saveCheckpoint(runId, c);
+          },
         },
-        onMetrics: (records) => this.onMetrics(state, records),
-        onEvent: (e) => {
-          store.addEvent(runId, { kind: e.kind, step: e.step, epoch: e.epoch, message: e.message, data: (e.data ?? null) as never });
-          this.o.events.emit('runs.onDidChange', { runIds: [runId], reason: `event:${e.kind}` });
-        },
-        onProgress: (p) => this.onProgress(state, p),
-        onCheckpoint: async (c) => {
-          writer.flush(); // the points up to the checkpoint are durable before it is
-          await store.saveCheckpoint(runId, c);
-        },
-      },
-    });
+      });
+    } catch (e) {
+      // No worker could be started (a broken install): this run fails, the host goes on.
+      const message = e instanceof Error ? e.message : String(e);
+      writer.close();
+      store.finishRun(runId, 'failed', { error: message });
+      this.status(runId, 'failed', message);
+      return;
+    }
     const a: Active = Object.assign(state, { proc });
     this.active.set(runId, a);
     void proc.done.then((outcome) => this.finish(a, outcome));

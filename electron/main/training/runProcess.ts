@@ -27,11 +27,12 @@ export interface RunProcessHandlers {
  */
 export function workerEntry(): { file: string; execArgv: string[] } {
   const here = dirname(fileURLToPath(import.meta.url));
-  const built = join(here, 'worker.js');
-  if (existsSync(built)) return { file: built, execArgv: [] };
+  // Built: this code sits in out/main/ or in a shared chunk under out/main/chunks/.
+  const built = [join(here, 'worker.js'), join(here, '..', 'worker.js')];
+  for (const file of built) if (existsSync(file)) return { file, execArgv: [] };
   const source = join(here, 'worker.ts');
   if (existsSync(source)) return { file: source, execArgv: ['--import', 'tsx'] };
-  throw new Error(`The training worker is missing (looked for ${built} and ${source}). Run \`npm run build\`.`);
+  throw new Error(`The training worker is missing (looked for ${[...built, source].join(', ')}). Run \`npm run build\`.`);
 }
 
 export class RunProcess {
