@@ -135,7 +135,7 @@ describe('training queue', () => {
     expect(host.store.integrityCheck()).toEqual(['ok']);
   }, 240_000);
 
-  it('rejects an invalid spec listing every problem, and a NaN run ends diverged', async () => {
+  it('rejects an invalid spec listing every problem; an engine error fails the run; a NaN run ends diverged', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lrlab-queue-'));
     dirs.push(dir);
     const host = await newHost(join(dir, 'runs.sqlite'));
@@ -145,6 +145,24 @@ describe('training queue', () => {
     if (bad.ok) return;
     expect(bad.error.code).toBe('invalid_spec');
     expect(bad.error.issues?.map((i) => i.path)).toEqual(expect.arrayContaining(['spec.data.d', 'spec.model.width']));
+
+    // The engine throws (a dataset that is not there): failed, with the engine's message.
+    const missing = {
+      kind: 'image',
+      seed: 1,
+      backend: 'wasm',
+      dataset: { name: 'cifar10', path: join(dir, 'no-such-cifar') },
+      model: { arch: 'small-cnn', width: 4 },
+      lrSchedule: { kind: 'constant' },
+      noiseSchedule: { kind: 'none' },
+      epochs: 1,
+    };
+    const m = await host.dispatch('training.launch', { spec: missing });
+    expect(m).toMatchObject({ ok: true });
+    if (!m.ok) return;
+    const mid = (m.value as { runIds: string[] }).runIds[0]!;
+    await until('missing dataset failed', () => seen.statuses.find((s) => s.runId === mid && s.status === 'failed'));
+    expect(host.store.getRun(mid).error).toMatch(/no-such-cifar/);
 
     const diverging = { ...tiny(2000), algorithm: { name: 'S', eta2: 1e6, eps2prime: 1e-9 } };
     const r = await host.dispatch('training.launch', { spec: diverging });
