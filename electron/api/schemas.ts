@@ -300,6 +300,11 @@ export const methods = {
         set: z.record(z.string(), z.unknown()).default({}),
       })
       .strict(),
+    /**
+     * `groupId` names the whole comparison: every run carries it as a tag (list them with
+     * `runs.list({ tag: [groupId] })`), and each condition's seeds form their own seed group
+     * `<groupId>-<condition>` (for seed aggregates).
+     */
     output: z.object({ runIds: z.array(z.string()), groupId: z.string() }),
   },
   'training.cancel': { input: IdReq, output: Ok },
