@@ -282,6 +282,12 @@ function pad(s: string, n: number): string {
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
+  const push = (r: Row | null): void => {
+    if (!r) return;
+    rows.push(r);
+    const med = r.ms.length ? median(r.ms).toFixed(0) : '—';
+    console.error(`  ${r.engine}: ${med} ms/step${r.note ? ` (${r.note})` : ''}`);
+  };
   const torchRef = new Map<string, number>();
   const notes: string[] = [];
   const defs = WORKLOADS.filter((d) => ONLY.length === 0 || ONLY.includes(d.name));
@@ -314,18 +320,12 @@ async function main(): Promise<void> {
     };
     torchOnce();
     await initBackend({ force: 'wasm' });
-    for (const v of FINAL_ONLY ? [FINAL] : def.variants) rows.push(await measure(def, v, 'wasm', STEPS));
-    const m = await measureModels(def, STEPS);
-    if (m) rows.push(m);
-    const th = measureThreaded(def, STEPS);
-    if (th) rows.push(th);
+    for (const v of FINAL_ONLY ? [FINAL] : def.variants) push(await measure(def, v, 'wasm', STEPS));
+    push(await measureModels(def, STEPS));
+    push(measureThreaded(def, STEPS));
     if (def.cpu && !flag('no-cpu')) {
       await initBackend({ force: 'cpu' });
-      rows.push(await measure(def, FINAL, 'cpu', CPU_STEPS));
-      if (!FINAL_ONLY) {
-        const mc = await measureModels(def, CPU_STEPS);
-        if (mc) rows.push(mc);
-      }
+      push(await measure(def, FINAL, 'cpu', CPU_STEPS));
       await initBackend({ force: 'wasm' });
     }
     torchOnce();
@@ -334,7 +334,7 @@ async function main(): Promise<void> {
       torchRef.set(def.name, median(torchMs));
       const flops = rows.find((r) => r.workload === def.name && r.flops > 0)?.flops ?? 0;
       const batch = rows.find((r) => r.workload === def.name && r.batch > 0)?.batch ?? 0;
-      rows.push({ workload: def.name, engine: `PyTorch ${ti.torch} CPU, ${ti.threads} threads, ${ti.blas} BLAS`, ms: torchMs, batch, flops, peakBytes: ti.peak_rss_bytes, note: 'peak = process RSS' });
+      push({ workload: def.name, engine: `PyTorch ${ti.torch} CPU, ${ti.threads} threads, ${ti.blas} BLAS`, ms: torchMs, batch, flops, peakBytes: ti.peak_rss_bytes, note: 'peak = process RSS' });
       if (ti.blas === 'reference') notes.push('PyTorch is using the reference BLAS (libblas3): install libopenblas0-pthread for a representative reference.');
     }
   }
