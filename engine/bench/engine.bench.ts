@@ -195,11 +195,15 @@ async function measureModels(def: WorkloadDef, steps: number): Promise<Row | nul
   }
 }
 
-/** The final configuration on the threaded wasm build, measured in a child process. */
-function measureThreaded(def: WorkloadDef, steps: number): Row | null {
-  if (THREADS <= 1) return null;
+/**
+ * One wasm measurement in a child process: each gets a fresh wasm heap (it never shrinks,
+ * and a run is one process too), and a heap exhausted by one variant cannot take down the
+ * benchmark. `variant` −1 = engine/models' step; `threads` > 1 = the threaded build.
+ */
+function measureInChild(def: WorkloadDef, variant: number, threads: number, steps: number): Row | null {
   const script = fileURLToPath(import.meta.url);
-  const r = spawnSync(process.execPath, [...process.execArgv, script, '--child', def.name, '--threads', String(THREADS), '--steps', String(steps), '--warmup', String(WARMUP)], {
+  const args = ['--child', def.name, '--variant', String(variant), '--threads', String(threads), '--steps', String(steps), '--warmup', String(WARMUP)];
+  const r = spawnSync(process.execPath, [...process.execArgv, script, ...args], {
     encoding: 'utf8',
     maxBuffer: 1 << 24,
   });
@@ -207,18 +211,23 @@ function measureThreaded(def: WorkloadDef, steps: number): Row | null {
   try {
     return JSON.parse(line) as Row;
   } catch {
-    return { workload: def.name, engine: `tfjs wasm, ${THREADS} threads`, ms: [], batch: 0, flops: 0, peakBytes: null, note: `failed: ${(r.stderr || line).trim().split('\n').pop()?.slice(0, 100) ?? ''}` };
+    const label = variant >= 0 ? def.variants[variant]?.label : 'engine/models trainStep';
+    const why = (r.stderr || line).trim().split('\n').filter((l) => /Error/.test(l)).pop() ?? 'no output';
+    return { workload: def.name, engine: `tfjs wasm: ${label}${threads > 1 ? `, ${threads} threads` : ''}`, ms: [], batch: 0, flops: 0, peakBytes: null, note: `failed: ${why.slice(0, 90)}` };
   }
 }
 
 async function child(): Promise<void> {
   const def = WORKLOADS.find((d) => d.name === CHILD);
   if (!def) throw new Error(`unknown workload ${CHILD}`);
-  const t = await initWasmThreaded(THREADS);
+  const variant = Number(option('variant', '-1'));
+  const t = THREADS > 1 ? await initWasmThreaded(THREADS) : null;
   await initBackend({ force: 'wasm' });
-  const row = await measure(def, FINAL, 'wasm', STEPS);
+  const v = variant >= 0 ? def.variants[variant] : undefined;
+  const row = v ? await measure(def, v, 'wasm', STEPS) : await measureModels(def, STEPS);
+  if (!row) return;
   const heap = (tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8?.length ?? 0;
-  const label = `tfjs wasm: all optimizations, ${t.threads} threads${t.reason ? ` (${t.reason})` : ''}`;
+  const label = t ? `${row.engine}, ${t.threads} threads${t.reason ? ` (${t.reason})` : ''}` : row.engine;
   console.log(JSON.stringify({ ...row, engine: label, note: [row.note, `wasm heap ${(heap / 1e9).toFixed(2)} GB`].filter(Boolean).join('; ') }));
 }
 
@@ -319,10 +328,11 @@ async function main(): Promise<void> {
       torchInfo = r;
     };
     torchOnce();
-    await initBackend({ force: 'wasm' });
-    for (const v of FINAL_ONLY ? [FINAL] : def.variants) push(await measure(def, v, 'wasm', STEPS));
-    push(await measureModels(def, STEPS));
-    push(measureThreaded(def, STEPS));
+    def.variants.forEach((v, i) => {
+      if (!FINAL_ONLY || v === FINAL) push(measureInChild(def, i, 1, STEPS));
+    });
+    if (def.models && !flag('no-models')) push(measureInChild(def, -1, 1, STEPS));
+    if (THREADS > 1) push(measureInChild(def, def.variants.indexOf(FINAL), THREADS, STEPS));
     if (def.cpu && !flag('no-cpu')) {
       await initBackend({ force: 'cpu' });
       push(await measure(def, FINAL, 'cpu', CPU_STEPS));
