@@ -88,8 +88,10 @@ export async function runWithProgress(spec: RunSpec, options: RunWithProgressOpt
 
   const hooks: RunHooks = {
     onMetrics(m) {
-      loss = m.values['train/loss'];
-      testErr = m.values['test/all/err'];
+      // Synthetic runs report test error; image runs clean validation accuracy (as an error).
+      const acc = m.values['val/clean/acc'];
+      testErr = m.values['test/all/err'] ?? (acc === undefined ? testErr : 1 - acc);
+      loss = m.values['train/loss'] ?? loss;
       extra.onMetrics?.(m);
     },
     onEvent(e) {
