@@ -88,7 +88,7 @@ const WORKLOADS: WorkloadDef[] = [
   {
     name: 'small-cnn',
     title: 'small CNN (32/64/128) 28×28×1, batch 128',
-    cpu: true,
+    cpu: false, // the pure-JS backend's conv gradients take minutes per step here
     variants: convVariants,
     noiseStd: 0,
     models: { arch: 'small-cnn', width: 32 },
