@@ -366,7 +366,13 @@ program
     process.on('SIGTERM', () => void stop());
   });
 
-program.parseAsync(process.argv).catch((e: unknown) => {
-  process.stderr.write(`lrlab: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exitCode = process.exitCode || 1;
-});
+program
+  .parseAsync(process.argv)
+  .then(() => {
+    // One-shot commands end here, even if the threaded wasm build keeps worker threads alive.
+    if (program.args[0] !== 'serve') process.exit(process.exitCode ?? 0);
+  })
+  .catch((e: unknown) => {
+    process.stderr.write(`lrlab: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(typeof process.exitCode === 'number' && process.exitCode !== 0 ? process.exitCode : 1);
+  });

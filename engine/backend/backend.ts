@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { cpus } from 'node:os';
-import { registerTrainingKernels } from '../kernels';
+import { initWasmThreaded, registerTrainingKernels } from '../kernels';
 
 export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -105,8 +105,30 @@ async function nativeHasGpu(): Promise<boolean> {
 }
 
 let wasmPathsSet = false;
+/**
+ * Threads asked for with LRLAB_WASM_THREADS (tfjs-backend-wasm is single-threaded under Node;
+ * engine/kernels' loader starts its threaded build). Off by default: it patches how the
+ * package starts its workers, so it stays opt-in until it has more mileage.
+ */
+function wasmThreadsWanted(): number {
+  const n = Number.parseInt(process.env['LRLAB_WASM_THREADS'] ?? '1', 10);
+  return Number.isFinite(n) && n > 1 ? n : 1;
+}
+
+let wasmThreadNote: string | null = null;
+
 async function tryWasm(): Promise<string | null> {
   try {
+    const want = wasmThreadsWanted();
+    if (want > 1) {
+      const r = await initWasmThreaded(want);
+      wasmThreadNote = r.reason;
+      wasmThreadCount = r.threads;
+      if (tf.getBackend() === 'wasm') {
+        registerTrainingKernels('wasm');
+        return null;
+      }
+    }
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     if (!wasmPathsSet) {
       const dir = join(dirname(nodeRequire.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/';
@@ -176,7 +198,7 @@ function describe(name: BackendName, forced: boolean, skipped: readonly BackendS
   const speed: Record<BackendName, string> = {
     'tensorflow-gpu': 'native TensorFlow on the GPU',
     tensorflow: 'native TensorFlow on the CPU',
-    wasm: `WebAssembly${simd ? ' with SIMD' : ''}, ${threads} thread${threads === 1 ? '' : 's'}`,
+    wasm: `WebAssembly${simd ? ' with SIMD' : ''}, ${threads} thread${threads === 1 ? '' : 's'}${wasmThreadNote ? ` (${wasmThreadNote})` : ''}`,
     cpu: 'pure JavaScript: a correctness reference, far too slow to train on',
   };
   return {
@@ -192,9 +214,10 @@ function describe(name: BackendName, forced: boolean, skipped: readonly BackendS
   };
 }
 
+let wasmThreadCount = 1;
 function wasmThreads(): number {
-  // tfjs-backend-wasm runs single-threaded under Node (no multithread support there).
-  return tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? Math.max(1, Math.floor(cpus().length / 2)) : 1;
+  // What XNNPACK actually runs with (1 unless LRLAB_WASM_THREADS started the threaded build).
+  return wasmThreadCount;
 }
 
 /** Forgets the selection (tests only): the next `initBackend` selects again. */
