@@ -1,32 +1,23 @@
 /**
  * JSON text for summaries and event data that keeps NaN, ±Infinity and -0 (plain JSON turns
- * them into null or 0): such numbers are written as {"$num": "NaN" | "Infinity" | "-Infinity" | "-0"}.
+ * them into null or 0): such numbers are written as {"$num": "NaN" | "Infinity" | "-Infinity" | "-0"},
+ * the same spellings as bundles use (values.ts).
  */
+import { fromJsonNumber, toJsonNumber } from './values';
+
+const SPECIAL = new Set(['NaN', 'Infinity', '-Infinity', '-0']);
 
 function encode(_key: string, v: unknown): unknown {
   if (typeof v !== 'number') return v;
-  if (v !== v) return { $num: 'NaN' };
-  if (v === Infinity) return { $num: 'Infinity' };
-  if (v === -Infinity) return { $num: '-Infinity' };
-  if (v === 0 && 1 / v < 0) return { $num: '-0' };
-  return v;
+  const j = toJsonNumber(v);
+  return typeof j === 'string' ? { $num: j } : v;
 }
 
 function decode(_key: string, v: unknown): unknown {
   if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
     const keys = Object.keys(v);
-    if (keys.length === 1 && keys[0] === '$num') {
-      switch ((v as { $num: unknown }).$num) {
-        case 'NaN':
-          return NaN;
-        case 'Infinity':
-          return Infinity;
-        case '-Infinity':
-          return -Infinity;
-        case '-0':
-          return -0;
-      }
-    }
+    const num = (v as { $num?: unknown }).$num;
+    if (keys.length === 1 && typeof num === 'string' && SPECIAL.has(num)) return fromJsonNumber(num as 'NaN');
   }
   return v;
 }
