@@ -98,18 +98,23 @@ export const BundleSchema = z.object({
 export type Bundle = z.infer<typeof BundleSchema>;
 export type BundleEntry = z.infer<typeof BundleEntrySchema>;
 
-function exportEntry(core: StoreCore, r: DbRun): BundleEntry {
-  const events = core.stmt('SELECT * FROM events WHERE run_rid = ? ORDER BY id').all(r.rid) as DbEvent[];
-  const checkpoints = core
-    .stmt('SELECT step, epoch, size_bytes, sha256, created_at FROM checkpoints WHERE run_rid = ? ORDER BY step')
-    .all(r.rid) as { step: number; epoch: number | null; size_bytes: number; sha256: string; created_at: number }[];
-  const rows = core
+/** A run's points as raw rows [key, step, epoch, wall ms, value, vkind], by key then step. */
+function pointRows(core: StoreCore, rid: number): [string, number, number | null, number | null, number | null, number][] {
+  return core
     .stmt(
       `SELECT k.key, p.step, p.epoch, p.wall_ms, p.value, p.vkind FROM metric_points p
        JOIN metric_keys k ON k.id = p.key_id WHERE p.run_rid = ? ORDER BY k.key, p.step`,
     )
     .raw(true)
-    .all(r.rid) as [string, number, number | null, number | null, number | null, number][];
+    .all(rid) as [string, number, number | null, number | null, number | null, number][];
+}
+
+function exportEntry(core: StoreCore, r: DbRun): BundleEntry {
+  const events = core.stmt('SELECT * FROM events WHERE run_rid = ? ORDER BY id').all(r.rid) as DbEvent[];
+  const checkpoints = core
+    .stmt('SELECT step, epoch, size_bytes, sha256, created_at FROM checkpoints WHERE run_rid = ? ORDER BY step')
+    .all(r.rid) as { step: number; epoch: number | null; size_bytes: number; sha256: string; created_at: number }[];
+  const rows = pointRows(core, r.rid);
   const metrics: BundleEntry['metrics'] = [];
   let cur: BundleEntry['metrics'][number] | undefined;
   for (const [key, step, epoch, wall, value, vkind] of rows) {
@@ -199,13 +204,7 @@ export function exportCsv(core: StoreCore, ids: readonly string[], keys?: readon
     const keyFilter = keys ? new Set(keys) : null;
     for (const id of ids) {
       const r = getDbRun(core, id);
-      const rows = core
-        .stmt(
-          `SELECT k.key, p.step, p.epoch, p.wall_ms, p.value, p.vkind FROM metric_points p
-           JOIN metric_keys k ON k.id = p.key_id WHERE p.run_rid = ? ORDER BY k.key, p.step`,
-        )
-        .raw(true)
-        .all(r.rid) as [string, number, number | null, number | null, number | null, number][];
+      const rows = pointRows(core, r.rid);
       const prefix = `${csvField(r.id)},${csvField(r.name)},`;
       for (const [key, step, epoch, wall, value, vkind] of rows) {
         if (keyFilter && !keyFilter.has(key)) continue;
