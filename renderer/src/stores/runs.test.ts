@@ -2,31 +2,16 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import type { RunQuery, RunSummary } from '@api/index';
 import { setApi } from '../api';
-import { FakeApiError, fakeApi, flush } from '../testing';
+import { FakeApiError, fakeApi, fakeRunSummary, flush } from '../testing';
 import { buildQuery, metricColumns, useRunsStore } from './runs';
 import { useNoticesStore } from './notices';
 
 function run(i: number): RunSummary {
-  return {
-    id: `r${i}`,
+  return fakeRunSummary(i, {
     name: i % 2 ? `toy ${i}` : `cifar ${i}`,
-    status: 'completed',
-    kind: 'synthetic',
-    preset: 'toy-ls',
-    algorithm: 'L-S',
-    seed: i,
-    groupId: null,
-    tags: [],
     createdAt: new Date(2026, 0, 1, 0, 0, i).toISOString(),
-    startedAt: null,
-    endedAt: null,
-    durationS: 1,
-    backend: 'wasm',
     hparams: { eta1: 0.1 },
-    metrics: {},
-    deleted: false,
-    error: null,
-  };
+  });
 }
 
 /** An in-memory host with `n` runs that filters by text and pages like runs.list. */

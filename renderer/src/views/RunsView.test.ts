@@ -4,29 +4,16 @@ import { createPinia, setActivePinia } from 'pinia';
 import { mount } from '@vue/test-utils';
 import type { RunQuery, RunSummary } from '@api/index';
 import { setApi } from '../api';
-import { fakeApi, flush } from '../testing';
+import { fakeApi, fakeRunSummary, flush } from '../testing';
 import RunsView from './RunsView.vue';
 
-const run = (i: number): RunSummary => ({
-  id: `r${i}`,
-  name: `run ${i}`,
-  status: i % 5 ? 'completed' : 'diverged',
-  kind: 'synthetic',
-  preset: 'toy-ls',
-  algorithm: 'L-S',
-  seed: i,
-  groupId: null,
-  tags: [],
-  createdAt: '2026-01-01T00:00:00Z',
-  startedAt: null,
-  endedAt: null,
-  durationS: 2,
-  backend: 'wasm',
-  hparams: { 'algorithm.eta1': 0.5, 'data.d': 64 },
-  metrics: { 'train/loss': { last: 0.1, min: 0.05, max: 0.7, lastStep: 100 } },
-  deleted: false,
-  error: null,
-});
+const run = (i: number): RunSummary =>
+  fakeRunSummary(i, {
+    status: i % 5 ? 'completed' : 'diverged',
+    durationS: 2,
+    hparams: { 'algorithm.eta1': 0.5, 'data.d': 64 },
+    metrics: { 'train/loss': { last: 0.1, min: 0.05, max: 0.7, lastStep: 100 } },
+  });
 
 describe('run browser view', () => {
   it('renders a window of rows out of 5 000, sorts on the host, and says when nothing matches', async () => {
