@@ -5,6 +5,7 @@
  * engine/models is measured separately (its own rows) so the two can be compared.
  */
 import * as tf from '@tensorflow/tfjs';
+import { SyntheticNet } from '../experiments/synthetic/model';
 import { batchNormTrain } from '../kernels';
 import { Rng } from '../random';
 
@@ -48,6 +49,11 @@ function normals(rng: Rng, n: number, std: number, mode: NormalMode): Float32Arr
 // U is stored as [D, m] so the forward matmul is untransposed.
 
 export interface TwoLayerOptions {
+  /**
+   * 'autodiff': U [D, m] through tf.variableGrads and five update ops (the step before the
+   * engine's own); 'engine': engine/experiments/synthetic's SyntheticNet, as runs use it.
+   */
+  readonly impl: 'autodiff' | 'engine';
   readonly inputDim: number;
   readonly width: number;
   readonly batch: number;
@@ -62,13 +68,30 @@ export function twoLayerWorkload(o: TwoLayerOptions): Workload {
   const noise = Rng.forStream(o.seed, 'noise');
   const D = o.inputDim;
   const m = o.width;
-  const U = tf.variable(tf.tensor2d(init.fillNormal(new Float32Array(D * m), 0.01), [D, m]));
+  const u0 = init.fillNormal(new Float32Array(D * m), 0.01); // [D, m] row-major
   const uVals = new Float32Array(m).map(() => (init.sign() as number) / Math.sqrt(m));
-  const u = tf.tensor2d(uVals, [m, 1]);
-  const x = tf.tensor2d(data.fillNormal(new Float32Array(o.batch * D), 1 / Math.sqrt(D)), [o.batch, D]);
-  const y = tf.tensor2d(new Float32Array(o.batch).map(() => data.sign()), [o.batch, 1]);
+  const xs = data.fillNormal(new Float32Array(o.batch * D), 1 / Math.sqrt(D));
+  const ys = new Float32Array(o.batch).map(() => data.sign());
   const lr = 0.1;
   const lambda = 1e-3;
+  if (o.impl === 'engine') {
+    const net = new SyntheticNet(D / 2, m, 1, u0, uVals);
+    const batch = net.makeBatch(xs, ys, o.batch);
+    const gradNoise = o.noiseStd > 0 ? { rng: noise, std: o.noiseStd } : null;
+    return {
+      batch: o.batch,
+      flopsPerStep: 4 * o.batch * D * m,
+      step: () => net.step(batch, lr, lambda, gradNoise, null),
+      dispose() {
+        tf.dispose([batch.xp, batch.xpT, batch.y]);
+        net.dispose();
+      },
+    };
+  }
+  const U = tf.tidy(() => tf.variable(tf.tensor2d(u0, [D, m])));
+  const u = tf.tensor2d(uVals, [m, 1]);
+  const x = tf.tensor2d(xs, [o.batch, D]);
+  const y = tf.tensor2d(ys, [o.batch, 1]);
   const lossFn = (): tf.Scalar => tf.mean(tf.softplus(tf.neg(tf.mul(y, tf.matMul(tf.relu(tf.matMul(x, U)), u)))));
   return {
     batch: o.batch,

@@ -37,6 +37,8 @@ const CHILD = option('child', '');
 
 interface Variant {
   readonly label: string;
+  /** Two-layer workloads: the autodiff step or the engine's SyntheticNet. */
+  readonly twoLayer?: 'autodiff' | 'engine';
   /** Replacement kernels in use (see engine/kernels). */
   readonly kernels: readonly string[];
   readonly bn: BnMode;
@@ -44,6 +46,7 @@ interface Variant {
 }
 
 const ALL_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul'];
+/** The last variant of each workload is its final configuration (--final, threads, cpu). */
 const FINAL: Variant = { label: 'all optimizations', kernels: ALL_KERNELS, bn: 'fused', normals: 'fast' };
 
 interface WorkloadDef {
@@ -57,10 +60,12 @@ interface WorkloadDef {
   readonly noiseStd: number;
 }
 
+const TWO_LAYER_FINAL: Variant = { label: 'engine SyntheticNet: U [m, D], fused in-place update', kernels: ALL_KERNELS, bn: 'fused', normals: 'fast', twoLayer: 'engine' };
 const twoLayerVariants: Variant[] = [
-  { label: 'as shipped (transposed matmuls, polar normals)', kernels: [], bn: 'fused', normals: 'polar' },
-  { label: '+ explicit transposes (XNNPACK)', kernels: ALL_KERNELS, bn: 'fused', normals: 'polar' },
-  FINAL,
+  { label: 'as shipped (transposed matmuls, polar normals)', kernels: [], bn: 'fused', normals: 'polar', twoLayer: 'autodiff' },
+  { label: '+ explicit transposes (XNNPACK)', kernels: ALL_KERNELS, bn: 'fused', normals: 'polar', twoLayer: 'autodiff' },
+  { label: '+ ziggurat normals (U [D, m], 5 update ops)', kernels: ALL_KERNELS, bn: 'fused', normals: 'fast', twoLayer: 'autodiff' },
+  TWO_LAYER_FINAL,
 ];
 const convVariants: Variant[] = [
   { label: 'filter grad only, wasm input grad, autodiff BN', kernels: ['Conv2DBackpropFilter', 'BatchMatMul', '_FusedMatMul'], bn: 'autodiff', normals: 'fast' },
@@ -75,7 +80,7 @@ const WORKLOADS: WorkloadDef[] = [
     cpu: true,
     variants: twoLayerVariants,
     noiseStd: 0.01,
-    make: (v) => twoLayerWorkload({ inputDim: 512, width: 4096, batch: 512, noiseStd: 0.01, normals: v.normals, seed: 1 }),
+    make: (v) => twoLayerWorkload({ impl: v.twoLayer ?? 'engine', inputDim: 512, width: 4096, batch: 512, noiseStd: 0.01, normals: v.normals, seed: 1 }),
   },
   {
     name: 'two-layer-1024',
@@ -83,7 +88,7 @@ const WORKLOADS: WorkloadDef[] = [
     cpu: false,
     variants: twoLayerVariants,
     noiseStd: 0.01,
-    make: (v) => twoLayerWorkload({ inputDim: 2048, width: 8192, batch: 256, noiseStd: 0.01, normals: v.normals, seed: 1 }),
+    make: (v) => twoLayerWorkload({ impl: v.twoLayer ?? 'engine', inputDim: 2048, width: 8192, batch: 256, noiseStd: 0.01, normals: v.normals, seed: 1 }),
   },
   {
     name: 'small-cnn',
@@ -329,13 +334,13 @@ async function main(): Promise<void> {
     };
     torchOnce();
     def.variants.forEach((v, i) => {
-      if (!FINAL_ONLY || v === FINAL) push(measureInChild(def, i, 1, STEPS));
+      if (!FINAL_ONLY || i === def.variants.length - 1) push(measureInChild(def, i, 1, STEPS));
     });
     if (def.models && !flag('no-models')) push(measureInChild(def, -1, 1, STEPS));
-    if (THREADS > 1) push(measureInChild(def, def.variants.indexOf(FINAL), THREADS, STEPS));
+    if (THREADS > 1) push(measureInChild(def, def.variants.length - 1, THREADS, STEPS));
     if (def.cpu && !flag('no-cpu')) {
       await initBackend({ force: 'cpu' });
-      push(await measure(def, FINAL, 'cpu', CPU_STEPS));
+      push(await measure(def, def.variants[def.variants.length - 1]!, 'cpu', CPU_STEPS));
       await initBackend({ force: 'wasm' });
     }
     torchOnce();

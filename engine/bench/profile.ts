@@ -14,9 +14,9 @@ const backendName = process.argv[3] === 'cpu' ? 'cpu' : 'wasm';
 function make(): Workload {
   switch (name) {
     case 'two-layer-256':
-      return twoLayerWorkload({ inputDim: 512, width: 4096, batch: 512, noiseStd: 0.01, normals: 'fast', seed: 1 });
+      return twoLayerWorkload({ impl: 'engine', inputDim: 512, width: 4096, batch: 512, noiseStd: 0.01, normals: 'fast', seed: 1 });
     case 'two-layer-1024':
-      return twoLayerWorkload({ inputDim: 2048, width: 8192, batch: 256, noiseStd: 0.01, normals: 'fast', seed: 1 });
+      return twoLayerWorkload({ impl: 'engine', inputDim: 2048, width: 8192, batch: 256, noiseStd: 0.01, normals: 'fast', seed: 1 });
     case 'small-cnn':
       return convWorkload({ model: { arch: 'small-cnn', width: 32 }, inputShape: [28, 28, 1], batch: 128, classes: 10, noiseStd: 0, bn: 'fused', normals: 'fast', seed: 1 });
     default:

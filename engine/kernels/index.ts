@@ -4,4 +4,5 @@ export { registerTrainingKernels, trainingKernelNames, useTrainingKernels } from
 export { batchNormTrain } from './batchNormTrain';
 export type { BatchNormTrainResult } from './batchNormTrain';
 export { initWasmThreaded } from './wasmThreads';
+export { readableData, writableData } from './inPlace';
 export type { WasmThreadsResult } from './wasmThreads';

@@ -36,7 +36,7 @@ for (const c of cases) {
   let eng: number | null = null;
   if (c.model.arch === 'two-layer') {
     const w0 = tf.memory().numBytes;
-    const w = twoLayerWorkload({ inputDim: c.model.inputDim, width: c.model.width, batch: c.batch, noiseStd: 0.01, normals: 'fast', seed: 1 });
+    const w = twoLayerWorkload({ impl: 'engine', inputDim: c.model.inputDim, width: c.model.width, batch: c.batch, noiseStd: 0.01, normals: 'fast', seed: 1 });
     w.step();
     bench = (await tf.profile(() => void w.step())).peakBytes - tf.memory().numBytes + resting(w0);
     w.dispose();

@@ -54,7 +54,7 @@ describe('estimatePeakMemory', () => {
     ],
     [
       'two-layer 256×1024, batch 128',
-      () => twoLayerWorkload({ inputDim: 256, width: 1024, batch: 128, noiseStd: 0.01, normals: 'fast', seed: 1 }),
+      () => twoLayerWorkload({ impl: 'engine', inputDim: 256, width: 1024, batch: 128, noiseStd: 0.01, normals: 'fast', seed: 1 }),
       { model: { arch: 'two-layer', inputDim: 256, width: 1024 }, inputShape: [1, 1, 1], batch: 128, backend: 'wasm' },
     ],
   ];

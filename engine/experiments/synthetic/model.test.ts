@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../backend';
 import { Rng } from '../../random';
-import { SyntheticNet, toPatchRows } from './model';
+import { disposeBatch, disposeChunks, SyntheticNet, toPatchRows, transposeMatrix } from './model';
 import { referenceGradient } from './reference';
 
 /** Float64 L̂_λ of the (conv) net with pre-activation noise: the finite-difference reference. */
@@ -38,6 +38,14 @@ function tiny(seed: number, n: number, d: number, k: number, m: number) {
   return { x, y, u, u0T, D };
 }
 
+/** ∇L̂_λ in UT order [D, m] from the net's ∂L̂/∂U [m, D] and the UT-ordered weights. */
+function gradLambdaUT(grad: tf.Tensor2D, u0T: Float32Array, lambda: number, D: number, m: number): Float32Array {
+  const g = grad.dataSync();
+  const out = new Float32Array(D * m);
+  for (let c = 0; c < D; c++) for (let i = 0; i < m; i++) out[c * m + i] = g[i * D + c]! + lambda * u0T[c * m + i]!;
+  return out;
+}
+
 describe('SyntheticNet', () => {
   beforeAll(async () => {
     await initBackend({ force: 'cpu' });
@@ -53,8 +61,8 @@ describe('SyntheticNet', () => {
       const pre = Rng.forStream(3, 'pre').fillNormal(new Float32Array(m), 0.2);
       const net = new SyntheticNet(d, m, k, u0T, u);
       const batch = net.makeBatch(toPatchRows(x, n, d, k), y, n);
-      const { loss, grad } = net.computeGradient(batch, lambda, pre);
-      const g = grad.dataSync();
+      const { loss, grad } = net.computeGradient(batch, pre);
+      const g = gradLambdaUT(grad, u0T, lambda, D, m);
       grad.dispose();
       const w = Float64Array.from(u0T);
       const base = lossF64(x, y, n, d, k, m, w, u, lambda, pre);
@@ -87,7 +95,7 @@ describe('SyntheticNet', () => {
     const net = new SyntheticNet(d, m, k, u0T, u);
     const rows = toPatchRows(x, n, d, k);
     const batch = net.makeBatch(rows, y, n);
-    const { grad } = net.computeGradient(batch, lambda, null);
+    const { grad } = net.computeGradient(batch, null);
     const auto = tf.tidy(() => {
       const xp = tf.tensor2d(rows, [n * k, D]);
       const yt = tf.tensor2d(y, [n, 1]);
@@ -100,7 +108,7 @@ describe('SyntheticNet', () => {
       return tf.grad(lossOf)(tf.tensor2d(u0T, [D, m]));
     });
     const a = auto.dataSync();
-    const b = grad.dataSync();
+    const b = gradLambdaUT(grad, u0T, lambda, D, m);
     for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i]!, 6);
     auto.dispose();
     grad.dispose();
@@ -117,14 +125,14 @@ describe('SyntheticNet', () => {
     const { x, y, u, u0T, D } = tiny(9, n, d, 1, m);
     const net = new SyntheticNet(d, m, 1, u0T, u);
     const batch = net.makeBatch(x, y, n);
-    const { loss, grad } = net.computeGradient(batch, 0.02, null);
+    const { loss, grad } = net.computeGradient(batch, null);
     // reference keeps U as [m, D]
     const U = new Float32Array(m * D);
     for (let c = 0; c < D; c++) for (let i = 0; i < m; i++) U[i * D + c] = u0T[c * m + i]!;
     const ref = referenceGradient({ n, D, m, x, y, U, u }, 0.02);
     expect(loss).toBeCloseTo(ref.loss, 5);
-    const g = grad.dataSync();
-    for (let c = 0; c < D; c++) for (let i = 0; i < m; i++) expect(g[c * m + i]).toBeCloseTo(ref.grad[i * D + c]!, 5);
+    const g = grad.dataSync(); // [m, D] like the reference
+    for (let j = 0; j < m * D; j++) expect(g[j]! + 0.02 * U[j]!).toBeCloseTo(ref.grad[j]!, 5);
     grad.dispose();
     batch.xp.dispose();
     batch.xpT.dispose();
@@ -156,27 +164,84 @@ describe('SyntheticNet', () => {
         expect(out.r[e]! + out.g[e]!).toBeCloseTo(f, 5);
         expect(out.f[e]).toBeCloseTo(f, 5);
       }
-      for (const c of chunks) {
-        c.x1p.dispose();
-        c.x2p.dispose();
-      }
+      disposeChunks(chunks);
       net.dispose();
       expect(y.length).toBe(n);
     });
   }
 
+  it('updates U ← U − η(∇L̂ + λU + ξ) with ξ in [D, m] order, in place or through tfjs ops alike', () => {
+    const n = 7;
+    const d = 20; // D = 40 > NOISE_ROWS, so the update runs several noise blocks
+    const m = 9;
+    const lr = 0.3;
+    const lambda = 0.05;
+    const { x, y, u, u0T, D } = tiny(8, n, d, 1, m);
+    const expected = (): Float32Array => {
+      const net = new SyntheticNet(d, m, 1, u0T, u);
+      const batch = net.makeBatch(x, y, n);
+      const { grad } = net.computeGradient(batch, null);
+      const g = gradLambdaUT(grad, u0T, lambda, D, m);
+      grad.dispose();
+      disposeBatch(batch);
+      net.dispose();
+      const xi = Rng.fromSeed(77).fillNormal(new Float32Array(D * m), 0.1);
+      return u0T.map((w, i) => w - lr * (g[i]! + xi[i]!));
+    };
+    const want = expected();
+    const run = (shareStorage: boolean) => {
+      const net = new SyntheticNet(d, m, 1, u0T, u);
+      const batch = net.makeBatch(x, y, n);
+      // A second tensor on U's storage forces the tfjs-op path (in place would change it too).
+      const alias = shareStorage ? tf.reshape(net.U, [m * D]) : null;
+      const rng = Rng.fromSeed(77);
+      net.step(batch, lr, lambda, { rng, std: 0.1 }, null);
+      const got = net.readWeights();
+      if (alias) {
+        expect(Array.from(alias.dataSync())).toEqual(Array.from(transposeMatrix(u0T, D, m)));
+        alias.dispose();
+      }
+      disposeBatch(batch);
+      net.dispose();
+      return { got, state: rng.getState() };
+    };
+    const inPlace = run(false);
+    const viaOps = run(true);
+    for (let i = 0; i < want.length; i++) {
+      expect(inPlace.got[i]).toBeCloseTo(want[i]!, 5);
+      expect(viaOps.got[i]).toBeCloseTo(want[i]!, 5);
+    }
+    // Both drew exactly D·m normals.
+    const ref = Rng.fromSeed(77);
+    ref.fillNormal(new Float32Array(D * m));
+    expect(inPlace.state).toEqual(ref.getState());
+    expect(viaOps.state).toEqual(ref.getState());
+  });
+
+  it('reads and writes weights in the [D, m] checkpoint layout', () => {
+    const d = 3;
+    const m = 4;
+    const { u, u0T } = tiny(3, 2, d, 1, m);
+    const net = new SyntheticNet(d, m, 1, u0T, u);
+    expect(Array.from(net.readWeights())).toEqual(Array.from(u0T));
+    const other = u0T.map((v) => -v);
+    net.setWeights(other);
+    expect(Array.from(net.readWeights())).toEqual(Array.from(other));
+    net.dispose();
+  });
+
   it('keeps the tensor count constant across steps', () => {
     const n = 20;
     const d = 4;
     const m = 8;
-    const { x, y, u, u0T, D } = tiny(2, n, d, 1, m);
+    const { x, y, u, u0T } = tiny(2, n, d, 1, m);
     const net = new SyntheticNet(d, m, 1, u0T, u);
     const batch = net.makeBatch(x, y, n);
-    const xi = new Float32Array(D * m).fill(0.01);
+    const noise = { rng: Rng.fromSeed(1), std: 0.01 };
     const pre = new Float32Array(m).fill(0.1);
-    net.step(batch, 0.1, 0.01, xi, pre);
+    net.step(batch, 0.1, 0.01, noise, pre);
     const before = tf.memory().numTensors;
-    for (let s = 0; s < 5; s++) net.step(batch, 0.1, 0.01, xi, pre);
+    for (let s = 0; s < 5; s++) net.step(batch, 0.1, 0.01, noise, pre);
     net.norms();
     expect(tf.memory().numTensors).toBe(before);
     batch.xp.dispose();

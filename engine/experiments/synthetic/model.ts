@@ -3,15 +3,24 @@
  *
  *   f(x) = Σ_j Σ_i u_{j,i} [⟨U_i, x^(j)⟩ + Ξ_i]_+      (j over the k patches; k = 1: plain net)
  *
- * U is kept transposed, `UT` ∈ R^{D×m} with D = 2d/k (rows 0..d/k−1 act on x1 = W, the rest on
- * x2 = V), and the data is kept both as Xp [n·k, D] and XpT [D, n·k]. Then every matmul is
- * un-transposed (H = Xp·UT, ∇UT = XpT·dH), which XNNPACK runs ~20× faster on wasm than the
- * transposed matmuls autodiff would produce (engine-performance.md, finding 3).
+ * U ∈ R^{m×D} is stored row per neuron (D = 2d/k; columns 0..d/k−1 act on x1 = W, the rest on
+ * x2 = V), and the data both as Xp [n·k, D] and XpT [D, n·k]. Every matmul is then
+ * un-transposed with the fixed data as its right operand:
+ *   Hᵀ = U·XpT  [m, n·k],     ∂L̂/∂U = dHᵀ·Xp  [m, D].
+ * On wasm that keeps XNNPACK's fast path (a transposed matmul is ~20× slower,
+ * engine-performance.md finding 3), XNNPACK packs the right operand once per batch tensor and
+ * caches it (full-batch runs pack the data once), and the m-row outputs tile better than the
+ * earlier [n, m] layout: 1.7–2× faster on the d = 1024 workload (engine/bench).
  *
- * Logistic loss ℓ = log(1 + e^{−yf}); dℓ/df = −y·σ(−yf). With G = (dℓ/df / n) ⊗ u:
- *   ∂L̂/∂UT = XpT · (G ⊙ 1[H + Ξ > 0]),   ∇L̂_λ = ∂L̂/∂UT + λ·UT.
+ * Logistic loss ℓ = log(1 + e^{−yf}); dℓ/df = −y·σ(−yf). With Gᵀ[i, (e,j)] = u_{j,i}·dℓ/df_e / n:
+ *   ∂L̂/∂U = (Gᵀ ⊙ 1[Hᵀ + Ξ > 0])·Xp,   ∇L̂_λ = ∂L̂/∂U + λU.
+ * The update U ← U − η(∇L̂_λ + ξ) runs as one pass over U's storage where the backend allows
+ * (engine/kernels/inPlace), drawing ξ on the fly. Checkpoints, the initial weights and the
+ * gradient noise keep the earlier [D, m] ("UT") order, so runs and checkpoints are unchanged.
  */
 import * as tf from '@tensorflow/tfjs';
+import { readableData, writableData } from '../../kernels';
+import type { Rng } from '../../random';
 
 /** Training examples laid out for one step (the full set, or a minibatch). */
 export interface StepBatch {
@@ -25,11 +34,19 @@ export interface StepBatch {
   readonly y: tf.Tensor2D;
 }
 
-/** An evaluation set in chunks; x1p/x2p are the patch rows split into their x1 and x2 halves. */
+/** An evaluation set in chunks. */
 export interface EvalChunk {
   readonly n: number;
-  readonly x1p: tf.Tensor2D;
-  readonly x2p: tf.Tensor2D;
+  /** [d/k, n·k]: the x1 halves of the patch rows, transposed. */
+  readonly x1pT: tf.Tensor2D;
+  /** [d/k, n·k]: the x2 halves. */
+  readonly x2pT: tf.Tensor2D;
+}
+
+/** Gradient noise ξ ~ N(0, std²) per weight, drawn from `rng` in [D, m] order. */
+export interface GradientNoise {
+  readonly rng: Rng;
+  readonly std: number;
 }
 
 export interface Outputs {
@@ -57,38 +74,66 @@ export function toPatchRows(x: Float32Array, n: number, d: number, k: number): F
   return out;
 }
 
+/** [rows, cols] row-major → [cols, rows], in cache-sized blocks. */
+export function transposeMatrix(a: Float32Array, rows: number, cols: number, out = new Float32Array(rows * cols)): Float32Array {
+  const B = 32;
+  for (let r0 = 0; r0 < rows; r0 += B) {
+    const r1 = Math.min(rows, r0 + B);
+    for (let c0 = 0; c0 < cols; c0 += B) {
+      const c1 = Math.min(cols, c0 + B);
+      for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) out[c * rows + r] = a[r * cols + c]!;
+    }
+  }
+  return out;
+}
+
+/** Rows of [D, m]-ordered noise drawn per block of the fused update (16 × m floats). */
+const NOISE_ROWS = 16;
+
 export class SyntheticNet {
   /** Patch-row width D = 2d/k. */
   readonly D: number;
-  /** Half of D: rows [0, half) of UT are W, rows [half, D) are V. */
+  /** Half of D: columns [0, half) of U are W, columns [half, D) are V. */
   readonly half: number;
-  readonly UT: tf.Variable<tf.Rank.R2>;
-  private readonly uCol: tf.Tensor2D;
-  private readonly uRow: tf.Tensor2D;
+  /**
+   * U [m, D], updated in place by `apply` where the backend allows: it must never be the
+   * right operand of a matMul (wasm caches the packed right operand by tensor id).
+   */
+  readonly U: tf.Variable<tf.Rank.R2>;
+  /** [k, m]: row j is the second layer of patch j. */
+  private readonly uKM: tf.Tensor2D;
+  /** [m, 1, k]: u_{j,i} at [i, 0, j]. */
+  private readonly uM1K: tf.Tensor3D;
+  /** [k, 1, k] identity: picks patch j's own output out of every patch's. */
+  private readonly eye: tf.Tensor3D;
+  private scratch: Float32Array | null = null;
 
   constructor(
     readonly d: number,
     readonly m: number,
     readonly k: number,
-    /** [D, m] row-major initial UT. */
+    /** [D, m] row-major initial weights (the checkpoint layout). */
     u0T: Float32Array,
     /** [k·m] fixed second layer, patch-major. */
     u: Float32Array,
   ) {
     this.D = (2 * d) / k;
     this.half = d / k;
-    const init = tf.tensor2d(u0T, [this.D, m]);
-    this.UT = tf.variable(init, false, undefined, 'float32') as tf.Variable<tf.Rank.R2>;
+    const init = tf.tensor2d(transposeMatrix(u0T, this.D, m), [m, this.D]);
+    this.U = tf.variable(init, false, undefined, 'float32') as tf.Variable<tf.Rank.R2>;
     init.dispose();
-    this.uCol = tf.tensor2d(u, [k * m, 1]);
-    this.uRow = tf.tensor2d(u, [1, k * m]);
+    this.uKM = tf.tensor2d(u, [k, m]);
+    this.uM1K = tf.tensor3d(transposeMatrix(u, k, m), [m, 1, k]);
+    const eye = new Float32Array(k * k);
+    for (let j = 0; j < k; j++) eye[j * k + j] = 1;
+    this.eye = tf.tensor3d(eye, [k, 1, k]);
   }
 
   /** Builds a step batch from patch rows [n·k, D] and labels (caller disposes). */
   makeBatch(xp: Float32Array, y: Float32Array, n: number): StepBatch {
     return tf.tidy(() => {
-      const xpT = tf.tensor2d(xp, [n * this.k, this.D]);
-      return { n, xp: xpT, xpT: tf.transpose(xpT) as tf.Tensor2D, y: tf.tensor2d(y, [n, 1]) };
+      const x = tf.tensor2d(xp, [n * this.k, this.D]);
+      return { n, xp: x, xpT: tf.transpose(x) as tf.Tensor2D, y: tf.tensor2d(y, [n, 1]) };
     });
   }
 
@@ -100,66 +145,90 @@ export class SyntheticNet {
       const c = Math.min(chunk, n - s);
       out.push(
         tf.tidy(() => {
-          const x = tf.tensor2d(xp.subarray(s * rowLen, (s + c) * rowLen), [c * this.k, this.D]);
-          return { n: c, x1p: x.slice([0, 0], [-1, this.half]) as tf.Tensor2D, x2p: x.slice([0, this.half], [-1, this.half]) as tf.Tensor2D };
+          const xT = tf.transpose(tf.tensor2d(xp.subarray(s * rowLen, (s + c) * rowLen), [c * this.k, this.D]));
+          return { n: c, x1pT: xT.slice([0, 0], [this.half, -1]) as tf.Tensor2D, x2pT: xT.slice([this.half, 0], [this.half, -1]) as tf.Tensor2D };
         }),
       );
     }
     return out;
   }
 
-  /** Pre-activations H (+ Ξ) and the network output f [n, 1] for a batch. */
-  private forward(b: StepBatch, preNoise: tf.Tensor2D | null): { hn: tf.Tensor2D; f: tf.Tensor2D } {
-    const h = tf.matMul(b.xp, this.UT);
-    const hn = (preNoise ? tf.add(h, preNoise) : h) as tf.Tensor2D;
-    const a = tf.reshape(tf.relu(hn), [b.n, this.k * this.m]);
-    return { hn, f: tf.matMul(a, this.uCol) };
+  /** f_e = Σ_j Σ_i u_{j,i} A[i, e·k + j] for A [m, n·k]: the output as [n]. */
+  private output(a: tf.Tensor2D, n: number): tf.Tensor1D {
+    const all = tf.matMul(this.uKM, a); // [k, n·k]: every patch's second layer on every column
+    if (this.k === 1) return tf.reshape(all, [n]);
+    return tf.sum(tf.mul(tf.reshape(all, [this.k, n, this.k]), this.eye), [0, 2]);
   }
 
   /**
-   * Unregularized loss L̂ (scalar) and the gradient of L̂_λ with respect to UT, as tensors
-   * (call inside tf.tidy). `preNoise` is Ξ_t as [1, m] or null.
+   * Unregularized loss L̂ (scalar) and its gradient ∂L̂/∂U [m, D], as tensors (call inside
+   * tf.tidy). `preNoise` is Ξ_t as [m, 1] or null.
    */
-  lossAndGrad(b: StepBatch, lambda: number, preNoise: tf.Tensor2D | null): { loss: tf.Scalar; grad: tf.Tensor2D } {
-    const { hn, f } = this.forward(b, preNoise);
+  lossAndGrad(b: StepBatch, preNoise: tf.Tensor2D | null): { loss: tf.Scalar; grad: tf.Tensor2D } {
+    const h = tf.matMul(this.U, b.xpT); // Hᵀ [m, n·k]
+    const hn = preNoise ? tf.add(h, preNoise) : h;
+    const f = tf.reshape(this.output(tf.relu(hn) as tf.Tensor2D, b.n), [b.n, 1]);
     const margin = tf.mul(b.y, f);
     const loss = tf.mean(tf.softplus(tf.neg(margin))) as tf.Scalar;
-    // dℓ/df / n = −y σ(−y f) / n
+    // dℓ/df / n = −y σ(−y f) / n, spread over neurons and patches: Gᵀ [m, n·k]
     const coef = tf.mul(tf.mul(b.y, tf.sigmoid(tf.neg(margin))), -1 / b.n);
-    const gOut = tf.reshape(tf.mul(coef, this.uRow), [b.n * this.k, this.m]);
+    const gOut = tf.reshape(tf.mul(this.uM1K, tf.reshape(coef, [1, b.n, 1])), [this.m, b.n * this.k]);
     const dH = tf.mul(gOut, tf.step(hn));
-    let grad = tf.matMul(b.xpT, dH);
-    if (lambda !== 0) grad = tf.add(grad, tf.mul(this.UT, lambda));
-    return { loss, grad: grad as tf.Tensor2D };
+    return { loss, grad: tf.matMul(dH, b.xp) };
   }
 
   /**
    * L̂ at the current weights (read back, with the step's pre-activation noise Ξ if any) and
-   * ∇L̂_λ kept for `apply`, so the caller can decide the rate (anneal, stop) from this loss.
+   * ∂L̂/∂U kept for `apply`, so the caller can decide the rate (anneal, stop) from this loss.
    */
-  computeGradient(b: StepBatch, lambda: number, preNoise: Float32Array | null): { loss: number; grad: tf.Tensor2D } {
-    const { loss, grad } = tf.tidy(() => {
-      const pn = preNoise ? tf.tensor2d(preNoise, [1, this.m]) : null;
-      return this.lossAndGrad(b, lambda, pn);
-    });
+  computeGradient(b: StepBatch, preNoise: Float32Array | null): { loss: number; grad: tf.Tensor2D } {
+    const { loss, grad } = tf.tidy(() => this.lossAndGrad(b, preNoise ? tf.tensor2d(preNoise, [this.m, 1]) : null));
     const v = loss.dataSync()[0] ?? Number.NaN;
     loss.dispose();
     return { loss: v, grad };
   }
 
-  /** UT ← UT − lr·(grad + ξ); disposes `grad`. */
-  apply(grad: tf.Tensor2D, lr: number, xi: Float32Array | null): void {
-    tf.tidy(() => {
-      const g = xi ? tf.add(grad, tf.tensor2d(xi, [this.D, this.m])) : grad;
-      this.UT.assign(tf.sub(this.UT, tf.mul(g, lr)) as tf.Tensor2D);
-    });
+  /**
+   * U ← U − lr·(grad + λU + ξ), ξ ~ N(0, noise.std²) drawn from noise.rng in [D, m] order;
+   * disposes `grad`. One pass over U's storage on wasm and cpu; tfjs ops elsewhere.
+   */
+  apply(grad: tf.Tensor2D, lr: number, lambda: number, noise: GradientNoise | null): void {
+    const { D, m } = this;
+    const g = readableData(grad);
+    const u = g ? writableData(this.U) : null;
+    if (g && u) {
+      if (!noise) {
+        for (let i = 0; i < u.length; i++) u[i] = u[i]! - lr * (g[i]! + lambda * u[i]!);
+      } else {
+        const scratch = (this.scratch ??= new Float32Array(NOISE_ROWS * m));
+        for (let r0 = 0; r0 < D; r0 += NOISE_ROWS) {
+          const rows = Math.min(NOISE_ROWS, D - r0);
+          noise.rng.fillNormal(scratch.subarray(0, rows * m), noise.std);
+          // scratch holds ξ for UT rows r0..r0+rows−1, i.e. U columns; U[c, r] is at c·D + r.
+          for (let c = 0; c < m; c++) {
+            const base = c * D + r0;
+            for (let r = 0; r < rows; r++) {
+              const i = base + r;
+              u[i] = u[i]! - lr * (g[i]! + lambda * u[i]! + scratch[r * m + c]!);
+            }
+          }
+        }
+      }
+    } else {
+      const xi = noise ? transposeMatrix(noise.rng.fillNormal(new Float32Array(D * m), noise.std), D, m) : null;
+      tf.tidy(() => {
+        let step = tf.add(grad, tf.mul(this.U, lambda));
+        if (xi) step = tf.add(step, tf.tensor2d(xi, [m, D]));
+        this.U.assign(tf.sub(this.U, tf.mul(step, lr)) as tf.Tensor2D);
+      });
+    }
     grad.dispose();
   }
 
   /** One update; returns L̂ before it. */
-  step(b: StepBatch, lr: number, lambda: number, xi: Float32Array | null, preNoise: Float32Array | null): number {
-    const { loss, grad } = this.computeGradient(b, lambda, preNoise);
-    this.apply(grad, lr, xi);
+  step(b: StepBatch, lr: number, lambda: number, noise: GradientNoise | null, preNoise: Float32Array | null): number {
+    const { loss, grad } = this.computeGradient(b, preNoise);
+    this.apply(grad, lr, lambda, noise);
     return loss;
   }
 
@@ -170,16 +239,14 @@ export class SyntheticNet {
     const r = new Float32Array(n);
     const g = new Float32Array(n);
     let off = 0;
+    const [W, V] = tf.tidy(() => [this.U.slice([0, 0], [-1, this.half]), this.U.slice([0, this.half], [-1, this.half])]);
     for (const c of chunks) {
       const [rt, gt] = tf.tidy(() => {
-        const wT = this.UT.slice([0, 0], [this.half, -1]);
-        const vT = this.UT.slice([this.half, 0], [this.half, -1]);
-        const h1 = tf.matMul(c.x1p, wT);
-        const h2 = tf.matMul(c.x2p, vT);
+        const h1 = tf.matMul(W!, c.x1pT); // [m, c·k]
+        const h2 = tf.matMul(V!, c.x2pT);
         // a_i(x) = 1[⟨U_i, x⟩ ≥ 0]
         const a = tf.cast(tf.greaterEqual(tf.add(h1, h2), 0), 'float32');
-        const sum = (h: tf.Tensor) => tf.reshape(tf.matMul(tf.reshape(tf.mul(a, h), [c.n, this.k * this.m]), this.uCol), [c.n]);
-        return [sum(h1), sum(h2)];
+        return [this.output(tf.mul(a, h1), c.n), this.output(tf.mul(a, h2), c.n)];
       });
       const rv = rt.dataSync() as Float32Array;
       const gv = gt.dataSync() as Float32Array;
@@ -192,33 +259,33 @@ export class SyntheticNet {
       }
       off += c.n;
     }
+    tf.dispose([W!, V!]);
     return { f, r, g };
   }
 
   /** ‖W‖_F, ‖V‖_F and ‖U‖²_F. */
   norms(): { W: number; V: number; sq: number } {
     const t = tf.tidy(() => {
-      const sq = tf.square(this.UT);
-      return tf.stack([tf.sum(sq.slice([0, 0], [this.half, -1])), tf.sum(sq.slice([this.half, 0], [this.half, -1]))]);
+      const sq = tf.square(this.U);
+      return tf.stack([tf.sum(sq.slice([0, 0], [-1, this.half])), tf.sum(sq.slice([0, this.half], [-1, this.half]))]);
     });
     const [w2 = Number.NaN, v2 = Number.NaN] = t.dataSync();
     t.dispose();
     return { W: Math.sqrt(w2), V: Math.sqrt(v2), sq: w2 + v2 };
   }
 
-  /** Copy of UT [D, m] row-major. */
+  /** Copy of the weights as UT [D, m] row-major (the checkpoint layout). */
   readWeights(): Float32Array {
-    return Float32Array.from(this.UT.dataSync() as Float32Array);
+    return transposeMatrix(this.U.dataSync() as Float32Array, this.m, this.D);
   }
 
+  /** Sets the weights from UT [D, m] row-major. */
   setWeights(uT: Float32Array): void {
-    tf.tidy(() => this.UT.assign(tf.tensor2d(uT, [this.D, this.m])));
+    tf.tidy(() => this.U.assign(tf.tensor2d(transposeMatrix(uT, this.D, this.m), [this.m, this.D])));
   }
 
   dispose(): void {
-    this.UT.dispose();
-    this.uCol.dispose();
-    this.uRow.dispose();
+    tf.dispose([this.U, this.uKM, this.uM1K, this.eye]);
   }
 }
 
@@ -230,7 +297,7 @@ export function disposeBatch(b: StepBatch): void {
 
 export function disposeChunks(cs: readonly EvalChunk[]): void {
   for (const c of cs) {
-    c.x1p.dispose();
-    c.x2p.dispose();
+    c.x1pT.dispose();
+    c.x2pT.dispose();
   }
 }

@@ -170,7 +170,8 @@ export async function runSyntheticExperiment(spec: SyntheticSpec, hooks: RunHook
   const trainEval = net.makeEvalChunks(trainRows, R.N);
   const testEval = net.makeEvalChunks(toPatchRows(S.test.x, R.testSize, R.d, R.k), R.testSize);
   const D = net.D;
-  const xi = R.tauXi > 0 ? new Float32Array(D * R.m) : null;
+  // ξ_t: drawn inside the update, in the same [D, m] order as before.
+  const gradNoise = R.tauXi > 0 ? { rng: rngs['gradient-noise'], std: R.tauXi } : null;
   const pre = new Float32Array(R.m);
   const rowLen = R.k * D;
   const batchIdx = R.batchSize !== null ? Int32Array.from({ length: R.N }, (_, i) => i) : null;
@@ -263,7 +264,7 @@ export async function runSyntheticExperiment(spec: SyntheticSpec, hooks: RunHook
       const tau = sched.noise(annealed);
       // Ξ_t: one draw of shape m per iteration, shared by every example of the step.
       const preNoise = tau > 0 ? rngs['preactivation-noise'].fillNormal(pre, tau) : null;
-      const { loss, grad } = net.computeGradient(batch, R.lambda, preNoise);
+      const { loss, grad } = net.computeGradient(batch, preNoise);
       if (batch !== fullBatch) disposeBatch(batch);
       if (!Number.isFinite(loss)) {
         grad.dispose();
@@ -280,8 +281,7 @@ export async function runSyntheticExperiment(spec: SyntheticSpec, hooks: RunHook
         stopReason = sched.stopLabel;
         break;
       }
-      if (xi) rngs['gradient-noise'].fillNormal(xi, R.tauXi);
-      net.apply(grad, sched.lr(annealed), xi);
+      net.apply(grad, sched.lr(annealed), R.lambda, gradNoise);
       step++;
       hooks.onProgress?.({ step, totalSteps: R.maxIterations, epoch: null, totalEpochs: null });
       await yieldToEventLoop();
