@@ -1,6 +1,6 @@
 import { describe, expect, it, beforeEach } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, requestedBackend, resetBackendForTests } from './backend';
+import { initBackend, requestedBackend, resetBackendForTests, wasmThreadsWanted } from './backend';
 
 describe('backend selection', () => {
   beforeEach(() => resetBackendForTests());
@@ -41,5 +41,17 @@ describe('backend selection', () => {
     }
     if (native) return; // a machine with tfjs-node: nothing to check here
     await expect(initBackend({ force: 'tensorflow' })).rejects.toThrow(/forced backend "tensorflow" is not available/);
+  });
+});
+
+describe('wasm threads', () => {
+  it('uses one thread per core by default (at most 8), and LRLAB_WASM_THREADS when set', () => {
+    expect(wasmThreadsWanted({}, 2)).toBe(2);
+    expect(wasmThreadsWanted({}, 32)).toBe(8);
+    expect(wasmThreadsWanted({}, 1)).toBe(1);
+    expect(wasmThreadsWanted({ LRLAB_WASM_THREADS: '1' }, 16)).toBe(1);
+    expect(wasmThreadsWanted({ LRLAB_WASM_THREADS: '3' }, 2)).toBe(3);
+    expect(wasmThreadsWanted({ LRLAB_WASM_THREADS: 'lots' }, 4)).toBe(1);
+    expect(wasmThreadsWanted({ LRLAB_WASM_THREADS: ' ' }, 4)).toBe(4);
   });
 });

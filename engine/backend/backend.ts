@@ -105,14 +105,22 @@ async function nativeHasGpu(): Promise<boolean> {
 }
 
 let wasmPathsSet = false;
+/** More XNNPACK threads than this gain little on wasm and cost a worker each. */
+const MAX_WASM_THREADS = 8;
 /**
- * Threads asked for with LRLAB_WASM_THREADS (tfjs-backend-wasm is single-threaded under Node;
- * engine/kernels' loader starts its threaded build). Off by default: it patches how the
- * package starts its workers, so it stays opt-in until it has more mileage.
+ * XNNPACK threads for wasm: LRLAB_WASM_THREADS when set (1 = the single-threaded build), else
+ * one per logical core (at most 8). tfjs-backend-wasm is single-threaded under Node as
+ * shipped; engine/kernels' loader starts its threaded build, and falls back to one thread,
+ * with the reason in the report, where that fails. A host running several runs at once gives
+ * each run's process its share of the cores (electron/main/training/runProcess).
  */
-function wasmThreadsWanted(): number {
-  const n = Number.parseInt(process.env['LRLAB_WASM_THREADS'] ?? '1', 10);
-  return Number.isFinite(n) && n > 1 ? n : 1;
+export function wasmThreadsWanted(env: NodeJS.ProcessEnv = process.env, cores = cpus().length): number {
+  const raw = env['LRLAB_WASM_THREADS'];
+  if (raw !== undefined && raw.trim() !== '') {
+    const n = Number.parseInt(raw, 10);
+    return Number.isFinite(n) && n > 1 ? Math.min(n, 64) : 1;
+  }
+  return Math.max(1, Math.min(MAX_WASM_THREADS, cores));
 }
 
 let wasmThreadNote: string | null = null;
@@ -121,9 +129,14 @@ async function tryWasm(): Promise<string | null> {
   try {
     const want = wasmThreadsWanted();
     if (want > 1) {
-      const r = await initWasmThreaded(want);
-      wasmThreadNote = r.reason;
-      wasmThreadCount = r.threads;
+      try {
+        const r = await initWasmThreaded(want);
+        wasmThreadNote = r.reason;
+        wasmThreadCount = r.threads;
+      } catch (e) {
+        wasmThreadNote = `the threaded wasm build could not start (${errorText(e)}); using 1 thread`;
+        wasmThreadCount = 1;
+      }
       if (tf.getBackend() === 'wasm') {
         registerTrainingKernels('wasm');
         return null;
@@ -216,7 +229,7 @@ function describe(name: BackendName, forced: boolean, skipped: readonly BackendS
 
 let wasmThreadCount = 1;
 function wasmThreads(): number {
-  // What XNNPACK actually runs with (1 unless LRLAB_WASM_THREADS started the threaded build).
+  // What XNNPACK actually runs with (1 when the threaded build was not asked for or failed).
   return wasmThreadCount;
 }
 

@@ -62,9 +62,14 @@ export async function initWasmThreaded(threads?: number): Promise<WasmThreadsRes
     return { threads: wasm.getThreadsCount(), reason: 'the wasm backend was already initialized' };
   }
   const pkgDir = dirname(nodeRequire.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
-  const script = workerScript(pkgDir);
-  const file = join(tmpdir(), `lrlab-tfjs-wasm-worker-${createHash('sha1').update(script).digest('hex').slice(0, 12)}.cjs`);
-  if (!existsSync(file)) writeFileSync(file, script);
+  let file: string;
+  try {
+    const script = workerScript(pkgDir);
+    file = join(tmpdir(), `lrlab-tfjs-wasm-worker-${createHash('sha1').update(script).digest('hex').slice(0, 12)}.cjs`);
+    if (!existsSync(file)) writeFileSync(file, script);
+  } catch (e) {
+    return { threads: 1, reason: `the threaded wasm build's worker script could not be written (${e instanceof Error ? e.message : String(e)})` };
+  }
 
   const createObjectURL = URL.createObjectURL;
   const cpus = os.cpus;
@@ -76,8 +81,12 @@ export async function initWasmThreaded(threads?: number): Promise<WasmThreadsRes
     wasm.setThreadsCount(want);
     wasm.setWasmPaths(join(pkgDir, 'dist') + '/');
     const ok = await tf.setBackend('wasm');
-    if (!ok) return { threads: 1, reason: 'the threaded wasm build failed to initialize' };
+    if (!ok) {
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      return { threads: 1, reason: 'the threaded wasm build failed to initialize' };
+    }
   } catch (e) {
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     return { threads: 1, reason: `the threaded wasm build failed: ${e instanceof Error ? e.message : String(e)}` };
   } finally {
     URL.createObjectURL = createObjectURL;

@@ -219,6 +219,8 @@ export class RunQueue {
       proc = new RunProcess(runId, spec, {
         backend: this.o.backend,
         resumeFrom,
+        // Runs side by side split the cores instead of each starting a thread per core.
+        wasmThreads: Math.max(1, Math.floor(cpus().length / this.concurrency)),
         handlers: {
           onStarted: (p) => {
             store.markRunning(runId, { pid: process.pid, backend: p.backend.name, versions: p.versions });

@@ -43,14 +43,21 @@ export class RunProcess {
   constructor(
     readonly runId: string,
     spec: RunSpec,
-    options: { backend: string | null; resumeFrom: Checkpoint | null; handlers: RunProcessHandlers },
+    options: {
+      backend: string | null;
+      resumeFrom: Checkpoint | null;
+      handlers: RunProcessHandlers;
+      /** This run's share of the cores for wasm's XNNPACK threads (unless LRLAB_WASM_THREADS is set). */
+      wasmThreads?: number;
+    },
   ) {
     const entry = workerEntry();
+    const threads = process.env['LRLAB_WASM_THREADS'] || options.wasmThreads === undefined ? {} : { LRLAB_WASM_THREADS: String(options.wasmThreads) };
     this.child = fork(entry.file, [], {
       execArgv: entry.execArgv,
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      env: { ...process.env, ...threads, ELECTRON_RUN_AS_NODE: '1' },
     });
     let stderrTail = '';
     this.child.stderr?.on('data', (b: Buffer) => {
