@@ -226,6 +226,7 @@ async function child(): Promise<void> {
   const def = WORKLOADS.find((d) => d.name === CHILD);
   if (!def) throw new Error(`unknown workload ${CHILD}`);
   const variant = Number(option('variant', '-1'));
+  if (THREADS <= 1) process.env['LRLAB_WASM_THREADS'] = '1'; // the single-threaded build (the default is one thread per core)
   const t = THREADS > 1 ? await initWasmThreaded(THREADS) : null;
   await initBackend({ force: 'wasm' });
   const v = variant >= 0 ? def.variants[variant] : undefined;

@@ -30,6 +30,7 @@ describe('batchNormTrain (fused training-mode batch norm)', () => {
   for (const shape of [
     [4, 5, 5, 3],
     [8, 3, 7, 6],
+    [2, 32, 32, 3],
     [16, 9],
   ]) {
     for (const backend of ['cpu', 'wasm'] as const) {

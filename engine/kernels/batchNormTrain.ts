@@ -3,9 +3,9 @@
  *
  * Autodiff of `tf.moments` + `tf.batchNorm` spends most of its time in `Tile` and
  * broadcasting; the closed form below needs a few reductions and elementwise ops. The
- * per-channel sums are matmuls with a row of ones ([1, n]·[n, C]): tfjs-backend-wasm
- * reduces over leading axes by first transposing the whole tensor (~30× slower on
- * [128,32,32,64]), while the matmul runs on XNNPACK. Two-pass variance (of x − μ), so a
+ * per-channel sums are a global average pool and a small matmul (see columnSums):
+ * tfjs-backend-wasm reduces over leading axes by first transposing the whole tensor (~30×
+ * slower on [128,32,32,64]), while both of these run on XNNPACK. Two-pass variance (of x − μ), so a
  * mean far from 0 costs no precision.
  * Over the n = N·H·W positions of each channel (all axes but the last):
  *   μ = mean(x),  σ² = mean((x − μ)²) (biased, as in training),  r = 1/√(σ² + ε)
@@ -32,9 +32,21 @@ let stats: { mean: tf.Tensor1D; variance: tf.Tensor1D } | null = null;
 type BnFn = (x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D) => tf.Tensor;
 const byEps = new Map<number, BnFn>();
 
-/** Column sums of x2d [n, C] times `scale`, as one [1, n]·[n, C] matmul (see the header). */
-function columnSums(x2d: tf.Tensor2D, scale: number): tf.Tensor1D {
+/**
+ * Per-channel sums times `scale` of x2d [n, C], which is `shape` (channels last) flattened.
+ * For images, a global average pool per example (XNNPACK, one pass) and then a [1, N]·[N, C]
+ * matmul: 5–9× faster on wasm than the [1, n]·[n, C] matmul alone, whose right operand
+ * XNNPACK repacks (a transposing copy) on every call. Otherwise that matmul.
+ */
+function columnSums(x2d: tf.Tensor2D, shape: readonly number[], scale: number): tf.Tensor1D {
   const [n, c] = x2d.shape;
+  if (shape.length === 4) {
+    const [N = 1, H = 1, W = 1] = shape;
+    if (H * W > 1) {
+      const means = tf.reshape(tf.avgPool(tf.reshape(x2d, [N, H, W, c]) as tf.Tensor4D, [H, W], [H, W], 'valid'), [N, c]);
+      return tf.reshape(tf.matMul(tf.fill([1, N], scale * H * W), means), [c]);
+    }
+  }
   return tf.reshape(tf.matMul(tf.fill([1, n], scale), x2d), [c]);
 }
 
@@ -46,9 +58,9 @@ function bnTrainFor(eps: number): BnFn {
     const c = x.shape[x.rank - 1] ?? 1;
     const n = x.size / c;
     const x2d = tf.reshape(x, [n, c]) as tf.Tensor2D;
-    const mean = columnSums(x2d, 1 / n);
+    const mean = columnSums(x2d, x.shape, 1 / n);
     const centered = tf.sub(x2d, mean) as tf.Tensor2D;
-    const variance = columnSums(tf.square(centered) as tf.Tensor2D, 1 / n);
+    const variance = columnSums(tf.square(centered) as tf.Tensor2D, x.shape, 1 / n);
     const invStd = tf.rsqrt(tf.add(variance, eps)) as tf.Tensor1D;
     const y = tf.reshape(tf.add(tf.mul(centered, tf.mul(gamma, invStd)), beta), x.shape);
     save([x, mean, invStd, gamma]);
@@ -64,9 +76,9 @@ function bnTrainFor(eps: number): BnFn {
           const [xs, mu, r, gm] = saved as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
           const g2d = tf.reshape(g, [n, c]) as tf.Tensor2D;
           const centered = tf.sub(tf.reshape(xs, [n, c]), mu) as tf.Tensor2D;
-          const dBeta = columnSums(g2d, 1);
+          const dBeta = columnSums(g2d, xs.shape, 1);
           // Σ g·x̂ = r·Σ g·(x − μ)
-          const dGamma = tf.mul(r, columnSums(tf.mul(g2d, centered) as tf.Tensor2D, 1));
+          const dGamma = tf.mul(r, columnSums(tf.mul(g2d, centered) as tf.Tensor2D, xs.shape, 1));
           // dx = a·g + b·(x − μ) + k, with a = γ·r, b = −a·r·∂γ/n, k = −a·∂β/n
           const a = tf.mul(gm, r);
           const b = tf.neg(tf.div(tf.mul(tf.mul(a, r), dGamma), n));
