@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Before `npm test`: the system packages the tests need. Debian's Chromium (Playwright drives
-// it; no browser download) and Debian's Fashion-MNIST (real images for the image engine).
+// it; no browser download), Debian's Fashion-MNIST (real images for the image engine) and
+// oneDNN (the engine's native kernels; built here if `npm install` ran before it existed).
 // As root with apt-get available, installs what is missing; otherwise says what to install.
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -8,9 +9,19 @@ import { spawnSync } from 'node:child_process';
 const needs = [
   { pkg: 'chromium', path: process.env.LRLAB_CHROMIUM ?? '/usr/bin/chromium', why: 'the e2e tests drive it' },
   { pkg: 'dataset-fashion-mnist', path: '/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz', why: 'real images for the image-experiment tests' },
+  { pkg: 'libdnnl-dev', path: '/usr/include/oneapi/dnnl/dnnl.hpp', why: "the engine's oneDNN kernels are tested" },
 ];
 const missing = needs.filter((n) => !existsSync(n.path));
-if (missing.length === 0) process.exit(0);
+/** Builds the oneDNN kernels when they are not built yet (npm install may have run before oneDNN was installed). */
+function buildKernels() {
+  const addon = new URL('../engine/kernels/onednn/build/Release/lrlab_onednn.node', import.meta.url);
+  if (existsSync(addon) || !existsSync('/usr/include/oneapi/dnnl/dnnl.hpp')) return;
+  spawnSync(process.execPath, [new URL('./build-native-kernels.js', import.meta.url).pathname], { stdio: 'inherit' });
+}
+if (missing.length === 0) {
+  buildKernels();
+  process.exit(0);
+}
 
 const names = missing.map((m) => m.pkg);
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -28,3 +39,4 @@ if (update.status !== 0 || install.status !== 0) {
   console.error(`apt-get could not install ${names.join(' ')}; install them by hand and run npm test again.`);
   process.exit(1);
 }
+buildKernels();

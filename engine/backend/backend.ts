@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { cpus } from 'node:os';
-import { initWasmThreaded, registerTrainingKernels } from '../kernels';
+import { initWasmThreaded, oneDnn, oneDnnVersion, registerTrainingKernels } from '../kernels';
 
 export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -211,7 +211,7 @@ function describe(name: BackendName, forced: boolean, skipped: readonly BackendS
   const speed: Record<BackendName, string> = {
     'tensorflow-gpu': 'native TensorFlow on the GPU',
     tensorflow: 'native TensorFlow on the CPU',
-    wasm: `WebAssembly${simd ? ' with SIMD' : ''}, ${threads} thread${threads === 1 ? '' : 's'}${wasmThreadNote ? ` (${wasmThreadNote})` : ''}`,
+    wasm: `WebAssembly${simd ? ' with SIMD' : ''}, ${threads} thread${threads === 1 ? '' : 's'}${wasmThreadNote ? ` (${wasmThreadNote})` : ''}; ${wasmKernels()}`,
     cpu: 'pure JavaScript: a correctness reference, far too slow to train on',
   };
   return {
@@ -225,6 +225,12 @@ function describe(name: BackendName, forced: boolean, skipped: readonly BackendS
     skipped: [...skipped],
     summary: `${name} (${pkg} ${packageVersion(pkg)}): ${speed[name]}`,
   };
+}
+
+/** Which kernels run the convolutions and matmuls on wasm. */
+function wasmKernels(): string {
+  const dnn = oneDnn();
+  return dnn.addon ? `convolutions and matmuls on ${oneDnnVersion() ?? 'oneDNN'} (native)` : `convolutions and matmuls on XNNPACK (oneDNN kernels: ${dnn.reason})`;
 }
 
 let wasmThreadCount = 1;

@@ -16,7 +16,7 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend } from '../backend';
-import { initWasmThreaded, useTrainingKernels } from '../kernels';
+import { initWasmThreaded, oneDnnVersion, useTrainingKernels } from '../kernels';
 import { Rng } from '../random';
 import { convWorkload, fillNormalPolar, twoLayerWorkload } from './benchModels';
 import type { BnMode, NormalMode, Workload } from './benchModels';
@@ -39,13 +39,15 @@ interface Variant {
   readonly label: string;
   /** Two-layer workloads: the autodiff step or the engine's SyntheticNet. */
   readonly twoLayer?: 'autodiff' | 'engine';
+  /** Convolutions and matmuls on the oneDNN addon (engine/kernels/onednn) instead of XNNPACK. */
+  readonly onednn?: boolean;
   /** Replacement kernels in use (see engine/kernels). */
   readonly kernels: readonly string[];
   readonly bn: BnMode;
   readonly normals: NormalMode;
 }
 
-const ALL_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul'];
+const ALL_KERNELS = ['Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul'];
 /** The last variant of each workload is its final configuration (--final, threads, cpu). */
 const FINAL: Variant = { label: 'all optimizations', kernels: ALL_KERNELS, bn: 'fused', normals: 'fast' };
 
@@ -66,11 +68,13 @@ const twoLayerVariants: Variant[] = [
   { label: '+ explicit transposes (XNNPACK)', kernels: ALL_KERNELS, bn: 'fused', normals: 'polar', twoLayer: 'autodiff' },
   { label: '+ ziggurat normals (U [D, m], 5 update ops)', kernels: ALL_KERNELS, bn: 'fused', normals: 'fast', twoLayer: 'autodiff' },
   TWO_LAYER_FINAL,
+  { ...TWO_LAYER_FINAL, label: 'engine SyntheticNet + oneDNN sgemm', onednn: true },
 ];
 const convVariants: Variant[] = [
   { label: 'filter grad only, wasm input grad, autodiff BN', kernels: ['Conv2DBackpropFilter', 'BatchMatMul', '_FusedMatMul'], bn: 'autodiff', normals: 'fast' },
   { label: '+ XNNPACK input grad', kernels: ALL_KERNELS, bn: 'autodiff', normals: 'fast' },
   FINAL,
+  { ...FINAL, label: 'all optimizations + oneDNN convolutions and matmuls', onednn: true },
 ];
 
 const WORKLOADS: WorkloadDef[] = [
@@ -222,10 +226,49 @@ function measureInChild(def: WorkloadDef, variant: number, threads: number, step
   }
 }
 
+/**
+ * The ceiling: XNNPACK's f32 GEMM rate on this machine (a 1024³ matmul, right operand packed
+ * once, as a layer's weights are), in the child's thread configuration. Every workload is
+ * mostly GEMM or convolution, so its step cannot beat its FLOPs at this rate.
+ */
+async function gemmChild(): Promise<void> {
+  if (!flag('onednn')) process.env['LRLAB_ONEDNN'] = '0';
+  if (THREADS <= 1) process.env['LRLAB_WASM_THREADS'] = '1';
+  else await initWasmThreaded(THREADS);
+  await initBackend({ force: 'wasm' });
+  const n = 1024;
+  const a = tf.randomNormal([n, n]);
+  const b = tf.randomNormal([n, n]);
+  const ms = timeSteps(() => tf.tidy(() => tf.matMul(a, b).dataSync()[0] ?? 0), 2, 7);
+  console.log(JSON.stringify({ gflops: (2 * n ** 3) / median(ms) / 1e6 }));
+}
+
+function gemmRate(threads: number, onednn = false): number | null {
+  const script = fileURLToPath(import.meta.url);
+  const extra = onednn ? ['--onednn'] : [];
+  const r = spawnSync(process.execPath, [...process.execArgv, script, '--child', 'gemm', '--threads', String(threads), ...extra], { encoding: 'utf8' });
+  try {
+    return (JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as { gflops: number }).gflops;
+  } catch {
+    return null;
+  }
+}
+
+function torchGemmRate(threads: number): number | null {
+  const py = findTorch();
+  if (!py) return null;
+  const code = `import torch,time\ntorch.set_num_threads(${threads})\na=torch.randn(1024,1024)\nb=torch.randn(1024,1024)\nfor _ in range(3): a@b\nts=[]\nfor _ in range(7):\n  t=time.perf_counter(); a@b; ts.append(time.perf_counter()-t)\nts.sort()\nprint(2*1024**3/ts[3]/1e9)`;
+  const r = spawnSync(py, ['-c', code], { encoding: 'utf8' });
+  return r.status === 0 ? Number(r.stdout) : null;
+}
+
 async function child(): Promise<void> {
+  if (CHILD === 'gemm') return gemmChild();
   const def = WORKLOADS.find((d) => d.name === CHILD);
   if (!def) throw new Error(`unknown workload ${CHILD}`);
   const variant = Number(option('variant', '-1'));
+  // engine/models' rows (variant −1) run as runs do: oneDNN where it is built.
+  if (variant >= 0 && !def.variants[variant]?.onednn) process.env['LRLAB_ONEDNN'] = '0';
   if (THREADS <= 1) process.env['LRLAB_WASM_THREADS'] = '1'; // the single-threaded build (the default is one thread per core)
   const t = THREADS > 1 ? await initWasmThreaded(THREADS) : null;
   await initBackend({ force: 'wasm' });
@@ -318,6 +361,15 @@ async function main(): Promise<void> {
     if (r.status === 0) torchRandn = `, PyTorch torch.randn ${(Number(r.stdout) / 1e6).toFixed(0)} M/s`;
   }
   console.log(`Gaussian normals: polar (before) ${(polar / 1e6).toFixed(1)} M/s, ziggurat Rng.fillNormal ${(fast / 1e6).toFixed(1)} M/s (${(fast / polar).toFixed(1)}×)${torchRandn}\n`);
+  {
+    const fmt = (g: number | null): string => (g === null ? '—' : `${g.toFixed(1)} GFLOP/s`);
+    const parts = [`XNNPACK wasm ${fmt(gemmRate(1))} (1 thread)`];
+    if (THREADS > 1) parts.push(`${fmt(gemmRate(THREADS))} (${THREADS} threads)`);
+    const dnn = oneDnnVersion();
+    if (dnn) parts.push(`${dnn} ${fmt(gemmRate(Math.max(1, THREADS), true))}`);
+    if (useTorch) parts.push(`PyTorch ${fmt(torchGemmRate(Math.max(1, THREADS)))} (${Math.max(1, THREADS)} threads)`);
+    console.log(`GEMM ceiling, 1024³ f32 matmul: ${parts.join(', ')}\n`);
+  }
 
   for (const def of defs) {
     console.error(`… ${def.title}`);

@@ -6,3 +6,4 @@ export type { BatchNormTrainResult } from './batchNormTrain';
 export { initWasmThreaded } from './wasmThreads';
 export { readableData, writableData } from './inPlace';
 export type { WasmThreadsResult } from './wasmThreads';
+export { oneDnn, oneDnnVersion, ONEDNN_KERNELS } from './onednn';

@@ -6,8 +6,13 @@ import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig } from '@tensorflow/tfjs';
 import { conv2dBackpropKernels } from './conv2dBackprop';
 import { matMulExplicitTranspose } from './matMulTransposed';
+import { oneDnnKernel } from './onednn';
 
-/** Which kernels each backend gets (only wasm needs any in tfjs 4.22). */
+/**
+ * Which kernels each backend gets (only wasm needs any in tfjs 4.22): the XNNPACK-based
+ * replacements, and over them (and over wasm's own Conv2D) the oneDNN kernels where that
+ * addon is built, each falling back to the kernel it wraps.
+ */
 function replacementsFor(backendName: string): KernelConfig[] {
   if (backendName !== 'wasm') return [];
   const out = [...conv2dBackpropKernels(backendName)];
@@ -15,7 +20,9 @@ function replacementsFor(backendName: string): KernelConfig[] {
     const original = tf.getKernel(name, backendName) as KernelConfig | undefined;
     if (original) out.push(matMulExplicitTranspose(backendName, original));
   }
-  return out;
+  const conv = tf.getKernel('Conv2D', backendName) as KernelConfig | undefined;
+  if (conv) out.push(conv);
+  return out.map((c) => oneDnnKernel(c) ?? c).filter((c) => c !== conv);
 }
 
 /** Per backend: our replacement configs and the backend's own ones they displaced. */
