@@ -47,7 +47,7 @@ interface Variant {
   readonly normals: NormalMode;
 }
 
-const ALL_KERNELS = ['Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul'];
+const ALL_KERNELS = ['Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul', 'LrlabBatchNormTrain', 'LrlabBatchNormTrainGrad'];
 /** The last variant of each workload is its final configuration (--final, threads, cpu). */
 const FINAL: Variant = { label: 'all optimizations', kernels: ALL_KERNELS, bn: 'fused', normals: 'fast' };
 

@@ -17,6 +17,7 @@
  * The backward pass keeps x (alive anyway), so it stores no extra activation-sized tensor.
  */
 import * as tf from '@tensorflow/tfjs';
+import { BN_TRAIN_GRAD_KERNEL, BN_TRAIN_KERNEL } from './onednn';
 
 export interface BatchNormTrainResult {
   /** Normalized, scaled and shifted output, same shape as x. */
@@ -55,6 +56,19 @@ function bnTrainFor(eps: number): BnFn {
   if (cached) return cached;
   const fn = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [x, gamma, beta, save] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+    if (x.rank === 4 && x.dtype === 'float32' && tf.getKernel(BN_TRAIN_KERNEL, tf.getBackend())) {
+      // One native pass each way (engine/kernels/onednn) instead of ~10 elementwise ops.
+      const [y, mean, variance] = tf.engine().runKernel(BN_TRAIN_KERNEL, { x, gamma, beta }, { eps }) as tf.Tensor[];
+      save([x, mean!, variance!, gamma]);
+      stats = { mean: tf.keep(mean as tf.Tensor1D), variance: tf.keep(variance as tf.Tensor1D) };
+      return {
+        value: y!,
+        gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+          const [xs, mu, v, gm] = saved as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
+          return tf.engine().runKernel(BN_TRAIN_GRAD_KERNEL, { x: xs, mean: mu, variance: v, dy: dy as tf.Tensor, gamma: gm }, { eps }) as tf.Tensor[];
+        },
+      };
+    }
     const c = x.shape[x.rank - 1] ?? 1;
     const n = x.size / c;
     const x2d = tf.reshape(x, [n, c]) as tf.Tensor2D;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { initBackend } from '../backend';
-import { oneDnn } from './onednn';
+import { BN_TRAIN_GRAD_KERNEL, BN_TRAIN_KERNEL, oneDnn } from './onednn';
 import { CONV_CASES, convGradients, describeConvCase, matMulProducts, onBackend, relativeError, seededValues } from './testing';
 
 // Built by `npm install` / `npm test` where oneDNN is installed (CI installs libdnnl-dev).
@@ -12,6 +12,9 @@ describe.skipIf(!addon)('oneDNN kernels on wasm', () => {
   it('are what the wasm backend runs, and the report says so', async () => {
     const report = await initBackend({ force: 'wasm' });
     expect(report.summary).toMatch(/oneDNN \d+\.\d+/);
+    // batchNormTrain.test.ts checks these against autodiff on wasm (they run there when built).
+    expect(tf.getKernel(BN_TRAIN_KERNEL, 'wasm')).toBeDefined();
+    expect(tf.getKernel(BN_TRAIN_GRAD_KERNEL, 'wasm')).toBeDefined();
   });
 
   for (const c of CONV_CASES) {

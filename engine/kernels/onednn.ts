@@ -8,6 +8,8 @@
  * The addon (engine/kernels/onednn/onednn.cc, N-API) is built by `npm install` where the
  * system has oneDNN (Debian: `apt-get install libdnnl-dev`) and is optional: without it, or
  * with LRLAB_ONEDNN=0, the engine runs the XNNPACK kernels, and the backend report says which.
+ * Training-mode batch norm gets two kernels of its own (forward with batch statistics, and
+ * its backward), which engine/kernels/batchNormTrain calls where they are registered.
  * Each kernel falls back to the one it replaced for what it does not cover (dilations, NCHW,
  * broadcasting batch matmuls, fused bias or activation).
  */
@@ -19,6 +21,19 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 interface OneDnnAddon {
+  batchNorm(shape: number[], eps: number, x: Float32Array, gamma: Float32Array, beta: Float32Array, y: Float32Array, mean: Float32Array, variance: Float32Array): void;
+  batchNormGrad(
+    shape: number[],
+    eps: number,
+    x: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    dy: Float32Array,
+    gamma: Float32Array,
+    dx: Float32Array,
+    dgamma: Float32Array,
+    dbeta: Float32Array,
+  ): void;
   conv2d(kind: 0 | 1 | 2, geometry: number[], x: Float32Array, w: Float32Array, y: Float32Array): void;
   sgemm(transA: boolean, transB: boolean, m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array): void;
   version(): string;
@@ -203,4 +218,37 @@ export function oneDnnKernel(fallback: KernelConfig): KernelConfig | null {
   const { addon } = oneDnn();
   if (!build || !addon || fallback.backendName !== 'wasm') return null;
   return { ...fallback, kernelFunc: build(addon, fallback.kernelFunc) };
+}
+
+/** Names of the batch-norm kernels (inputs x, gamma, beta → y, mean, variance; and its gradient). */
+export const BN_TRAIN_KERNEL = 'LrlabBatchNormTrain';
+export const BN_TRAIN_GRAD_KERNEL = 'LrlabBatchNormTrainGrad';
+
+/** The batch-norm kernels for the wasm backend, when the addon is there. */
+export function oneDnnBatchNormKernels(backendName: string): KernelConfig[] {
+  const { addon } = oneDnn();
+  if (!addon || backendName !== 'wasm') return [];
+  const forward: KernelFunc = ({ inputs, backend, attrs }) => {
+    const { x, gamma, beta } = inputs as { x: TensorInfo; gamma: TensorInfo; beta: TensorInfo };
+    const b = backend as WasmBackendLike;
+    const c = x.shape[3]!;
+    const outs = [b.makeOutput([...x.shape], 'float32'), b.makeOutput([c], 'float32'), b.makeOutput([c], 'float32')];
+    const [y, mean, variance] = outs.map((t) => heapView(b, t)) as [Float32Array, Float32Array, Float32Array];
+    addon.batchNorm(x.shape, (attrs as { eps: number }).eps, heapView(b, x), heapView(b, gamma), heapView(b, beta), y, mean, variance);
+    return outs;
+  };
+  const backward: KernelFunc = ({ inputs, backend, attrs }) => {
+    const { x, mean, variance, dy, gamma } = inputs as Record<'x' | 'mean' | 'variance' | 'dy' | 'gamma', TensorInfo>;
+    const b = backend as WasmBackendLike;
+    const c = x.shape[3]!;
+    const outs = [b.makeOutput([...x.shape], 'float32'), b.makeOutput([c], 'float32'), b.makeOutput([c], 'float32')];
+    const [dx, dgamma, dbeta] = outs.map((t) => heapView(b, t)) as [Float32Array, Float32Array, Float32Array];
+    const v = (t: TensorInfo): Float32Array => heapView(b, t);
+    addon.batchNormGrad(x.shape, (attrs as { eps: number }).eps, v(x), v(mean), v(variance), v(dy), v(gamma), dx, dgamma, dbeta);
+    return outs;
+  };
+  return [
+    { kernelName: BN_TRAIN_KERNEL, backendName, kernelFunc: forward },
+    { kernelName: BN_TRAIN_GRAD_KERNEL, backendName, kernelFunc: backward },
+  ];
 }

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig } from '@tensorflow/tfjs';
 import { conv2dBackpropKernels } from './conv2dBackprop';
 import { matMulExplicitTranspose } from './matMulTransposed';
-import { oneDnnKernel } from './onednn';
+import { oneDnnBatchNormKernels, oneDnnKernel } from './onednn';
 
 /**
  * Which kernels each backend gets (only wasm needs any in tfjs 4.22): the XNNPACK-based
@@ -22,7 +22,7 @@ function replacementsFor(backendName: string): KernelConfig[] {
   }
   const conv = tf.getKernel('Conv2D', backendName) as KernelConfig | undefined;
   if (conv) out.push(conv);
-  return out.map((c) => oneDnnKernel(c) ?? c).filter((c) => c !== conv);
+  return [...out.map((c) => oneDnnKernel(c) ?? c).filter((c) => c !== conv), ...oneDnnBatchNormKernels(backendName)];
 }
 
 /** Per backend: our replacement configs and the backend's own ones they displaced. */

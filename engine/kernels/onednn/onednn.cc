@@ -1,5 +1,6 @@
 // LR Lab's oneDNN kernels: f32 convolution (forward, backward data, backward weights) in
-// NHWC / HWIO layouts and a row-major sgemm, called by engine/kernels/onednn.ts on the float32
+// NHWC / HWIO layouts, training-mode batch normalization (forward and backward, NHWC) and a
+// row-major sgemm, called by engine/kernels/onednn.ts on the float32
 // storage of tfjs tensors (the wasm heap). N-API only, so one build serves Node and Electron.
 // Built by bin/build-native-kernels.js where libdnnl-dev is installed; optional everywhere.
 #include <node_api.h>
@@ -10,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace {
 
@@ -172,6 +174,110 @@ napi_value Sgemm(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+struct BnEntry {
+  memory::desc data, channel;
+  dnnl::primitive fwd, bwd;
+};
+
+BnEntry& bnFor(int64_t N, int64_t H, int64_t W, int64_t C, float eps) {
+  static std::unordered_map<std::string, std::unique_ptr<BnEntry>> bnCache;
+  int64_t key4[4] = {N, H, W, C};
+  std::string key(reinterpret_cast<const char*>(key4), sizeof key4);
+  key.append(reinterpret_cast<const char*>(&eps), sizeof eps);
+  auto it = bnCache.find(key);
+  if (it != bnCache.end()) return *it->second;
+  auto e = std::make_unique<BnEntry>();
+  e->data = memory::desc({N, C, H, W}, dt::f32, tag::nhwc);
+  e->channel = memory::desc({C}, dt::f32, tag::a);
+  auto flags = dnnl::normalization_flags::use_scale | dnnl::normalization_flags::use_shift;
+  auto& eng = cpuEngine();
+  auto fd = dnnl::batch_normalization_forward::desc(dnnl::prop_kind::forward_training, e->data, eps, flags);
+  auto fpd = dnnl::batch_normalization_forward::primitive_desc(fd, eng);
+  auto bd = dnnl::batch_normalization_backward::desc(dnnl::prop_kind::backward, e->data, e->data, eps, flags);
+  auto bpd = dnnl::batch_normalization_backward::primitive_desc(bd, eng, fpd);
+  e->fwd = dnnl::batch_normalization_forward(fpd);
+  e->bwd = dnnl::batch_normalization_backward(bpd);
+  auto& ref = *e;
+  bnCache.emplace(std::move(key), std::move(e));
+  return ref;
+}
+
+// batchNorm(shape[4] NHWC, eps, x, gamma, beta, y, mean, variance): training-mode forward
+// (batch statistics, biased variance).
+napi_value BatchNorm(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value argv[8];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (throwIf(env, argc != 8, "batchNorm(shape, eps, x, gamma, beta, y, mean, variance)")) return nullptr;
+  int64_t s[4];
+  double eps;
+  if (!int64s(env, argv[0], s, 4)) return nullptr;
+  napi_get_value_double(env, argv[1], &eps);
+  float* p[6];
+  size_t n[6];
+  for (int i = 0; i < 6; i++)
+    if (!floats(env, argv[2 + i], &p[i], &n[i])) return nullptr;
+  const int64_t size = s[0] * s[1] * s[2] * s[3];
+  if (throwIf(env, static_cast<int64_t>(n[0]) != size || static_cast<int64_t>(n[3]) != size || static_cast<int64_t>(n[1]) != s[3] ||
+                       static_cast<int64_t>(n[2]) != s[3] || static_cast<int64_t>(n[4]) != s[3] || static_cast<int64_t>(n[5]) != s[3],
+              "batchNorm: array sizes do not match the shape"))
+    return nullptr;
+  try {
+    BnEntry& e = bnFor(s[0], s[1], s[2], s[3], static_cast<float>(eps));
+    auto& eng = cpuEngine();
+    memory x(e.data, eng, p[0]), g(e.channel, eng, p[1]), b(e.channel, eng, p[2]), y(e.data, eng, p[3]), mu(e.channel, eng, p[4]),
+        var(e.channel, eng, p[5]);
+    e.fwd.execute(cpuStream(), {{DNNL_ARG_SRC, x}, {DNNL_ARG_SCALE, g}, {DNNL_ARG_SHIFT, b}, {DNNL_ARG_DST, y}, {DNNL_ARG_MEAN, mu},
+                                {DNNL_ARG_VARIANCE, var}});
+    cpuStream().wait();
+  } catch (const dnnl::error& err) {
+    napi_throw_error(env, nullptr, (std::string("oneDNN: ") + err.what()).c_str());
+  }
+  return nullptr;
+}
+
+// batchNormGrad(shape[4], eps, x, mean, variance, dy, gamma, dx, dgamma, dbeta).
+napi_value BatchNormGrad(napi_env env, napi_callback_info info) {
+  size_t argc = 10;
+  napi_value argv[10];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (throwIf(env, argc != 10, "batchNormGrad(shape, eps, x, mean, variance, dy, gamma, dx, dgamma, dbeta)")) return nullptr;
+  int64_t s[4];
+  double eps;
+  if (!int64s(env, argv[0], s, 4)) return nullptr;
+  napi_get_value_double(env, argv[1], &eps);
+  float* p[8];
+  size_t n[8];
+  for (int i = 0; i < 8; i++)
+    if (!floats(env, argv[2 + i], &p[i], &n[i])) return nullptr;
+  const int64_t size = s[0] * s[1] * s[2] * s[3];
+  const int64_t want[8] = {size, s[3], s[3], size, s[3], size, s[3], s[3]};
+  for (int i = 0; i < 8; i++)
+    if (throwIf(env, static_cast<int64_t>(n[i]) != want[i], "batchNormGrad: array sizes do not match the shape")) return nullptr;
+  try {
+    BnEntry& e = bnFor(s[0], s[1], s[2], s[3], static_cast<float>(eps));
+    auto& eng = cpuEngine();
+    memory x(e.data, eng, p[0]), mu(e.channel, eng, p[1]), var(e.channel, eng, p[2]), dy(e.data, eng, p[3]), g(e.channel, eng, p[4]),
+        dx(e.data, eng, p[5]), dg(e.channel, eng, p[6]), db(e.channel, eng, p[7]);
+    // With use_shift oneDNN wants the shift as an input even though the backward never reads it.
+    std::vector<float> zeros(static_cast<size_t>(s[3]), 0.0f);
+    memory shift(e.channel, eng, zeros.data());
+    e.bwd.execute(cpuStream(), {{DNNL_ARG_SRC, x},
+                                {DNNL_ARG_SHIFT, shift},
+                                {DNNL_ARG_MEAN, mu},
+                                {DNNL_ARG_VARIANCE, var},
+                                {DNNL_ARG_DIFF_DST, dy},
+                                {DNNL_ARG_SCALE, g},
+                                {DNNL_ARG_DIFF_SRC, dx},
+                                {DNNL_ARG_DIFF_SCALE, dg},
+                                {DNNL_ARG_DIFF_SHIFT, db}});
+    cpuStream().wait();
+  } catch (const dnnl::error& err) {
+    napi_throw_error(env, nullptr, (std::string("oneDNN: ") + err.what()).c_str());
+  }
+  return nullptr;
+}
+
 napi_value Version(napi_env env, napi_callback_info) {
   const dnnl_version_t* v = dnnl_version();
   std::string s = std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch);
@@ -184,6 +290,8 @@ napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sgemm", nullptr, Sgemm, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"batchNorm", nullptr, BatchNorm, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"batchNormGrad", nullptr, BatchNormGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"version", nullptr, Version, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
