@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, requestedBackend } from '../../../engine/backend';
+import { oneDnnVersion } from '../../../engine/kernels';
 import { runExperiment } from '../../../engine/experiments';
 import type { MetricRecord } from '../../../engine/experiments/types';
 import type { HostToWorker, WorkerToHost } from './protocol';
@@ -45,7 +46,11 @@ async function run(msg: Extract<HostToWorker, { type: 'start' }>): Promise<void>
   try {
     const force = requestedBackend(msg.backend ?? (msg.spec.backend === 'auto' ? null : msg.spec.backend));
     const backend = await initBackend({ force });
-    const versions = runtimeVersions(backend, tf.version.tfjs);
+    const versions = {
+      ...runtimeVersions(backend, tf.version.tfjs),
+      // Which kernels and how many threads ran the step: results differ across them by float rounding.
+      ...(backend.name === 'wasm' ? { 'wasm kernels': oneDnnVersion() ?? 'XNNPACK', 'wasm threads': String(backend.threads) } : {}),
+    };
     await send({ type: 'started', provenance: { backend, versions } });
     let lastProgress = 0;
     const result = await runExperiment(
