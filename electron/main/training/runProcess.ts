@@ -47,12 +47,17 @@ export class RunProcess {
       backend: string | null;
       resumeFrom: Checkpoint | null;
       handlers: RunProcessHandlers;
-      /** This run's share of the cores for wasm's XNNPACK threads (unless LRLAB_WASM_THREADS is set). */
+      /** This run's share of the cores (XNNPACK threads, oneDNN's OpenMP threads) unless the environment sets them. */
       wasmThreads?: number;
     },
   ) {
     const entry = workerEntry();
-    const threads = process.env['LRLAB_WASM_THREADS'] || options.wasmThreads === undefined ? {} : { LRLAB_WASM_THREADS: String(options.wasmThreads) };
+    // This run's share of the cores for XNNPACK's threads and oneDNN's OpenMP pool, unless set.
+    const share = options.wasmThreads === undefined ? null : String(options.wasmThreads);
+    const threads = {
+      ...(share && !process.env['LRLAB_WASM_THREADS'] ? { LRLAB_WASM_THREADS: share } : {}),
+      ...(share && !process.env['OMP_NUM_THREADS'] ? { OMP_NUM_THREADS: share } : {}),
+    };
     this.child = fork(entry.file, [], {
       execArgv: entry.execArgv,
       serialization: 'advanced',
