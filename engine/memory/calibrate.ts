@@ -63,3 +63,5 @@ for (const c of cases) {
   }
   console.log(`${JSON.stringify(c.model)} | ${c.batch} | ${s.params} | ${s.activationsPerExample} | ${bench} | ${eng ?? '—'}`);
 }
+// The threaded wasm build keeps worker threads alive; a one-shot script exits by itself.
+process.exit(0);

@@ -4,6 +4,7 @@ import { initBackend } from '../backend';
 import { convWorkload, twoLayerWorkload } from '../bench/benchModels';
 import { estimatePeakMemory, WASM_HEAP_BYTES } from './estimate';
 import { modelSizes } from './activations';
+import { oneDnn } from '../kernels/onednn';
 
 describe('modelSizes', () => {
   it('counts WRN-16-10 parameters as the paper (17.1 M) and WRN-16-4 as 2.75 M', () => {
@@ -35,6 +36,17 @@ describe('estimatePeakMemory', () => {
     expect(estimatePeakMemory({ model: { arch: 'small-cnn', width: 32 }, inputShape: [28, 28, 1], batch: 128, backend: 'wasm' }).fits).toBe(true);
   });
 
+  it('plans for the kernels that run the step: tfjs kernels keep more per activation than oneDNN', () => {
+    const q = { model: { arch: 'small-cnn', width: 32 }, inputShape: [28, 28, 1], batch: 128, backend: 'wasm' } as const;
+    const tfjsBytes = estimatePeakMemory({ ...q, kernels: 'tfjs' }).bytes;
+    const oneDnnBytes = estimatePeakMemory({ ...q, kernels: 'onednn' }).bytes;
+    expect(tfjsBytes / oneDnnBytes).toBeGreaterThan(1.4);
+    // The default is what this process would load.
+    expect(estimatePeakMemory(q).bytes).toBe(oneDnn().addon ? oneDnnBytes : tfjsBytes);
+    // oneDNN only replaces wasm's kernels.
+    expect(estimatePeakMemory({ ...q, backend: 'cpu' }).bytes).toBe(estimatePeakMemory({ ...q, backend: 'cpu', kernels: 'tfjs' }).bytes);
+  });
+
   it('rejects a batch that is not a positive integer', () => {
     expect(() => estimatePeakMemory({ model: { arch: 'small-cnn', width: 8 }, inputShape: [28, 28, 1], batch: 0, backend: 'cpu' })).toThrow(/batch/);
   });
@@ -59,7 +71,7 @@ describe('estimatePeakMemory', () => {
     ],
   ];
   for (const [name, make, query] of measured) {
-    it(`is within [1, 1.6]× of the measured step peak: ${name}`, async () => {
+    it(`is within [1, 1.6]× of the measured step peak (with the kernels this machine loads): ${name}`, async () => {
       await initBackend({ force: 'wasm' });
       const base = tf.memory().numBytes;
       const w = make();

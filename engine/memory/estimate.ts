@@ -4,14 +4,19 @@
  * until the step's gradient is complete, so the peak is a multiple of the activations:
  *   bytes ≈ 4·(k_arch·B·A + k_p·P + B·I)
  * with A activation values per example (Σ conv outputs), P parameters, I input values.
- * k_arch was measured with tf.profile (engine/memory/calibrate.ts) on engine/models' step:
- * WRN-16-{1,2,4} (batch 16): 10.3, 9.4, 10.1 bytes/4 per activation incl. parameters;
- * small CNN: 11.6. The synthetic two-layer net (engine/experiments/synthetic) measures exactly
+ * k_arch was measured with tf.profile (engine/memory/calibrate.ts) on engine/models' step,
+ * per activation value after 4·P (weights, momentum, gradient, update) and the input, on wasm:
+ *   tfjs kernels (XNNPACK):  WRN-16-{1,2,4} (batch 16) 10.4, 9.3, 9.4; small CNN (w16 b64, w32 b128) 14.1, 14.1
+ *   oneDNN kernels:          WRN-16-{1,2,4} (batch 16)  9.4, 8.5, 8.4; small CNN 8.4, 8.4
+ * (the benchmark's WRN-16-1 step with pre-activation noise at batch 8 needs 10 with oneDNN).
+ * (oneDNN's batch norm keeps no per-element intermediates; the small CNN's are a larger share.)
+ * The synthetic two-layer net (engine/experiments/synthetic) measures exactly
  * 2·P + 6·B·m + 2·B·I on wasm and cpu, whose update runs in place; elsewhere its update's
  * tfjs ops hold about 4·P more.
  * The coefficients round those up, so the estimate errs on the safe side.
  */
 import { freemem, totalmem } from 'node:os';
+import { oneDnn } from '../kernels/onednn';
 import { modelSizes } from './activations';
 import type { InputShape, ModelDescription } from './activations';
 
@@ -22,7 +27,12 @@ export const WASM_HEAP_BYTES = 4 * 1024 ** 3;
 /** Share of the limit a step may plan to use (allocator fragmentation, non-tensor memory). */
 const HEADROOM = 0.9;
 
-const ACTIVATION_FACTOR: Record<ModelDescription['arch'], number> = { wrn: 11, 'small-cnn': 12.5, 'two-layer': 7 };
+/** Which kernels run the convolutions and batch norm: they keep different intermediates. */
+export type KernelSet = 'onednn' | 'tfjs';
+const ACTIVATION_FACTOR: Record<KernelSet, Record<ModelDescription['arch'], number>> = {
+  tfjs: { wrn: 11, 'small-cnn': 15.5, 'two-layer': 7 },
+  onednn: { wrn: 10, 'small-cnn': 9.5, 'two-layer': 7 },
+};
 const PARAM_FACTOR: Record<ModelDescription['arch'], number> = { wrn: 4, 'small-cnn': 4, 'two-layer': 2.5 };
 /** Backends where the two-layer update runs in place (engine/kernels/inPlace). */
 const IN_PLACE_BACKENDS = new Set(['wasm', 'cpu']);
@@ -35,6 +45,8 @@ export interface MemoryQuery {
   /** Our backend name: 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu'. */
   readonly backend: string;
   readonly classes?: number;
+  /** The kernels the step will run on; by default oneDNN's on wasm where they load, else tfjs'. */
+  readonly kernels?: KernelSet;
   /** Override of the memory the backend may use (tests, or a known GPU). */
   readonly limitBytes?: number;
 }
@@ -51,12 +63,17 @@ export interface MemoryEstimate {
   readonly message: string;
 }
 
-function peakBytes(model: ModelDescription, inputShape: InputShape, batch: number, classes: number, backend: string): number {
+/** oneDNN replaces wasm's kernels only (engine/kernels/onednn). */
+function defaultKernels(backend: string): KernelSet {
+  return backend === 'wasm' && oneDnn().addon ? 'onednn' : 'tfjs';
+}
+
+function peakBytes(model: ModelDescription, inputShape: InputShape, batch: number, classes: number, backend: string, kernels: KernelSet): number {
   const s = modelSizes(model, inputShape, classes);
   const twoLayer = model.arch === 'two-layer';
   const paramFactor = PARAM_FACTOR[model.arch] + (twoLayer && !IN_PLACE_BACKENDS.has(backend) ? 4 : 0);
   const inputFactor = twoLayer ? 2 : 1; // the data is kept as X and Xᵀ
-  return 4 * (ACTIVATION_FACTOR[model.arch] * batch * s.activationsPerExample + paramFactor * s.params + inputFactor * batch * s.inputPerExample);
+  return 4 * (ACTIVATION_FACTOR[kernels][model.arch] * batch * s.activationsPerExample + paramFactor * s.params + inputFactor * batch * s.inputPerExample);
 }
 
 function backendLimit(backend: string): number {
@@ -78,8 +95,8 @@ function describeModel(m: ModelDescription): string {
 }
 
 /** The nearest settings that fit: the model made narrower at this batch, or the batch made smaller. */
-function nearestFitting(q: MemoryQuery, budget: number, classes: number): string {
-  const fits = (m: ModelDescription, b: number): boolean => peakBytes(m, q.inputShape, b, classes, q.backend) <= budget;
+function nearestFitting(q: MemoryQuery, budget: number, classes: number, kernels: KernelSet): string {
+  const fits = (m: ModelDescription, b: number): boolean => peakBytes(m, q.inputShape, b, classes, q.backend, kernels) <= budget;
   const options: string[] = [];
   const m = q.model;
   if (m.arch === 'wrn') {
@@ -118,7 +135,8 @@ function nearestFitting(q: MemoryQuery, budget: number, classes: number): string
 export function estimatePeakMemory(q: MemoryQuery): MemoryEstimate {
   if (!Number.isInteger(q.batch) || q.batch < 1) throw new RangeError(`batch must be a positive integer, got ${q.batch}`);
   const classes = q.classes ?? 10;
-  const bytes = peakBytes(q.model, q.inputShape, q.batch, classes, q.backend);
+  const kernels = q.kernels ?? defaultKernels(q.backend);
+  const bytes = peakBytes(q.model, q.inputShape, q.batch, classes, q.backend, kernels);
   const limitBytes = q.limitBytes ?? backendLimit(q.backend);
   const budget = HEADROOM * limitBytes;
   const fits = bytes <= budget;
@@ -126,7 +144,7 @@ export function estimatePeakMemory(q: MemoryQuery): MemoryEstimate {
   if (fits) {
     return { bytes, fits, limitBytes, suggestion: null, message: `${what} needs about ${fmt(bytes)} of ${fmt(limitBytes)}.` };
   }
-  const suggestion = nearestFitting(q, budget, classes);
+  const suggestion = nearestFitting(q, budget, classes, kernels);
   const why = q.backend === 'wasm' ? 'the wasm backend’s 32-bit heap' : 'this machine’s memory';
   return {
     bytes,
