@@ -10,6 +10,7 @@
  * both functions return null and the caller takes its tfjs-op path.
  */
 import * as tf from '@tensorflow/tfjs';
+import { oneDnn } from './onednn';
 
 interface WasmBackendLike {
   readonly wasm: { readonly HEAPU8: Uint8Array };
@@ -57,4 +58,41 @@ export function readableData(t: tf.Tensor): Float32Array | null {
  */
 export function writableData(t: tf.Tensor): Float32Array | null {
   return view(t, true);
+}
+
+/** Rows r0..r0+rows−1 of a [D, m] noise draw, row-major (ξ[r·m + c] belongs at u[c·D + r0 + r]). */
+export interface TransposedNoiseBlock {
+  readonly data: Float32Array;
+  readonly r0: number;
+  readonly rows: number;
+}
+
+/**
+ * u ← u − lr·(g + λu + ξ) in place on [m, D] storage (from `writableData`/`readableData`),
+ * with ξ given as a block of rows of its transpose (or null: no noise, the whole of u).
+ * Native where the oneDNN addon is built (tiled: u's and ξ's strides are powers of two, which
+ * a plain loop turns into cache-set conflicts), else the same arithmetic in JavaScript: each
+ * value in double, rounded to float32 once, so both give identical numbers.
+ */
+export function sgdUpdateTransposed(u: Float32Array, g: Float32Array, lr: number, lambda: number, D: number, m: number, xi: TransposedNoiseBlock | null): void {
+  const native = oneDnn().addon?.sgdUpdate;
+  if (native) native(u, g, xi ? xi.data : EMPTY, lr, lambda, xi?.r0 ?? 0, xi?.rows ?? 0, D, m);
+  else sgdUpdateTransposedJs(u, g, lr, lambda, D, m, xi);
+}
+const EMPTY = new Float32Array(0);
+
+/** `sgdUpdateTransposed` in JavaScript (exported for the test that holds the native one to it). */
+export function sgdUpdateTransposedJs(u: Float32Array, g: Float32Array, lr: number, lambda: number, D: number, m: number, xi: TransposedNoiseBlock | null): void {
+  if (!xi) {
+    for (let i = 0; i < u.length; i++) u[i] = u[i]! - lr * (g[i]! + lambda * u[i]!);
+    return;
+  }
+  const { data, r0, rows } = xi;
+  for (let c = 0; c < m; c++) {
+    const base = c * D + r0;
+    for (let r = 0; r < rows; r++) {
+      const i = base + r;
+      u[i] = u[i]! - lr * (g[i]! + lambda * u[i]! + data[r * m + c]!);
+    }
+  }
 }

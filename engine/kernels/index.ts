@@ -4,6 +4,7 @@ export { registerTrainingKernels, trainingKernelNames, useTrainingKernels } from
 export { batchNormTrain } from './batchNormTrain';
 export type { BatchNormTrainResult } from './batchNormTrain';
 export { initWasmThreaded } from './wasmThreads';
-export { readableData, writableData } from './inPlace';
+export { readableData, sgdUpdateTransposed, writableData } from './inPlace';
+export type { TransposedNoiseBlock } from './inPlace';
 export type { WasmThreadsResult } from './wasmThreads';
 export { oneDnn, oneDnnVersion, ONEDNN_KERNELS } from './onednn';

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { initBackend } from '../backend';
 import { BN_TRAIN_GRAD_KERNEL, BN_TRAIN_KERNEL, oneDnn } from './onednn';
+import { sgdUpdateTransposed, sgdUpdateTransposedJs } from './inPlace';
+import { Rng, useNativeNormals } from '../random';
 import { CONV_CASES, convGradients, describeConvCase, matMulProducts, onBackend, relativeError, seededValues } from './testing';
 
 // Built by `npm install` / `npm test` where oneDNN is installed (CI installs libdnnl-dev).
@@ -49,5 +51,38 @@ describe.skipIf(!addon)('oneDNN kernels on wasm', () => {
     const ref = await onBackend('cpu', work);
     const got = await onBackend('wasm', work);
     for (let i = 0; i < ref.length; i++) expect(relativeError(got[i]!, ref[i]!)).toBeLessThan(1e-4);
+  });
+
+  it('draws exactly the Gaussians of Rng.fillNormal in JavaScript, and leaves the generator in the same state', () => {
+    const n = 1 << 21; // ~25 000 draws take the ziggurat's rejection step, a few dozen its tail
+    for (const seed of [1, 7]) {
+      const js = Rng.forStream(seed, 'noise');
+      const native = Rng.forStream(seed, 'noise');
+      useNativeNormals(null);
+      const expected = js.fillNormal(new Float32Array(n), 0.7, 0.3);
+      useNativeNormals(addon!.fillNormal!.bind(addon));
+      const got = native.fillNormal(new Float32Array(n), 0.7, 0.3);
+      expect(Buffer.from(got.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
+      expect(native.getState()).toEqual(js.getState());
+      // Short fills stay in JavaScript and continue the same stream.
+      expect(Array.from(native.fillNormal(new Float32Array(5)))).toEqual(Array.from(js.fillNormal(new Float32Array(5))));
+    }
+  });
+
+  it('updates u ← u − lr·(g + λu + ξ) with ξ given transposed exactly as the JavaScript loop does', () => {
+    const [D, m] = [48, 80]; // not multiples of the native tile
+    const rng = Rng.forStream(3, 'test');
+    const u0 = rng.fillNormal(new Float32Array(D * m));
+    const g = rng.fillNormal(new Float32Array(D * m));
+    const xi = rng.fillNormal(new Float32Array(20 * m));
+    for (const block of [null, { data: xi, r0: 0, rows: 20 }, { data: xi, r0: 28, rows: 20 }, { data: xi, r0: 40, rows: 8 }]) {
+      const a = u0.slice();
+      const b = u0.slice();
+      sgdUpdateTransposedJs(a, g, 0.05, 1e-3, D, m, block);
+      sgdUpdateTransposed(b, g, 0.05, 1e-3, D, m, block);
+      expect(Buffer.from(b.buffer).equals(Buffer.from(a.buffer))).toBe(true);
+      expect(Buffer.from(b.buffer).equals(Buffer.from(u0.buffer))).toBe(false);
+    }
+    expect(() => addon!.sgdUpdate!(u0.slice(), g, xi, 0.1, 0, 40, 20, D, m)).toThrow(/rows/);
   });
 });

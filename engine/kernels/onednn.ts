@@ -19,6 +19,8 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { useNativeNormals } from '../random';
+import type { NativeNormalFill } from '../random';
 
 interface OneDnnAddon {
   batchNorm(shape: number[], eps: number, x: Float32Array, gamma: Float32Array, beta: Float32Array, y: Float32Array, mean: Float32Array, variance: Float32Array): void;
@@ -36,6 +38,10 @@ interface OneDnnAddon {
   ): void;
   conv2d(kind: 0 | 1 | 2, geometry: number[], x: Float32Array, w: Float32Array, y: Float32Array): void;
   sgemm(transA: boolean, transB: boolean, m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array): void;
+  /** Absent from builds made before it existed (`npm run build:kernels` rebuilds). */
+  fillNormal?: NativeNormalFill;
+  /** engine/kernels/inPlace's sgdUpdateTransposed (absent from older builds too). */
+  sgdUpdate?(u: Float32Array, g: Float32Array, xi: Float32Array, lr: number, lambda: number, r0: number, rows: number, D: number, m: number): void;
   version(): string;
 }
 
@@ -74,6 +80,7 @@ export function oneDnn(): { addon: OneDnnAddon | null; reason: string | null } {
   try {
     const addon = createRequire(import.meta.url)(path) as OneDnnAddon;
     addon.version();
+    if (addon.fillNormal) useNativeNormals(addon.fillNormal.bind(addon));
     return (loaded = { addon, reason: null });
   } catch (e) {
     return (loaded = { addon: null, reason: `failed to load ${path}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` });

@@ -64,6 +64,10 @@ export const CONV_CASES: ConvCase[] = [
   { x: [2, 10, 9, 3], k: [3, 3], cout: 4, stride: [2, 1], pad: 'valid' },
   { x: [2, 9, 9, 2], k: [3, 3], cout: 3, stride: 2, pad: 1 },
   { x: [2, 16, 16, 8], k: [3, 3], cout: 16, stride: 2, pad: 'same' },
+  // Channel counts for which oneDNN picks blocked layouts (8-channel blocks, padded when not a multiple).
+  { x: [2, 10, 10, 16], k: [3, 3], cout: 32, stride: 1, pad: 'same' },
+  { x: [3, 9, 9, 12], k: [3, 3], cout: 20, stride: 2, pad: 'same' },
+  { x: [4, 12, 12, 1], k: [3, 3], cout: 8, stride: 1, pad: 'same' },
 ];
 
 export function describeConvCase(c: ConvCase): string {

@@ -1,3 +1,3 @@
 // engine/random: the run's seeded generator. Imports nothing.
-export { Rng } from './rng';
-export type { RngState } from './rng';
+export { Rng, useNativeNormals } from './rng';
+export type { NativeNormalFill, RngState } from './rng';

@@ -14,6 +14,30 @@ export interface RngState {
 
 const TWO_POW_32 = 4294967296;
 
+/**
+ * A native `fillNormal` that draws exactly this file's numbers (the same xoshiro128** and
+ * ziggurat, on the tables passed in) about 5× faster: engine/kernels installs the oneDNN
+ * addon's when it loads. `state` is the generator's four words, advanced in place.
+ */
+export type NativeNormalFill = (
+  k: Float64Array,
+  w: Float64Array,
+  f: Float64Array,
+  r: number,
+  state: Uint32Array,
+  out: Float32Array,
+  std: number,
+  mean: number,
+) => void;
+let nativeFill: NativeNormalFill | null = null;
+/** Below this many draws the call costs more than it saves. */
+const NATIVE_MIN = 256;
+
+/** Installs (or, with null, removes) the native Gaussian fill used by `Rng.fillNormal`. */
+export function useNativeNormals(fill: NativeNormalFill | null): void {
+  nativeFill = fill;
+}
+
 /** splitmix32: spreads a 32-bit seed into well-mixed words for the xoshiro state. */
 function splitmix32(x: number): () => number {
   let a = x >>> 0;
@@ -163,12 +187,21 @@ export class Rng {
 
   /**
    * Fills `out` with N(mean, std²) samples and returns it: the same numbers as `out.length`
-   * calls of `normal()`, with the generator inlined for speed.
+   * calls of `normal()`, with the generator inlined for speed (native where installed).
    */
   fillNormal(out: Float32Array, std = 1, mean = 0): Float32Array {
     const n = out.length;
     let i = 0;
     if (n > 0 && this.spare !== null) out[i++] = mean + std * this.normal();
+    if (nativeFill && n - i >= NATIVE_MIN) {
+      const state = new Uint32Array([this.s0, this.s1, this.s2, this.s3]);
+      nativeFill(ZIG.k, ZIG.w, ZIG.f, ZIG_R, state, i === 0 ? out : out.subarray(i), std, mean);
+      this.s0 = state[0]!;
+      this.s1 = state[1]!;
+      this.s2 = state[2]!;
+      this.s3 = state[3]!;
+      return out;
+    }
     const k = ZIG.k;
     const w = ZIG.w;
     let s0 = this.s0, s1 = this.s1, s2 = this.s2, s3 = this.s3;

@@ -19,7 +19,7 @@
  * gradient noise keep the earlier [D, m] ("UT") order, so runs and checkpoints are unchanged.
  */
 import * as tf from '@tensorflow/tfjs';
-import { readableData, writableData } from '../../kernels';
+import { readableData, sgdUpdateTransposed, writableData } from '../../kernels';
 import type { Rng } from '../../random';
 
 /** Training examples laid out for one step (the full set, or a minibatch). */
@@ -87,8 +87,8 @@ export function transposeMatrix(a: Float32Array, rows: number, cols: number, out
   return out;
 }
 
-/** Rows of [D, m]-ordered noise drawn per block of the fused update (16 × m floats). */
-const NOISE_ROWS = 16;
+/** Rows of [D, m]-ordered noise drawn per block of the fused update (256 × m floats: fewer passes over U). */
+const NOISE_ROWS = 256;
 
 export class SyntheticNet {
   /** Patch-row width D = 2d/k. */
@@ -198,20 +198,13 @@ export class SyntheticNet {
     const u = g ? writableData(this.U) : null;
     if (g && u) {
       if (!noise) {
-        for (let i = 0; i < u.length; i++) u[i] = u[i]! - lr * (g[i]! + lambda * u[i]!);
+        sgdUpdateTransposed(u, g, lr, lambda, D, m, null);
       } else {
         const scratch = (this.scratch ??= new Float32Array(NOISE_ROWS * m));
         for (let r0 = 0; r0 < D; r0 += NOISE_ROWS) {
           const rows = Math.min(NOISE_ROWS, D - r0);
-          noise.rng.fillNormal(scratch.subarray(0, rows * m), noise.std);
-          // scratch holds ξ for UT rows r0..r0+rows−1, i.e. U columns; U[c, r] is at c·D + r.
-          for (let c = 0; c < m; c++) {
-            const base = c * D + r0;
-            for (let r = 0; r < rows; r++) {
-              const i = base + r;
-              u[i] = u[i]! - lr * (g[i]! + lambda * u[i]! + scratch[r * m + c]!);
-            }
-          }
+          const data = noise.rng.fillNormal(scratch.subarray(0, rows * m), noise.std);
+          sgdUpdateTransposed(u, g, lr, lambda, D, m, { data, r0, rows });
         }
       }
     } else {

@@ -1,12 +1,16 @@
 // LR Lab's oneDNN kernels: f32 convolution (forward, backward data, backward weights) in
 // NHWC / HWIO layouts, training-mode batch normalization (forward and backward, NHWC) and a
 // row-major sgemm, called by engine/kernels/onednn.ts on the float32
-// storage of tfjs tensors (the wasm heap). N-API only, so one build serves Node and Electron.
+// storage of tfjs tensors (the wasm heap), and engine/random's Gaussian generator. N-API only, so one
+// build serves Node and Electron.
 // Built by bin/build-native-kernels.js where libdnnl-dev is installed; optional everywhere.
 #include <node_api.h>
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include <cmath>
 #include <cstdint>
+#include <cstdlib>
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -34,8 +38,13 @@ struct Geometry {
   int64_t v[15];
 };
 
+// A convolution primitive for one geometry and kind. oneDNN picks its own (blocked) layouts
+// ("any"): its JIT convolutions are 2–4× faster in them than its im2col+gemm fallback on the
+// NHWC/HWIO the tensors use, which costs one reorder per operand and call. x, w, y are the
+// tensors' layouts; xi, wi, yi the primitive's (equal when no reorder is needed).
 struct ConvEntry {
   memory::desc x, w, y;
+  memory::desc xi, wi, yi;
   dnnl::primitive prim;
 };
 
@@ -58,22 +67,57 @@ ConvEntry& convFor(int kind, const Geometry& g) {
   e->x = memory::desc({N, C, H, W}, dt::f32, tag::nhwc);
   e->w = memory::desc({O, C, KH, KW}, dt::f32, tag::hwio);
   e->y = memory::desc({N, O, OH, OW}, dt::f32, tag::nhwc);
+  const memory::desc xa({N, C, H, W}, dt::f32, tag::any), wa({O, C, KH, KW}, dt::f32, tag::any), ya({N, O, OH, OW}, dt::f32, tag::any);
   auto& eng = cpuEngine();
-  auto fd = dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct, e->x, e->w,
-                                            e->y, strides, padL, padR);
+  auto fd = dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct, xa, wa, ya, strides,
+                                            padL, padR);
   auto fpd = dnnl::convolution_forward::primitive_desc(fd, eng);
   if (kind == kForward) {
+    e->xi = fpd.src_desc();
+    e->wi = fpd.weights_desc();
+    e->yi = fpd.dst_desc();
     e->prim = dnnl::convolution_forward(fpd);
   } else if (kind == kBackwardWeights) {
-    auto bd = dnnl::convolution_backward_weights::desc(dnnl::algorithm::convolution_direct, e->x, e->w, e->y, strides, padL, padR);
-    e->prim = dnnl::convolution_backward_weights(dnnl::convolution_backward_weights::primitive_desc(bd, eng, fpd));
+    auto bd = dnnl::convolution_backward_weights::desc(dnnl::algorithm::convolution_direct, xa, wa, ya, strides, padL, padR);
+    auto bpd = dnnl::convolution_backward_weights::primitive_desc(bd, eng, fpd);
+    e->xi = bpd.src_desc();
+    e->wi = bpd.diff_weights_desc();
+    e->yi = bpd.diff_dst_desc();
+    e->prim = dnnl::convolution_backward_weights(bpd);
   } else {
-    auto bd = dnnl::convolution_backward_data::desc(dnnl::algorithm::convolution_direct, e->x, e->w, e->y, strides, padL, padR);
-    e->prim = dnnl::convolution_backward_data(dnnl::convolution_backward_data::primitive_desc(bd, eng, fpd));
+    auto bd = dnnl::convolution_backward_data::desc(dnnl::algorithm::convolution_direct, xa, wa, ya, strides, padL, padR);
+    auto bpd = dnnl::convolution_backward_data::primitive_desc(bd, eng, fpd);
+    e->xi = bpd.diff_src_desc();
+    e->wi = bpd.weights_desc();
+    e->yi = bpd.diff_dst_desc();
+    e->prim = dnnl::convolution_backward_data(bpd);
   }
   auto& ref = *e;
   cache().emplace(std::move(key), std::move(e));
   return ref;
+}
+
+// A reorder between two layouts (oneDNN's primitive cache makes re-creating it cheap).
+void reorder(memory from, memory to) { dnnl::reorder(from, to).execute(cpuStream(), from, to); }
+
+// Scratch buffers for the primitive's layouts, one per operand, grown as needed and reused
+// across calls (calls come one at a time from JavaScript's thread).
+float* scratch(int slot, size_t bytes) {
+  static std::vector<float> buffers[3];
+  auto& b = buffers[slot];
+  if (b.size() * sizeof(float) < bytes) b.resize((bytes + sizeof(float) - 1) / sizeof(float));
+  return b.data();
+}
+
+// The user's memory if the primitive takes that layout, else a scratch memory in the primitive's
+// layout (filled from the user's when `in`).
+memory operand(const memory::desc& user, const memory::desc& internal, float* data, int slot, bool in) {
+  auto& eng = cpuEngine();
+  memory um(user, eng, data);
+  if (user == internal) return um;
+  memory im(internal, eng, scratch(slot, internal.get_size()));
+  if (in) reorder(um, im);
+  return im;
 }
 
 bool throwIf(napi_env env, bool bad, const char* message) {
@@ -134,8 +178,8 @@ napi_value Conv2d(napi_env env, napi_callback_info info) {
     return nullptr;
   try {
     ConvEntry& e = convFor(kind, g);
-    auto& eng = cpuEngine();
-    memory xm(e.x, eng, x), wm(e.w, eng, w), ym(e.y, eng, y);
+    const bool xIn = kind != kBackwardData, wIn = kind != kBackwardWeights, yIn = kind != kForward;
+    memory xm = operand(e.x, e.xi, x, 0, xIn), wm = operand(e.w, e.wi, w, 1, wIn), ym = operand(e.y, e.yi, y, 2, yIn);
     if (kind == kForward) {
       e.prim.execute(cpuStream(), {{DNNL_ARG_SRC, xm}, {DNNL_ARG_WEIGHTS, wm}, {DNNL_ARG_DST, ym}});
     } else if (kind == kBackwardWeights) {
@@ -143,6 +187,11 @@ napi_value Conv2d(napi_env env, napi_callback_info info) {
     } else {
       e.prim.execute(cpuStream(), {{DNNL_ARG_DIFF_DST, ym}, {DNNL_ARG_WEIGHTS, wm}, {DNNL_ARG_DIFF_SRC, xm}});
     }
+    // The output back into the tensor's layout.
+    auto& eng = cpuEngine();
+    if (kind == kForward && e.yi != e.y) reorder(ym, memory(e.y, eng, y));
+    if (kind == kBackwardWeights && e.wi != e.w) reorder(wm, memory(e.w, eng, w));
+    if (kind == kBackwardData && e.xi != e.x) reorder(xm, memory(e.x, eng, x));
     cpuStream().wait();
   } catch (const dnnl::error& err) {
     napi_throw_error(env, nullptr, (std::string("oneDNN: ") + err.what()).c_str());
@@ -278,6 +327,164 @@ napi_value BatchNormGrad(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// ---- Gaussian noise: engine/random's ziggurat (Rng.fillNormal), the same numbers natively.
+// xoshiro128** and the ziggurat's tables come from JavaScript (the tables are passed in, so
+// both sides use identical doubles); every operation below is the JavaScript one in the same
+// order, in double precision, rounded to float32 once (this file is built without FMA
+// contraction). Only the rejection step's exp/log are libm's rather than V8's.
+template <typename T>
+bool typed(napi_env env, napi_value v, napi_typedarray_type want, const char* what, T** data, size_t* length) {
+  napi_typedarray_type type;
+  size_t len;
+  void* ptr;
+  napi_value buffer;
+  size_t offset;
+  if (napi_get_typedarray_info(env, v, &type, &len, &ptr, &buffer, &offset) != napi_ok || type != want) {
+    napi_throw_type_error(env, nullptr, what);
+    return false;
+  }
+  *data = static_cast<T*>(ptr);
+  *length = len;
+  return true;
+}
+
+struct Xoshiro128ss {
+  uint32_t s0, s1, s2, s3;
+  static uint32_t rotl(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
+  uint32_t next() {
+    const uint32_t r = rotl(s1 * 5u, 7) * 9u;
+    const uint32_t t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = rotl(s3, 11);
+    return r;
+  }
+  double uniform() { return next() / 4294967296.0; }
+  double openUniform() { return (next() + 0.5) / 4294967296.0; }
+};
+
+struct Ziggurat {
+  const double *k, *w, *f;
+  double r;
+  // Rng.normalTail: the wedges and the base strip's tail.
+  double tail(Xoshiro128ss& g, int32_t j, uint32_t iz) const {
+    for (;;) {
+      const double x = j * w[iz];
+      if (iz == 0) {
+        double t, y;
+        do {
+          t = -std::log(g.openUniform()) / r;
+          y = -std::log(g.openUniform());
+        } while (y + y < t * t);
+        return j > 0 ? r + t : -r - t;
+      }
+      const double f0 = f[iz];
+      if (f0 + g.uniform() * (f[iz - 1] - f0) < std::exp(-0.5 * x * x)) return x;
+      const uint32_t u = g.next();
+      iz = u & 127;
+      j = static_cast<int32_t>(u) >> 7;
+      if (std::abs(j) < k[iz]) return j * w[iz];
+    }
+  }
+};
+
+// fillNormal(k, w, f, R, state, out, std, mean): out[i] = mean + std·z_i; state advances.
+napi_value FillNormal(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value argv[8];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (throwIf(env, argc != 8, "fillNormal(k, w, f, R, state, out, std, mean)")) return nullptr;
+  Ziggurat z{};
+  double* tables[3];
+  size_t lengths[3];
+  for (int i = 0; i < 3; i++)
+    if (!typed(env, argv[i], napi_float64_array, "fillNormal: tables must be Float64Arrays", &tables[i], &lengths[i])) return nullptr;
+  if (throwIf(env, lengths[0] != 128 || lengths[1] != 128 || lengths[2] != 128, "fillNormal: tables must have 128 entries")) return nullptr;
+  z.k = tables[0];
+  z.w = tables[1];
+  z.f = tables[2];
+  uint32_t* state;
+  size_t stateLength;
+  float* out;
+  size_t n;
+  double stddev, mean;
+  napi_get_value_double(env, argv[3], &z.r);
+  if (!typed(env, argv[4], napi_uint32_array, "fillNormal: state must be a Uint32Array", &state, &stateLength)) return nullptr;
+  if (throwIf(env, stateLength != 4, "fillNormal: state must have 4 words")) return nullptr;
+  if (!floats(env, argv[5], &out, &n)) return nullptr;
+  napi_get_value_double(env, argv[6], &stddev);
+  napi_get_value_double(env, argv[7], &mean);
+  Xoshiro128ss g{state[0], state[1], state[2], state[3]};
+  for (size_t i = 0; i < n; i++) {
+    const uint32_t u = g.next();
+    const uint32_t iz = u & 127;
+    const int32_t j = static_cast<int32_t>(u) >> 7;
+    const double v = std::abs(j) < z.k[iz] ? j * z.w[iz] : z.tail(g, j, iz);
+    out[i] = static_cast<float>(mean + stddev * v);
+  }
+  state[0] = g.s0;
+  state[1] = g.s1;
+  state[2] = g.s2;
+  state[3] = g.s3;
+  return nullptr;
+}
+
+// ---- The synthetic net's SGD update in place (engine/experiments/synthetic/model.ts apply):
+// u ← u − lr·(g + λ·u [+ ξ]) with u, g [m, D] and ξ rows r0..r0+rows−1 of a [D, m] draw
+// (ξ[r·m + c] belongs at u[c·D + r0 + r]). Every value is computed as the JavaScript loop does,
+// in double, rounded to float32 once. Both strides are powers of two, so ξ is transposed
+// through a small tile rather than read with stride m (which thrashes one cache set).
+// sgdUpdate(u, g, xi, lr, lambda, r0, rows, D, m); xi empty = no noise (then r0, rows ignored).
+napi_value SgdUpdate(napi_env env, napi_callback_info info) {
+  size_t argc = 9;
+  napi_value argv[9];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (throwIf(env, argc != 9, "sgdUpdate(u, g, xi, lr, lambda, r0, rows, D, m)")) return nullptr;
+  float *u, *g, *xi;
+  size_t nu, ng, nxi;
+  if (!floats(env, argv[0], &u, &nu) || !floats(env, argv[1], &g, &ng) || !floats(env, argv[2], &xi, &nxi)) return nullptr;
+  double lr, lambda;
+  int64_t r0, rows, D, m;
+  napi_get_value_double(env, argv[3], &lr);
+  napi_get_value_double(env, argv[4], &lambda);
+  napi_get_value_int64(env, argv[5], &r0);
+  napi_get_value_int64(env, argv[6], &rows);
+  napi_get_value_int64(env, argv[7], &D);
+  napi_get_value_int64(env, argv[8], &m);
+  if (throwIf(env, D < 1 || m < 1 || nu != static_cast<size_t>(D * m) || ng != nu, "sgdUpdate: u and g must both hold D·m values")) return nullptr;
+  if (nxi == 0) {
+    for (size_t i = 0; i < nu; i++) {
+      const double ui = u[i];
+      u[i] = static_cast<float>(ui - lr * (g[i] + lambda * ui));
+    }
+    return nullptr;
+  }
+  if (throwIf(env, r0 < 0 || rows < 1 || r0 + rows > D || nxi < static_cast<size_t>(rows * m), "sgdUpdate: xi must hold rows·m values of rows r0.. < D"))
+    return nullptr;
+  constexpr int64_t TC = 32;  // columns of ξ (rows of u) per tile
+  std::vector<float> tile(static_cast<size_t>(TC * rows));
+  for (int64_t c0 = 0; c0 < m; c0 += TC) {
+    const int64_t tc = std::min(TC, m - c0);
+    for (int64_t r = 0; r < rows; r++) {
+      const float* src = xi + r * m + c0;
+      for (int64_t c = 0; c < tc; c++) tile[c * rows + r] = src[c];
+    }
+    for (int64_t c = 0; c < tc; c++) {
+      float* uc = u + (c0 + c) * D + r0;
+      const float* gc = g + (c0 + c) * D + r0;
+      const float* xc = tile.data() + c * rows;
+      for (int64_t r = 0; r < rows; r++) {
+        const double ui = uc[r];
+        uc[r] = static_cast<float>(ui - lr * (gc[r] + lambda * ui + xc[r]));
+      }
+    }
+  }
+  return nullptr;
+}
+
 napi_value Version(napi_env env, napi_callback_info) {
   const dnnl_version_t* v = dnnl_version();
   std::string s = std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch);
@@ -292,6 +499,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"sgemm", nullptr, Sgemm, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNorm", nullptr, BatchNorm, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNormGrad", nullptr, BatchNormGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"fillNormal", nullptr, FillNormal, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"sgdUpdate", nullptr, SgdUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"version", nullptr, Version, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
