@@ -16,8 +16,8 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend } from '../backend';
-import { initWasmThreaded, oneDnnVersion, useTrainingKernels } from '../kernels';
-import { Rng } from '../random';
+import { initWasmThreaded, oneDnn, oneDnnVersion, useTrainingKernels } from '../kernels';
+import { Rng, useNativeNormals } from '../random';
 import { convWorkload, fillNormalPolar, twoLayerWorkload } from './benchModels';
 import type { BnMode, NormalMode, Workload } from './benchModels';
 
@@ -354,13 +354,21 @@ async function main(): Promise<void> {
   // Gaussian generators.
   const rng = Rng.fromSeed(1);
   const polar = normalsPerSecond((o) => fillNormalPolar(rng, o));
+  const nativeFill = oneDnn().addon?.fillNormal;
+  useNativeNormals(null);
   const fast = normalsPerSecond((o) => rng.fillNormal(o));
+  let native = '';
+  if (nativeFill) {
+    useNativeNormals(nativeFill.bind(oneDnn().addon));
+    const rate = normalsPerSecond((o) => rng.fillNormal(o));
+    native = `, native (oneDNN addon, same numbers) ${(rate / 1e6).toFixed(1)} M/s (${(rate / polar).toFixed(1)}×)`;
+  }
   let torchRandn = '';
   if (useTorch && findTorch()) {
     const r = spawnSync(findTorch()!, ['-c', 'import torch,time\ng=torch.Generator().manual_seed(1)\ntorch.randn(1<<22,generator=g)\nt=time.perf_counter()\nfor _ in range(5): torch.randn(1<<22,generator=g)\nprint(5*(1<<22)/(time.perf_counter()-t))'], { encoding: 'utf8' });
     if (r.status === 0) torchRandn = `, PyTorch torch.randn ${(Number(r.stdout) / 1e6).toFixed(0)} M/s`;
   }
-  console.log(`Gaussian normals: polar (before) ${(polar / 1e6).toFixed(1)} M/s, ziggurat Rng.fillNormal ${(fast / 1e6).toFixed(1)} M/s (${(fast / polar).toFixed(1)}×)${torchRandn}\n`);
+  console.log(`Gaussian normals: polar (before) ${(polar / 1e6).toFixed(1)} M/s, ziggurat Rng.fillNormal ${(fast / 1e6).toFixed(1)} M/s (${(fast / polar).toFixed(1)}×)${native}${torchRandn}\n`);
   {
     const fmt = (g: number | null): string => (g === null ? '—' : `${g.toFixed(1)} GFLOP/s`);
     const parts = [`XNNPACK wasm ${fmt(gemmRate(1))} (1 thread)`];
