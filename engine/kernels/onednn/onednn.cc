@@ -1,8 +1,8 @@
 // LR Lab's oneDNN kernels: f32 convolution (forward, backward data, backward weights) in
 // NHWC / HWIO layouts, training-mode batch normalization (forward and backward, NHWC) and a
-// row-major sgemm, called by engine/kernels/onednn.ts on the float32
-// storage of tfjs tensors (the wasm heap), and engine/random's Gaussian generator. N-API only, so one
-// build serves Node and Electron.
+// row-major sgemm, called by engine/kernels/onednn.ts on the float32 storage of tfjs tensors
+// (the wasm heap); also engine/random's Gaussian generator and the synthetic net's update.
+// N-API only, so one build serves Node and Electron.
 // Built by bin/build-native-kernels.js where libdnnl-dev is installed; optional everywhere.
 #include <node_api.h>
 #include <oneapi/dnnl/dnnl.hpp>
@@ -126,19 +126,24 @@ bool throwIf(napi_env env, bool bad, const char* message) {
 }
 
 // A Float32Array argument's data pointer and length (elements).
-bool floats(napi_env env, napi_value v, float** data, size_t* length) {
+template <typename T>
+bool typed(napi_env env, napi_value v, napi_typedarray_type want, const char* what, T** data, size_t* length) {
   napi_typedarray_type type;
   size_t len;
   void* ptr;
   napi_value buffer;
   size_t offset;
-  if (napi_get_typedarray_info(env, v, &type, &len, &ptr, &buffer, &offset) != napi_ok || type != napi_float32_array) {
-    napi_throw_type_error(env, nullptr, "expected a Float32Array");
+  if (napi_get_typedarray_info(env, v, &type, &len, &ptr, &buffer, &offset) != napi_ok || type != want) {
+    napi_throw_type_error(env, nullptr, what);
     return false;
   }
-  *data = static_cast<float*>(ptr);
+  *data = static_cast<T*>(ptr);
   *length = len;
   return true;
+}
+
+bool floats(napi_env env, napi_value v, float** data, size_t* length) {
+  return typed(env, v, napi_float32_array, "expected a Float32Array", data, length);
 }
 
 bool int64s(napi_env env, napi_value v, int64_t* out, uint32_t count) {
@@ -332,21 +337,6 @@ napi_value BatchNormGrad(napi_env env, napi_callback_info info) {
 // both sides use identical doubles); every operation below is the JavaScript one in the same
 // order, in double precision, rounded to float32 once (this file is built without FMA
 // contraction). Only the rejection step's exp/log are libm's rather than V8's.
-template <typename T>
-bool typed(napi_env env, napi_value v, napi_typedarray_type want, const char* what, T** data, size_t* length) {
-  napi_typedarray_type type;
-  size_t len;
-  void* ptr;
-  napi_value buffer;
-  size_t offset;
-  if (napi_get_typedarray_info(env, v, &type, &len, &ptr, &buffer, &offset) != napi_ok || type != want) {
-    napi_throw_type_error(env, nullptr, what);
-    return false;
-  }
-  *data = static_cast<T*>(ptr);
-  *length = len;
-  return true;
-}
 
 struct Xoshiro128ss {
   uint32_t s0, s1, s2, s3;
