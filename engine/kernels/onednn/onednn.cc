@@ -163,12 +163,18 @@ bool int64s(napi_env env, napi_value v, int64_t* out, uint32_t count) {
   return true;
 }
 
+// Unpacks exactly N arguments, or throws `usage` and returns false.
+template <size_t N>
+bool args(napi_env env, napi_callback_info info, napi_value (&argv)[N], const char* usage) {
+  size_t argc = N;
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  return !throwIf(env, argc != N, usage);
+}
+
 // conv2d(kind, geometry[15], x, w, y): kind 0 y = conv(x, w); 1 w = dW(x, dy = y); 2 x = dX(dy = y, w).
 napi_value Conv2d(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
   napi_value argv[5];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (throwIf(env, argc != 5, "conv2d(kind, geometry, x, w, y)")) return nullptr;
+  if (!args(env, info, argv, "conv2d(kind, geometry, x, w, y)")) return nullptr;
   int32_t kind;
   napi_get_value_int32(env, argv[0], &kind);
   Geometry g;
@@ -206,10 +212,8 @@ napi_value Conv2d(napi_env env, napi_callback_info info) {
 
 // sgemm(transA, transB, M, N, K, A, B, C): C[M,N] = op(A)·op(B), row-major.
 napi_value Sgemm(napi_env env, napi_callback_info info) {
-  size_t argc = 8;
   napi_value argv[8];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (throwIf(env, argc != 8, "sgemm(transA, transB, M, N, K, A, B, C)")) return nullptr;
+  if (!args(env, info, argv, "sgemm(transA, transB, M, N, K, A, B, C)")) return nullptr;
   bool ta, tb;
   int64_t M, N, K;
   napi_get_value_bool(env, argv[0], &ta);
@@ -259,10 +263,8 @@ BnEntry& bnFor(int64_t N, int64_t H, int64_t W, int64_t C, float eps) {
 // batchNorm(shape[4] NHWC, eps, x, gamma, beta, y, mean, variance): training-mode forward
 // (batch statistics, biased variance).
 napi_value BatchNorm(napi_env env, napi_callback_info info) {
-  size_t argc = 8;
   napi_value argv[8];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (throwIf(env, argc != 8, "batchNorm(shape, eps, x, gamma, beta, y, mean, variance)")) return nullptr;
+  if (!args(env, info, argv, "batchNorm(shape, eps, x, gamma, beta, y, mean, variance)")) return nullptr;
   int64_t s[4];
   double eps;
   if (!int64s(env, argv[0], s, 4)) return nullptr;
@@ -292,10 +294,8 @@ napi_value BatchNorm(napi_env env, napi_callback_info info) {
 
 // batchNormGrad(shape[4], eps, x, mean, variance, dy, gamma, dx, dgamma, dbeta).
 napi_value BatchNormGrad(napi_env env, napi_callback_info info) {
-  size_t argc = 10;
   napi_value argv[10];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (throwIf(env, argc != 10, "batchNormGrad(shape, eps, x, mean, variance, dy, gamma, dx, dgamma, dbeta)")) return nullptr;
+  if (!args(env, info, argv, "batchNormGrad(shape, eps, x, mean, variance, dy, gamma, dx, dgamma, dbeta)")) return nullptr;
   int64_t s[4];
   double eps;
   if (!int64s(env, argv[0], s, 4)) return nullptr;
@@ -383,10 +383,8 @@ struct Ziggurat {
 
 // fillNormal(k, w, f, R, state, out, std, mean): out[i] = mean + std·z_i; state advances.
 napi_value FillNormal(napi_env env, napi_callback_info info) {
-  size_t argc = 8;
   napi_value argv[8];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (throwIf(env, argc != 8, "fillNormal(k, w, f, R, state, out, std, mean)")) return nullptr;
+  if (!args(env, info, argv, "fillNormal(k, w, f, R, state, out, std, mean)")) return nullptr;
   Ziggurat z{};
   double* tables[3];
   size_t lengths[3];
@@ -429,10 +427,8 @@ napi_value FillNormal(napi_env env, napi_callback_info info) {
 // through a small tile rather than read with stride m (which thrashes one cache set).
 // sgdUpdate(u, g, xi, lr, lambda, r0, rows, D, m); xi empty = no noise (then r0, rows ignored).
 napi_value SgdUpdate(napi_env env, napi_callback_info info) {
-  size_t argc = 9;
   napi_value argv[9];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (throwIf(env, argc != 9, "sgdUpdate(u, g, xi, lr, lambda, r0, rows, D, m)")) return nullptr;
+  if (!args(env, info, argv, "sgdUpdate(u, g, xi, lr, lambda, r0, rows, D, m)")) return nullptr;
   float *u, *g, *xi;
   size_t nu, ng, nxi;
   if (!floats(env, argv[0], &u, &nu) || !floats(env, argv[1], &g, &ng) || !floats(env, argv[2], &xi, &nxi)) return nullptr;
