@@ -16,6 +16,8 @@ const missing = needs.filter((n) => !existsSync(n.path));
 function buildKernels() {
   const addon = new URL('../engine/kernels/onednn/build/Release/lrlab_onednn.node', import.meta.url);
   if (existsSync(addon) || !existsSync('/usr/include/oneapi/dnnl/dnnl.hpp')) return;
+  // Before the first install (CI runs this first), npm install's postinstall builds them.
+  if (!existsSync(new URL('../node_modules', import.meta.url))) return;
   spawnSync(process.execPath, [new URL('./build-native-kernels.js', import.meta.url).pathname], { stdio: 'inherit' });
 }
 if (missing.length === 0) {
