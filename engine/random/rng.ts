@@ -16,7 +16,7 @@ const TWO_POW_32 = 4294967296;
 
 /**
  * A native `fillNormal` that draws exactly this file's numbers (the same xoshiro128** and
- * ziggurat, on the tables passed in) about 5× faster: engine/kernels installs the oneDNN
+ * ziggurat, on the tables passed in) 3–4× faster: engine/kernels installs the oneDNN
  * addon's when it loads. `state` is the generator's four words, advanced in place.
  */
 export type NativeNormalFill = (
