@@ -39,8 +39,9 @@ struct Geometry {
 };
 
 // A convolution primitive for one geometry and kind. oneDNN picks its own (blocked) layouts
-// ("any"): its JIT convolutions are 2–4× faster in them than its im2col+gemm fallback on the
-// NHWC/HWIO the tensors use, which costs one reorder per operand and call. x, w, y are the
+// ("any"): its JIT convolutions in them beat its im2col+gemm fallback on the tensors' NHWC/HWIO
+// by 1.3× (filter gradients) to 4× (forward), measured on the small CNN with AVX2 (195 → 105 ms
+// of convolutions per step), at the cost of one reorder per operand and call. x, w, y are the
 // tensors' layouts; xi, wi, yi the primitive's (equal when no reorder is needed).
 struct ConvEntry {
   memory::desc x, w, y;
