@@ -17,6 +17,13 @@ import { createTrainingService } from '../services/training';
 import { createDatasetsService } from '../services/datasets';
 import { createFiguresService } from '../services/figures';
 import { RunQueue } from '../training/queue';
+import { defaultConcurrency, LocalExecutor } from '../training/localExecutor';
+import { SlurmExecutor } from '../cluster/slurmExecutor';
+import { defaultClusterDir, readSlurmSettings, sbatchOnPath, type SlurmSettings } from '../cluster/slurm';
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
 
 export interface HostOptions {
   readonly mode: SystemInfo['mode'];
@@ -31,6 +38,11 @@ export interface HostOptions {
   readonly log?: (line: string) => void;
   /** better-sqlite3 addon built for this runtime's ABI (Electron). */
   readonly nativeBinding?: string;
+  /**
+   * Slurm: options over the settings file's defaults (lrlab-settings.json beside the store).
+   * The Slurm executor exists when these are given or `sbatch` is on the PATH; false: never.
+   */
+  readonly slurm?: (SlurmSettings & { readonly clusterDir?: string }) | false;
 }
 
 export interface Host {
@@ -41,6 +53,8 @@ export interface Host {
   readonly queue: RunQueue;
   readonly storePath: string;
   readonly backendName: BackendName | null;
+  /** The Slurm executor, when this host can submit to Slurm. */
+  readonly slurm: SlurmExecutor | null;
   /** Closes the queue (running runs become interrupted, with `reason` as their error) and the store. */
   close(reason?: string): Promise<void>;
 }
@@ -67,18 +81,25 @@ export async function createHost(options: HostOptions): Promise<Host> {
   let probe: Promise<BackendProbe> | null = null;
   const backend = (): Promise<BackendProbe> => (probe ??= probeBackend(backendName));
 
+  let slurm: SlurmExecutor | null = null;
+  if (options.slurm !== false && (options.slurm !== undefined || sbatchOnPath())) {
+    const settings = { ...readSlurmSettings(storePath), ...stripUndefined(options.slurm ?? {}) };
+    slurm = new SlurmExecutor({ store, log, settings: { ...settings, clusterDir: settings.clusterDir ?? defaultClusterDir(storePath) } });
+  }
+  const localSlots = options.concurrency ?? defaultConcurrency(backendName);
   const queue = new RunQueue({
     store,
     events,
     backend: backendName,
     log,
+    ...(slurm ? { executors: [new LocalExecutor(localSlots), slurm] } : {}),
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     ...(options.stopGraceMs !== undefined ? { stopGraceMs: options.stopGraceMs } : {}),
   });
   const services: ApiServices = {
     system: createSystemService({ mode: options.mode, storePath, backend }),
     runs: createRunsService(store, events),
-    training: createTrainingService(store, queue, async () => (await backend()).report?.name ?? null),
+    training: createTrainingService(store, queue, async () => (await backend()).report?.name ?? null, slurm),
     datasets: createDatasetsService(process.env['LRLAB_DATA_DIR'] ?? join(dataDir, 'datasets'), events),
     figures: createFiguresService(store),
   };
@@ -111,6 +132,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     queue,
     storePath,
     backendName,
+    slurm,
     async close(reason?: string) {
       if (closed) return;
       closed = true;
