@@ -239,6 +239,21 @@ export const ExecutorChoiceSchema = z.discriminatedUnion('kind', [
 ]);
 export type ExecutorChoice = z.infer<typeof ExecutorChoiceSchema>;
 
+export const ExecutorsSchema = z.object({
+  /** null: no Slurm here (the reason says why). */
+  slurm: z
+    .object({
+      partitions: z.array(z.string()),
+      defaultPartition: z.string().nullable(),
+      /** The settings file's defaults (lrlab-settings.json beside the store). */
+      defaults: z.object({ partition: z.string().nullable(), time: z.string().nullable(), gpus: z.number().nullable(), maxParallel: z.number().nullable() }),
+      clusterDir: z.string(),
+    })
+    .nullable(),
+  reason: z.string().nullable(),
+});
+export type Executors = z.infer<typeof ExecutorsSchema>;
+
 export const methods = {
   // system: what is this host, which engine backend runs, where data lives
   'system.info': { input: Empty, output: SystemInfoSchema },
@@ -332,6 +347,8 @@ export const methods = {
   'training.cancel': { input: IdReq, output: Ok },
   'training.resume': { input: IdReq, output: Ok },
   'training.queue': { input: Empty, output: QueueSchema },
+  /** Where launches can train: Slurm is offered when the host has `sbatch` on its PATH. */
+  'training.executors': { input: Empty, output: ExecutorsSchema },
 
   // datasets: what is on this machine
   'datasets.list': { input: Empty, output: z.array(DatasetInfoSchema) },

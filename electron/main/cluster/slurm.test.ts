@@ -7,6 +7,8 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { openStore, type RunStore } from '../../../storage';
 import { runExperiment } from '../../../engine/experiments';
@@ -252,4 +254,56 @@ describe.skipIf(!cluster.ok)('Slurm executor', () => {
     expect(JSON.stringify(r)).toMatch(/sbatch.*not on the PATH/);
     expect(noSlurm.store.listRuns({}).rows).toHaveLength(0);
   });
+});
+
+// ── the CLI: lrlab run / sweep --executor slurm ───────────────────────────────────────────
+
+async function lrlab(dir: string, ...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  const exec = promisify(execFile);
+  try {
+    const r = await exec(process.execPath, ['--import', 'tsx', 'electron/cli/main.ts', ...args], {
+      env: { ...process.env, LRLAB_HOME: dir, LRLAB_STORE: join(dir, 'runs.sqlite') },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return { ...r, code: 0 };
+  } catch (e) {
+    const x = e as { stdout: string; stderr: string; code: number };
+    return { stdout: x.stdout, stderr: x.stderr, code: x.code };
+  }
+}
+
+describe.skipIf(!cluster.ok)('lrlab --executor slurm', () => {
+  it('runs one run and a 4-point sweep on Slurm, waiting with progress; bad options store nothing', async () => {
+    const dir = temp();
+    // defaults in the settings file beside the store (here: the worker from this checkout's source)
+    writeFileSync(join(dir, 'lrlab-settings.json'), JSON.stringify({ slurm: { workerCommand: sourceWorkerCommand(), maxParallel: 2 } }));
+    const spec = { ...tiny(200, 3), logging: { every: 10, checkpointEvery: 100 } };
+    writeFileSync(join(dir, 'tiny.json'), JSON.stringify(spec));
+    const one = await lrlab(dir, 'run', join(dir, 'tiny.json'), '--executor', 'slurm', '--json');
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stderr).toMatch(/submitted 1 run to Slurm as job \d+/);
+    const result = JSON.parse(one.stdout) as { status: string; run_id: string; steps: number };
+    expect(result.status).toBe('completed');
+
+    const { seed: _seed, ...base } = spec;
+    writeFileSync(join(dir, 'sweep.json'), JSON.stringify({ kind: 'sweep', base, parameter: 'algorithm.eta2', values: [0.02, 0.05], seeds: [1, 2] }));
+    const sweep = await lrlab(dir, 'sweep', join(dir, 'sweep.json'), '--executor', 'slurm');
+    expect(sweep.code, sweep.stderr).toBe(0);
+    expect(sweep.stderr).toMatch(/submitted 4 runs to Slurm as job \d+/);
+    expect(sweep.stdout.trim().split('\n').filter((l) => /completed/.test(l))).toHaveLength(4);
+
+    const s = openStore(join(dir, 'runs.sqlite'));
+    stores.push(s);
+    const runs = s.listRuns({ limit: 100 }).rows;
+    expect(runs).toHaveLength(5);
+    expect(runs.every((r) => r.status === 'completed')).toBe(true);
+    // the sweep's four runs are the four tasks of one array
+    const sweepJobs = runs.filter((r) => r.id !== result.run_id).map((r) => (r.versions?.['slurm job'] ?? '').split('_')[0]);
+    expect(new Set(sweepJobs).size).toBe(1);
+
+    const bad = await lrlab(dir, 'run', join(dir, 'tiny.json'), '--executor', 'slurm', '--partition', 'nope');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/no partition "nope"/);
+    expect(s.listRuns({ limit: 100 }).rows).toHaveLength(5);
+  }, 600_000);
 });

@@ -9,7 +9,7 @@ import type { RunStore } from '../../../storage';
 import { HostError } from '../host/errors';
 import type { LaunchMeta, RunQueue } from '../training/queue';
 import type { ExecutorChoice } from '../../api/schemas';
-import { SlurmError } from '../cluster/slurm';
+import { partitions, SlurmError } from '../cluster/slurm';
 import type { SlurmExecutor } from '../cluster/slurmExecutor';
 import { estimateRunMemory } from './memory';
 
@@ -149,6 +149,24 @@ export function createTrainingService(store: RunStore, queue: RunQueue, hostBack
         runIds.push(...queue.launch(specs, { preset: preset.name, groupId: `${groupBase}-${preset.condition}`, tags: [groupBase], ...(ex ? { executor: ex } : {}) }));
       }
       return { runIds, groupId: groupBase };
+    },
+    executors() {
+      if (!slurm) return { slurm: null, reason: "Slurm's sbatch is not on this host's PATH." };
+      try {
+        const p = partitions();
+        const s = slurm.settings;
+        return {
+          slurm: {
+            partitions: p.names,
+            defaultPartition: p.default,
+            defaults: { partition: s.partition ?? null, time: s.time ?? null, gpus: s.gpus ?? null, maxParallel: s.maxParallel ?? null },
+            clusterDir: s.clusterDir,
+          },
+          reason: null,
+        };
+      } catch (e) {
+        return { slurm: null, reason: e instanceof Error ? e.message : String(e) };
+      }
     },
     cancel({ id }) {
       queue.cancel(id);
