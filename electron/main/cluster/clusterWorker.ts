@@ -63,7 +63,7 @@ export async function runClusterWorker(runDir: string): Promise<number> {
           const now = Date.now();
           if (now - lastProgress < 100) return;
           lastProgress = now;
-          out.append({ t: 'p', p });
+          out.append({ t: 'p', p, at: now });
         },
         onCheckpoint: (c) => {
           // Durable (file fsynced and renamed, line fsynced) before training goes on.

@@ -31,7 +31,7 @@ export type SegmentLine =
   | { readonly t: 'start'; readonly attempt: number; readonly at: number; readonly backend: BackendReport; readonly versions: Readonly<Record<string, string>>; readonly slurm: SlurmFacts; readonly resumedFrom: number | null }
   | { readonly t: 'm'; readonly s: number; readonly e: number | null; readonly w: number; readonly v: Readonly<Record<string, number | string>> }
   | { readonly t: 'ev'; readonly event: RunEvent }
-  | { readonly t: 'p'; readonly p: ProgressInfo }
+  | { readonly t: 'p'; readonly p: ProgressInfo; /** When the worker wrote it (epoch ms): the host's live lag is measured against it. */ readonly at?: number }
   | { readonly t: 'c'; readonly step: number; readonly epoch: number | null; readonly file: string; readonly bytes: number }
   | { readonly t: 'end'; readonly result: RunResult; readonly signal: string | null }
   | { readonly t: 'error'; readonly message: string };

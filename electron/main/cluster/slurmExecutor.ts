@@ -84,8 +84,18 @@ export class SlurmExecutor implements Executor {
   private stateTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly o: SlurmExecutorOptions) {
-    this.ingester = new Ingester({ store: o.store, log: o.log, pollMs: o.ingestEveryMs ?? 250 });
+    this.ingester = new Ingester({
+      store: o.store,
+      log: o.log,
+      pollMs: o.ingestEveryMs ?? 250,
+      onProgressLag: (ms) => {
+        if (this.lags.length < 1_000_000) this.lags.push(ms);
+      },
+    });
   }
+
+  /** Live lags measured so far (ms from a node's progress line to the host handing it on). */
+  readonly lags: number[] = [];
 
   get settings(): SlurmSettings & { readonly clusterDir: string } {
     return this.o.settings;
