@@ -91,6 +91,22 @@ describe('image experiment', () => {
     expect(events.some((e) => e.kind === 'divergence')).toBe(true);
   });
 
+  it('flags a run whose learning rate is far too large as collapsed (event + result flag), and a healthy one not', async () => {
+    const events: RunEvent[] = [];
+    const bad = await runImageExperiment(
+      spec({ optim: { lr: 50, batchSize: 16 }, lrSchedule: { kind: 'constant' }, noiseSchedule: { kind: 'none' }, epochs: 3 }),
+      { onEvent: (e) => events.push(e) },
+      { dataset: tinyDataset() },
+    );
+    expect(bad.status).toBe('completed');
+    expect(bad.collapsed).toBe(true);
+    expect(bad.stopReason).toMatch(/collapsed/);
+    expect(events.filter((e) => e.kind === 'collapse')).toHaveLength(1);
+    const good = await runImageExperiment(spec({ noiseSchedule: { kind: 'none' } }), {}, { dataset: tinyDataset() });
+    expect(good.status).toBe('completed');
+    expect(good.collapsed).toBe(false);
+  });
+
   it('stops when asked, and runs without the patch (no patch metrics)', async () => {
     let calls = 0;
     const r = await runImageExperiment(spec(), { shouldStop: () => ++calls > 4 }, { dataset: tinyDataset() });
