@@ -127,7 +127,7 @@ export async function runWithProgress(spec: RunSpec, options: RunWithProgressOpt
     if (bar && started) bar.stop();
   }
   stderr.write(
-    `${label}${result.status}${result.collapsed ? ' (COLLAPSED)' : ''} after ${result.steps} steps (${result.stopReason}); anneal ${result.annealStep ?? 'none'}; ${result.wallS.toFixed(1)} s\n`,
+    `${label}${result.status} after ${result.steps} steps (${result.stopReason}); anneal ${result.annealStep ?? 'none'}; ${result.wallS.toFixed(1)} s\n`,
   );
   return {
     spec,
