@@ -3,11 +3,11 @@
  * file, marks runs of dead processes interrupted, and delegates to the repositories.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { hostname as osHostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Checkpoint } from '../engine/experiments/types';
-import { type Bundle, type ImportOptions, type ImportResult, exportCsv, exportRuns, importBundle } from './bundle';
+import { type Bundle, type ImportOptions, type ImportResult, MAX_BUNDLE_BYTES, exportCsv, exportRuns, importBundle } from './bundle';
 import { latestCheckpoint, listCheckpoints, removeCheckpointDir, saveCheckpoint } from './checkpoints';
 import { openConnection } from './connection';
 import { type FaultInjector, StoreCore } from './core';
@@ -359,6 +359,9 @@ export class RunStore {
   async importBundleFile(path: string, options: Omit<ImportOptions, 'source'> = {}): Promise<ImportResult> {
     let text: string;
     try {
+      const st = await stat(path);
+      if (!st.isFile()) throw new Error('it is not a regular file');
+      if (st.size > MAX_BUNDLE_BYTES) throw new Error(`it has ${st.size} bytes, more than a bundle's limit of ${MAX_BUNDLE_BYTES}`);
       text = await readFile(path, 'utf8');
     } catch (err) {
       throw new StoreError(

@@ -3,7 +3,7 @@
  * so a run launched here on a GPU server is in the store the GUI browses.
  */
 import { Command, Option } from 'commander';
-import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHost, type Host } from '../main/host/host';
 import { appFacts } from '../main/host/provenance';
@@ -17,7 +17,7 @@ import { initBackend, requestedBackend } from '../../engine/backend';
 import { formatPresetList, isSweepDocument, parseSweepSpec, readSpecFile, resolveRunSpec, resultToJson, runWithProgress, formatSweepTable, expandSweepPoints } from '../../engine/cli';
 import type { CliRunResult } from '../../engine/cli/run';
 import type { RunSpec } from '../../engine/spec';
-import { openStore, type RunStore } from '../../storage';
+import { MAX_BUNDLE_BYTES, openStore, type RunStore } from '../../storage';
 
 const program = new Command();
 program
@@ -282,6 +282,9 @@ program
   .action(async (file: string, o: { overwrite?: boolean; store?: string }) => {
     let content: string;
     try {
+      const st = statSync(file);
+      if (!st.isFile()) throw new Error('it is not a regular file');
+      if (st.size > MAX_BUNDLE_BYTES) throw new Error(`it has ${st.size} bytes, more than a bundle's limit of ${MAX_BUNDLE_BYTES}`);
       content = readFileSync(file, 'utf8');
     } catch (e) {
       throw new Error(`Cannot read ${file}: ${(e as Error).message}`);
