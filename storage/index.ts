@@ -15,3 +15,5 @@ export { SCHEMA_VERSION } from './migrations';
 export { lttbIndices, minmaxIndices } from './downsample';
 export { RUN_STATUSES, RUN_SORT_COLUMNS } from './types';
 export type * from './types';
+export { diagnoseStore, salvageStore, salvagePath } from './doctor';
+export type { DoctorReport, SalvageResult } from './doctor';

@@ -2,7 +2,7 @@
  * One host, three doors: the Electron main process, `lrlab serve` and the CLI all build
  * their services here, so every door runs the same code against the same store.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ApiServices } from '../../api/contract';
 import type { SystemInfo } from '../../api/schemas';
@@ -31,6 +31,11 @@ export interface HostOptions {
   readonly log?: (line: string) => void;
   /** better-sqlite3 addon built for this runtime's ABI (Electron). */
   readonly nativeBinding?: string;
+  /**
+   * Open the store for reading only (`lrlab list`, `show`, `info`): nothing is written, so these
+   * work on a full disk and on a read-only store. Writing api calls then fail `unwritable`.
+   */
+  readonly readOnly?: boolean;
 }
 
 export interface Host {
@@ -53,12 +58,25 @@ export async function createHost(options: HostOptions): Promise<Host> {
   // Imported datasets live beside the store; workers inherit the variable.
   process.env['LRLAB_DATA_DIR'] ??= join(dataDir, 'datasets');
 
-  try {
-    mkdirSync(dataDir, { recursive: true });
-  } catch (e) {
-    throw new StoreError('unwritable', `Cannot create the data folder ${dataDir} (${(e as Error).message}). Choose another store with --store or LRLAB_STORE.`, storePath);
+  if (!(options.readOnly && existsSync(storePath))) {
+    try {
+      mkdirSync(dataDir, { recursive: true });
+    } catch (e) {
+      throw new StoreError('unwritable', `Cannot create the data folder ${dataDir} (${(e as Error).message}). Choose another store with --store or LRLAB_STORE.`, storePath);
+    }
   }
-  const store = openStore(storePath, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  const store = openStore(storePath, { ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}), ...(options.readOnly ? { readOnly: true } : {}) });
+  if (store.readOnlyNote) log(store.readOnlyNote);
+  if (options.runQueue) {
+    // The window and `lrlab serve` write (queue lock, runs): a damaged store is refused now,
+    // with the way out, instead of starting on it and failing at the first write.
+    try {
+      store.checkSound();
+    } catch (e) {
+      store.close();
+      throw e;
+    }
+  }
   if (store.recoveredOnOpen.length) {
     log(`${store.recoveredOnOpen.length} run(s) left running by a process that is gone are now interrupted (resume them with \`lrlab resume ID\`).`);
   }
