@@ -74,7 +74,7 @@ describe('datasets service', () => {
     dirs.push(root);
     process.env['LRLAB_DATA_DIR'] = join(root, 'datasets');
     const svc = createDatasetsService(join(root, 'datasets'), new HostEvents());
-    const within = <T,>(p: Promise<T>) => Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('still reading after 5 s')), 5000))]);
+    const within = <T,>(p: T | Promise<T>): Promise<T> => Promise.race([Promise.resolve(p), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('still reading after 5 s')), 5000))]);
     await expect(within(svc.importCifar10({ path: '/dev/zero', verifyChecksum: false }))).rejects.toThrow(/not a regular file/);
     const fifo = join(root, 'fifo');
     execFileSync('mkfifo', [fifo]);
