@@ -172,7 +172,7 @@ export function migrate(db: Db, file: string): void {
   }
   if (version > 0 && MIGRATIONS.some((m) => m.version > version)) {
     // Migrating writes to an existing store: check it first, as before any other write.
-    const lines = quickCheck(db);
+    const lines = quickCheck(db, statSync(file).size);
     if (!isSound(lines)) throw damagedStoreError(file, lines);
   }
   for (const m of MIGRATIONS) {

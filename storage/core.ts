@@ -3,6 +3,7 @@
  * cache and the metric-key ids. Repositories take a StoreCore; only RunStore creates one.
  */
 import type Database from 'better-sqlite3';
+import { statSync } from 'node:fs';
 import { StoreError, toStoreError } from './errors';
 import type { Db } from './connection';
 import { damagedStoreError, isSound, quickCheck } from './integrity';
@@ -55,7 +56,13 @@ export class StoreCore {
       this.soundness = 'sound';
       return;
     }
-    const lines = quickCheck(this.db);
+    let bytes = 0;
+    try {
+      bytes = statSync(this.file).size;
+    } catch {
+      // checked anyway, in full
+    }
+    const lines = quickCheck(this.db, bytes);
     this.soundness = isSound(lines) ? 'sound' : damagedStoreError(this.file, lines);
     if (this.soundness instanceof StoreError) throw this.soundness;
   }

@@ -10,10 +10,31 @@
 import type { Db } from './connection';
 import { StoreError } from './errors';
 
-/** quick_check's lines ('ok' alone when sound); an SQLite error while checking is one line too. */
-export function quickCheck(db: Db, maxErrors = 20): string[] {
+/**
+ * Up to this size the whole file is checked before the first write. quick_check reads every
+ * page: measured 8–15 s for a 105 MiB store on this 2-core machine under load (load average
+ * 14–25), of which 3.1 s for metric_points alone and under 0.2 s for every other table.
+ */
+export const FULL_CHECK_MAX_BYTES = 64 * 1024 * 1024;
+/** The tables too large to check before every process's first write on a large store. */
+const BULK_TABLES = new Set(['metric_points']);
+
+/**
+ * quick_check's lines ('ok' alone when sound); an SQLite error while checking is one line too.
+ * `bytes` over FULL_CHECK_MAX_BYTES checks every table but the points table (which SQLite still
+ * checks page by page as writes read it; `lrlab doctor` checks everything).
+ */
+export function quickCheck(db: Db, bytes = 0, maxErrors = 20): string[] {
   try {
-    return (db.pragma(`quick_check(${maxErrors})`) as { quick_check: string }[]).map((r) => r.quick_check);
+    if (bytes <= FULL_CHECK_MAX_BYTES) return (db.pragma(`quick_check(${maxErrors})`) as { quick_check: string }[]).map((r) => r.quick_check);
+    const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[];
+    const problems: string[] = [];
+    for (const t of tables) {
+      if (BULK_TABLES.has(t)) continue;
+      const lines = (db.pragma(`quick_check("${t.replace(/"/g, '""')}")`) as { quick_check: string }[]).map((r) => r.quick_check);
+      if (!isSound(lines)) problems.push(...lines);
+    }
+    return problems.length ? problems.slice(0, maxErrors) : ['ok'];
   } catch (err) {
     return [`SQLite could not read the file to check it: ${err instanceof Error ? err.message : String(err)}`];
   }
