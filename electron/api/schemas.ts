@@ -201,6 +201,8 @@ export const SystemInfoSchema = z.object({
   backendError: z.string().nullable(),
   storePath: z.string(),
   dataDir: z.string(),
+  /** The host's rotating log file (the window and `lrlab serve` write it; CLI commands log to stderr). */
+  logFile: z.string(),
   node: z.string(),
   electron: z.string().nullable(),
   platform: z.string(),

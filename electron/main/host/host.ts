@@ -10,7 +10,8 @@ import { requestedBackend, type BackendName } from '../../../engine/backend';
 import { openStore, StoreError, type RunStore } from '../../../storage';
 import { createDispatch, type Dispatch } from './dispatch';
 import { HostEvents } from './events';
-import { resolveStorePath } from './paths';
+import { defaultDataDir, resolveStorePath } from './paths';
+import { createHostLog, logFilePath } from './log';
 import { createSystemService, probeBackend, type BackendProbe } from '../services/system';
 import { createRunsService } from '../services/runs';
 import { createTrainingService } from '../services/training';
@@ -51,7 +52,12 @@ export interface Host {
 }
 
 export async function createHost(options: HostOptions): Promise<Host> {
-  const log = options.log ?? ((line: string) => console.error(line));
+  // The window and `lrlab serve` keep a rotating log file in the data folder (an app started
+  // from an icon has no terminal); one-shot CLI commands log to stderr, which the user sees.
+  const logFile = logFilePath(defaultDataDir());
+  const fileLog = !options.log && options.mode !== 'cli' ? createHostLog(defaultDataDir(), { base: { mode: options.mode } }) : null;
+  const log = options.log ?? fileLog ?? ((line: string) => console.error(line));
+  if (fileLog?.file) log(`LR Lab ${options.mode} host started (pid ${process.pid}); this log: ${fileLog.file}`);
   const storePath = resolveStorePath(options.storePath ?? undefined);
   const backendName = requestedBackend(options.backend ?? null);
   const events = new HostEvents();
@@ -66,7 +72,16 @@ export async function createHost(options: HostOptions): Promise<Host> {
       throw new StoreError('unwritable', `Cannot create the data folder ${dataDir} (${(e as Error).message}). Choose another store with --store or LRLAB_STORE.`, storePath);
     }
   }
-  const store = openStore(storePath, { ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}), ...(options.readOnly ? { readOnly: true } : {}) });
+  let store: RunStore;
+  try {
+    store = openStore(storePath, { ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}), ...(options.readOnly ? { readOnly: true } : {}) });
+  } catch (e) {
+    if (fileLog) {
+      fileLog.error(`cannot open the store: ${e instanceof Error ? e.message : String(e)}`);
+      await fileLog.close();
+    }
+    throw e;
+  }
   if (store.readOnlyNote) log(store.readOnlyNote);
   if (options.runQueue) {
     // The window and `lrlab serve` write (queue lock, runs): a damaged store is refused now,
@@ -75,6 +90,10 @@ export async function createHost(options: HostOptions): Promise<Host> {
       store.checkSound();
     } catch (e) {
       store.close();
+      if (fileLog) {
+        fileLog.error(e instanceof Error ? e.message : String(e));
+        await fileLog.close();
+      }
       throw e;
     }
   }
@@ -94,7 +113,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     ...(options.stopGraceMs !== undefined ? { stopGraceMs: options.stopGraceMs } : {}),
   });
   const services: ApiServices = {
-    system: createSystemService({ mode: options.mode, storePath, backend }),
+    system: createSystemService({ mode: options.mode, storePath, logFile, backend }),
     runs: createRunsService(store, events),
     training: createTrainingService(store, queue, async () => (await backend()).report?.name ?? null),
     datasets: createDatasetsService(process.env['LRLAB_DATA_DIR'] ?? join(dataDir, 'datasets'), events),
@@ -135,6 +154,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       clearInterval(poll);
       await queue.close(reason);
       store.close();
+      await fileLog?.close();
     },
   };
 }
