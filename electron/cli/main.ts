@@ -18,6 +18,7 @@ import { formatPresetList, isSweepDocument, parseSweepSpec, readSpecFile, resolv
 import type { CliRunResult } from '../../engine/cli/run';
 import type { RunSpec } from '../../engine/spec';
 import { MAX_BUNDLE_BYTES, diagnoseStore, openStore, salvagePath, salvageStore, type RunStore } from '../../storage';
+import { runClusterWorker } from '../main/cluster/clusterWorker';
 
 const program = new Command();
 program
@@ -377,6 +378,14 @@ program
       process.stdout.write(lines.join('\n') + '\n');
     }
     process.exitCode = report.sound || salvage ? 0 : 2;
+  });
+
+program
+  .command('worker')
+  .description('train the run in RUN_DIR (a cluster run folder) and write its progress there; Slurm tasks run this on the nodes')
+  .argument('<run-dir>', 'the run folder LR Lab wrote into the cluster directory')
+  .action(async (runDir: string) => {
+    process.exitCode = await runClusterWorker(runDir);
   });
 
 program
