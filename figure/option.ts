@@ -35,7 +35,7 @@ export function panelColumns(widthPx: number, fontPx: number, panels: number, wi
  * Export size in points (1/72 in): the style's width; its height, or width / aspect per row of
  * panels (a single-column figure stacks its panels and grows taller).
  */
-export function exportSizePt(spec: FigureSpec, panels = spec.layout === 'overlay' ? 1 : spec.panels.length, withStrip = spec.schedule): { width: number; height: number } {
+export function exportSizePt(spec: FigureSpec, panels = spec.layout === 'overlay' ? 1 : (spec.panels?.length ?? 3), withStrip = spec.schedule): { width: number; height: number } {
   const w = spec.style.widthIn * 72;
   const rows = Math.ceil(panels / panelColumns(w, spec.style.fontSizePt, panels, withStrip));
   const h = (spec.style.heightIn ?? (spec.style.widthIn / spec.style.aspect) * (rows === 1 ? 1 : 0.9 * rows)) * 72;
@@ -354,7 +354,7 @@ export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureO
     option['axisPointer'] = { link: [{ xAxisIndex: 'all' }], label: { formatter: (p: { value: number }) => xFormat(p.value, xUnit) } };
     option['dataZoom'] = [
       { type: 'inside', xAxisIndex: allX, filterMode: 'none' },
-      { type: 'slider', xAxisIndex: allX, height: 16, bottom: 4, filterMode: 'none', labelFormatter: (v: number) => xFormat(v, xUnit) },
+      { type: 'slider', xAxisIndex: allX, height: 16, bottom: 4, left: left0, right: right0, filterMode: 'none', labelFormatter: (v: number) => xFormat(v, xUnit) },
     ];
   }
   return option;

@@ -262,8 +262,8 @@ export const FigureSpecSchema = z
       .optional(),
     /** `condition` (the run's condition/algorithm label), `run` (one line per run), or `spec:<dotted path>` (e.g. spec:optim.lr). */
     groupBy: z.string().regex(/^(condition|run|spec:[A-Za-z0-9_.]+)$/, 'groupBy is condition, run, or spec:<dotted.path>').default('condition'),
-    /** One panel per metric key (small multiples), or all overlaid in one. */
-    panels: z.array(z.string().min(1).max(200)).min(1).max(12),
+    /** One panel per metric key (small multiples), or all overlaid in one; absent = the runs' kind's default panels. */
+    panels: z.array(z.string().min(1).max(200)).min(1).max(12).optional(),
     layout: z.enum(['grid', 'overlay']).default('grid'),
     x: z.enum(['step', 'epoch', 'wall']).default('step'),
     logX: z.boolean().default(false),
@@ -353,6 +353,8 @@ export const FigureDataSchema = z.object({
   summary: FigureSummarySchema,
   /** What the view says about what it shows (runs missing, excluded, downsampled). */
   notes: z.array(z.string()),
+  /** Every metric key the runs have (for the panel chooser). */
+  availableKeys: z.array(z.string()),
 });
 export type FigureData = z.infer<typeof FigureDataSchema>;
 export type FigurePanel = z.infer<typeof FigurePanelSchema>;

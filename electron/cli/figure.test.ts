@@ -38,7 +38,6 @@ beforeAll(async () => {
   image = seedComparisonRuns(s, {
     presets: ['patch-fmnist-large-lr', 'patch-fmnist-small-lr', 'patch-fmnist-noise'],
     points: 100,
-    every: 20,
     keys: ['val/clean/acc', 'val/patch_only/acc', 'train/loss'],
   });
   // The GUI's path: figures.save, then figures.render (what the export button calls).

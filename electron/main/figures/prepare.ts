@@ -15,7 +15,7 @@ import { HostError } from '../host/errors';
 import { aggregateBand, groupKey, minmaxKeep, type XY } from './aggregate';
 import { debiasedEma } from './smooth';
 import { buildSummary, type SummaryRun } from './summary';
-import { metricInfo } from './kinds';
+import { DEFAULT_PANELS, metricInfo } from './kinds';
 import { paletteColor } from '../../../figure/palette';
 
 /** Points read per run and metric for the whole range, and the most a zoomed range reads at full resolution. */
@@ -92,7 +92,17 @@ export function resolveRunIds(store: RunStore, spec: FigureSpec): string[] {
   return list.rows.map((r) => r.id);
 }
 
-export function prepareFigure(store: RunStore, spec: FigureSpec): FigureData {
+/** The kind's default panels that these runs have; else their first three metric keys. */
+export function defaultPanels(kinds: readonly string[], available: readonly string[]): string[] {
+  const kind = kinds[0];
+  const fromKind = (kind ? (DEFAULT_PANELS[kind] ?? []) : []).filter((k) => available.includes(k));
+  if (fromKind.length) return fromKind;
+  const nonSchedule = available.filter((k) => k !== 'lr' && k !== 'noise');
+  return (nonSchedule.length ? nonSchedule : available).slice(0, 3);
+}
+
+export function prepareFigure(store: RunStore, specIn: FigureSpec): FigureData {
+  let spec = specIn;
   const ids = resolveRunIds(store, spec);
   if (ids.length === 0) throw new HostError('invalid_request', 'The figure shows no runs: its query matched none. Pick runs or change the query.');
   const notes: string[] = [];
@@ -108,6 +118,10 @@ export function prepareFigure(store: RunStore, spec: FigureSpec): FigureData {
   const deleted = details.filter((d) => d.deletedAt !== null);
   if (deleted.length) notes.push(`${deleted.length} of these runs are in the trash and still shown: ${deleted.map((d) => d.name).join(', ')}.`);
 
+  const availableKeys = [...new Set(details.flatMap((d) => d.metrics.map((m) => m.key)))].sort();
+  const panelKeys = spec.panels ?? defaultPanels(details.map((d) => d.kind), availableKeys);
+  if (panelKeys.length === 0) throw new HostError('invalid_request', 'These runs have no metrics yet: nothing to draw.');
+  spec = { ...spec, panels: panelKeys };
   const runInfo = details.map((d) => {
     const group = groupKey({ id: d.id, name: d.name, condition: conditionOf(d), spec: d.spec }, spec.groupBy);
     const collapsed = isCollapsed(d);
@@ -131,10 +145,11 @@ export function prepareFigure(store: RunStore, spec: FigureSpec): FigureData {
   };
 
   let shownTotal = 0;
+  let anyDownsampled = false;
   const panels: FigureData['panels'] = [];
   const summaryRuns = new Map<string, SummaryRun & { series: Map<string, XY> }>();
   for (const r of runInfo) summaryRuns.set(r.d.id, { group: r.group, excluded: r.excluded, series: new Map() });
-  for (const key of spec.panels) {
+  for (const key of panelKeys) {
     const info = metricInfo(key);
     let stored = 0;
     let shown = 0;
@@ -154,6 +169,7 @@ export function prepareFigure(store: RunStore, spec: FigureSpec): FigureData {
         });
         if (!s || s.steps.length === 0) continue;
         stored += s.totalPoints;
+        if (s.downsampled) anyDownsampled = true;
         const k = spec.x === 'epoch' ? r.timing.perEpoch : null;
         let x = spec.x === 'wall' ? (s.wallTimes ?? []).map((w, i) => (w === null ? (s.steps[i] as number) : w / 1000)) : k ? s.steps.map((v) => v / k) : [...s.steps];
         let raw: (number | null)[] = s.values.map((v) => (Number.isFinite(v) ? v : null));
@@ -248,8 +264,8 @@ export function prepareFigure(store: RunStore, spec: FigureSpec): FigureData {
   if (excluded.length) {
     notes.push(`Left out of the bands: ${excluded.map((r) => `${r.d.name}${r.collapsed ? ' (collapsed)' : ''}`).join(', ')}.`);
   }
-  if (panels.some((p) => p.storedPoints > p.shownPoints)) {
-    notes.push(range ? 'Zoomed: the visible range is read at full resolution (up to 20 000 points per run).' : 'Downsampled for display (min/max buckets keep spikes); zoom in for full resolution.');
+  if (anyDownsampled) {
+    notes.push(range ? 'Zoomed, but the range holds more than 20 000 points per run: still downsampled (min/max buckets keep spikes); zoom further.' : 'Downsampled for display (min/max buckets keep spikes); zoom in for full resolution.');
   }
   void shownTotal;
 
@@ -257,7 +273,7 @@ export function prepareFigure(store: RunStore, spec: FigureSpec): FigureData {
   if (spec.compare && !compare) notes.push(`Welch's test: no condition named ${spec.compare.filter((c) => !groupNames.includes(c)).join(' or ')}.`);
   const summary = buildSummary({
     groups: groupNames,
-    keys: spec.panels.map((k) => metricInfo(k)),
+    keys: panelKeys.map((k) => metricInfo(k)),
     runs: [...summaryRuns.values()],
     at: spec.summaryAt,
     compare,
@@ -273,5 +289,6 @@ export function prepareFigure(store: RunStore, spec: FigureSpec): FigureData {
     schedule,
     summary,
     notes,
+    availableKeys,
   };
 }

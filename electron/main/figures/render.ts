@@ -14,11 +14,11 @@ import { Resvg } from '@resvg/resvg-js';
 import type { FigureData, FigureFormat, FigureSpec } from '../../api/schemas';
 import { buildFigureOption, exportSizePt } from '../../../figure/option';
 
-const require = createRequire(import.meta.url);
+const requireHere = createRequire(import.meta.url);
 
 /** DejaVu (Sans, Serif, Mono) from the dejavu-fonts-ttf package: Greek, sub/superscripts, on every machine. */
 function fontDir(): string {
-  return join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
+  return join(dirname(requireHere.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
 }
 
 export function fontFileFor(family: string): string {
@@ -45,7 +45,7 @@ export function normalizeIds(svg: string): string {
 
 /** The exported size for this figure's data (panels drawn, strip shown or not). */
 export function sizeOf(data: FigureData, spec: FigureSpec): { width: number; height: number } {
-  return exportSizePt(spec, Math.max(1, data.panels.length), spec.schedule && data.schedule !== null && data.schedule.length > 0);
+  return exportSizePt(spec, spec.layout === 'overlay' ? 1 : Math.max(1, data.panels.length), spec.schedule && data.schedule !== null && data.schedule.length > 0);
 }
 
 export function figureOption(data: FigureData, spec: FigureSpec): Record<string, unknown> {

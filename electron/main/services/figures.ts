@@ -28,7 +28,7 @@ export function createFiguresService(store: RunStore, saveDialog?: SaveDialog): 
   const render = async (specInput: unknown, format: FigureFormat, dpi: number) => {
     const spec = parseFigureSpec(specInput);
     const data = prepareFigure(store, spec);
-    return renderFigure(data, spec, format, dpi, spec.style.title || `lrlab-${spec.panels.join('-')}`);
+    return renderFigure(data, spec, format, dpi, spec.style.title || `lrlab-${data.panels.map((p) => p.key).join('-')}`);
   };
   return {
     list: () => store.listFigures().map(toApi),

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { CurveBuffer } from './curves';
 import { appendValues, buildCurvesDataUpdate, buildCurvesOption, buildEventsUpdate, groupMetricKeys, sortMetricKeys } from './curves';
 import { buildScheduleOption } from './schedule';
-import { buildCompareOption } from './compare';
 import { lightTheme, themeFromStyle, wireToNumber } from './theme';
 
 const t = lightTheme;
@@ -74,19 +73,7 @@ describe('live curves', () => {
   });
 });
 
-describe('compare option and helpers', () => {
-  it('draws one line per run, NaN as a gap', () => {
-    const o = buildCompareOption(
-      [
-        { runId: 'a', key: 'train/loss', steps: [0, 1], values: [1, 'NaN'], totalPoints: 2 },
-        { runId: 'b', key: 'train/loss', steps: [0], values: [2], totalPoints: 1 },
-      ],
-      (id) => `run ${id}`,
-      t,
-    ) as { series: { name: string; data: unknown[] }[] };
-    expect(o.series.map((s) => s.name)).toEqual(['run a', 'run b']);
-    expect(o.series[0]?.data).toEqual([[0, 1], [1, null]]);
-  });
+describe('chart helpers', () => {
   it('maps wire numbers and reads theme variables', () => {
     expect(wireToNumber('Infinity')).toBeNull();
     expect(wireToNumber(2)).toBe(2);
