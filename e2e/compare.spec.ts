@@ -179,6 +179,7 @@ test('compare 3 conditions × 2 seeds: bands, smoothing, log y, epochs, zoom, sc
   await page.getByTestId('fig-width').selectOption('3.25');
   await page.getByTestId('fig-title').fill('Patch FMNIST, \\eta_1');
   await page.getByTestId('fig-title').press('Tab');
+  await expect(page.getByTestId('fig-title')).toHaveValue('Patch FMNIST, \\eta_1');
   await expect(page.getByTestId('fig-preview')).toBeVisible({ timeout: 60_000 });
   await page.getByTestId('fig-preview').scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${ARTIFACTS}/23-figure-preview.png`, fullPage: true });
@@ -235,11 +236,11 @@ test('measured: 10 runs × 50 000 points × 3 panels — open, pan and zoom (pri
   test.setTimeout(900_000);
   const tag = `${TAG}-big`;
   const t0 = Date.now();
-  const ids = seed(tag, ['50000', 'toy-ls,toy-s', '1,2,3,4,5', '1']);
+  const panels = 'train/p_only/acc,train/q_only/acc,test/p_only/err';
+  const ids = seed(tag, ['50000', 'toy-ls,toy-s', '1,2,3,4,5', '1', panels]);
   const seedS = (Date.now() - t0) / 1000;
   expect(ids).toHaveLength(10);
   await open(page, '#/runs');
-  const panels = 'train/p_only/acc,train/q_only/acc,test/p_only/err';
   const opens: number[] = [];
   for (let i = 0; i < 3; i++) {
     await page.evaluate(() => ((globalThis as unknown as Win).location.hash = '#/runs'));

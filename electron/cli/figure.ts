@@ -9,8 +9,6 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Host } from '../main/host/host';
 import type { RunStore } from '../../storage';
 import { layoutNames, layoutSpec } from '../main/figures/layouts';
-import { parseFigureSpec, prepareFigure } from '../main/figures/prepare';
-import { renderFigure } from '../main/figures/render';
 import { TABLE_LAYOUT } from '../main/figures/kinds';
 
 interface FigureCliDeps {
@@ -50,6 +48,8 @@ export function registerFigureCommand(program: Command, deps: FigureCliDeps): vo
       if (!Number.isInteger(dpi) || dpi < 36 || dpi > 1200) throw new Error(`--dpi must be an integer from 36 to 1200, got ${o.dpi}.`);
       if (!figure && !o.layout) throw new Error('Give a saved figure id, a figure spec file, or --layout NAME --runs ID,…');
       if (figure && o.layout) throw new Error('Give either a figure (id or file) or --layout, not both.');
+      // The renderer (ECharts, pdfkit, resvg) loads only for this command.
+      const [{ parseFigureSpec, prepareFigure }, { renderFigure }] = await Promise.all([import('../main/figures/prepare'), import('../main/figures/render')]);
       await deps.withHost(o, async (h) => {
         let specInput: unknown;
         let name = 'figure';

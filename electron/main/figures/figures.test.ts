@@ -61,7 +61,7 @@ describe('figure spec validation', () => {
   it('a saved figure must be a valid spec; the stored one re-exports to the same SVG', async () => {
     const { s, ids } = setup();
     const svc = createFiguresService(s);
-    expect(() => svc.save({ name: 'bad', spec: { runs: ids } })).toThrow(/spec\.panels/);
+    expect(() => svc.save({ name: 'bad', spec: { runs: ids, band: 'sometimes' } })).toThrow(/spec\.band/);
     const saved = await svc.save({ name: 'fig', spec: { runs: ids, panels: ['train/p_only/acc'] } });
     const a = await svc.render({ spec: saved.spec, format: 'svg', dpi: 300 });
     const b = await svc.render({ spec: (await svc.get({ id: saved.id })).spec, format: 'svg', dpi: 300 });
@@ -123,6 +123,13 @@ describe('prepareFigure', () => {
     const r = d.panels[0]?.curves[0]?.runs[0];
     expect(r?.y).not.toEqual(r?.raw);
     expect(r?.y[0]).toBeCloseTo(r?.raw[0] as number, 12);
+  }, 180_000);
+
+  it('without panels, draws the kind’s default panels the runs have', () => {
+    const { s, ids } = setup();
+    const d = prepareFigure(s, parseFigureSpec({ runs: ids }));
+    expect(d.panels.map((p) => p.key)).toEqual(['test/p_only/err', 'train/q_only/acc', 'train/p_only/acc']);
+    expect(d.availableKeys).toContain('train/loss');
   }, 180_000);
 
   it('says so when a query matches nothing, and when runs are missing', () => {

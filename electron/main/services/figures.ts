@@ -9,7 +9,6 @@ import type { FigureFormat } from '../../api/schemas';
 import type { FigureRow, RunStore } from '../../../storage';
 import { HostError } from '../host/errors';
 import { parseFigureSpec, prepareFigure } from '../figures/prepare';
-import { renderFigure } from '../figures/render';
 
 function toApi(f: FigureRow) {
   return {
@@ -28,6 +27,8 @@ export function createFiguresService(store: RunStore, saveDialog?: SaveDialog): 
   const render = async (specInput: unknown, format: FigureFormat, dpi: number) => {
     const spec = parseFigureSpec(specInput);
     const data = prepareFigure(store, spec);
+    // ECharts, pdfkit and resvg load on the first export, not with every host (CLI commands start faster).
+    const { renderFigure } = await import('../figures/render');
     return renderFigure(data, spec, format, dpi, spec.style.title || `lrlab-${data.panels.map((p) => p.key).join('-')}`);
   };
   return {

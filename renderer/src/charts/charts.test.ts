@@ -24,6 +24,14 @@ describe('schedule preview option', () => {
     expect(n.series[0]?.markLine).toBeUndefined();
     expect(n.xAxis.name).toBe('epoch');
   });
+
+  it('puts the learning rate on a true log axis on request', () => {
+    const p = { xUnit: 'step' as const, x: [0, 10], lr: [0.1, 0.004], noise: [0, 0], annealAt: 10, note: null };
+    const lin = buildScheduleOption(p, t) as { yAxis: { type: string }[] };
+    const log = buildScheduleOption(p, t, { logY: true }) as { yAxis: { type: string }[] };
+    expect(lin.yAxis[0]?.type).toBe('value');
+    expect(log.yAxis[0]?.type).toBe('log');
+  });
 });
 
 describe('live curves', () => {
