@@ -132,12 +132,12 @@ function median(xs: readonly number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-function timeSteps(step: () => number, warmup: number, steps: number): number[] {
-  for (let i = 0; i < warmup; i++) step();
+async function timeSteps(step: () => number | Promise<number>, warmup: number, steps: number): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await step();
   const ms: number[] = [];
   for (let i = 0; i < steps; i++) {
     const t = performance.now();
-    const loss = step();
+    const loss = await step();
     ms.push(performance.now() - t);
     if (!Number.isFinite(loss)) throw new Error(`loss is ${loss}`);
   }
@@ -145,9 +145,9 @@ function timeSteps(step: () => number, warmup: number, steps: number): number[] 
 }
 
 /** Peak tensor bytes during one step, above `base` (what was allocated before the workload). */
-async function peakOf(step: () => number, base: number): Promise<number> {
-  const info = await tf.profile(() => {
-    step();
+async function peakOf(step: () => number | Promise<number>, base: number): Promise<number> {
+  const info = await tf.profile(async () => {
+    await step();
   });
   return info.peakBytes - base;
 }
@@ -158,7 +158,7 @@ async function measure(def: WorkloadDef, v: Variant, backend: 'wasm' | 'cpu', st
   const w = def.make(v);
   try {
     const before = tf.memory().numTensors;
-    const ms = timeSteps(() => w.step(), WARMUP, steps);
+    const ms = await timeSteps(() => w.step(), WARMUP, steps);
     const leaked = tf.memory().numTensors - before;
     const peak = await peakOf(() => w.step(), base);
     return {
@@ -193,8 +193,8 @@ async function measureModels(def: WorkloadDef, steps: number): Promise<Row | nul
     const x = data.fillNormal(new Float32Array(batch * shape[0] * shape[1] * shape[2]));
     const labels = Int32Array.from({ length: batch }, () => data.int(10));
     const noise = def.noiseStd > 0 ? { std: def.noiseStd, rng: Rng.forStream(1, 'noise') } : null;
-    const step = (): number => models.trainStep(model, opt, { x, labels, batch }, 0.01, noise, shape, 10).loss;
-    const ms = timeSteps(step, WARMUP, steps);
+    const step = async (): Promise<number> => (await models.trainStep(model, opt, { x, labels, batch }, 0.01, noise, shape, 10)).loss;
+    const ms = await timeSteps(step, WARMUP, steps);
     const peak = await peakOf(step, base);
     model.dispose();
     opt.dispose();
@@ -239,7 +239,7 @@ async function gemmChild(): Promise<void> {
   const n = 1024;
   const a = tf.randomNormal([n, n]);
   const b = tf.randomNormal([n, n]);
-  const ms = timeSteps(() => tf.tidy(() => tf.matMul(a, b).dataSync()[0] ?? 0), 2, 7);
+  const ms = await timeSteps(() => tf.tidy(() => tf.matMul(a, b).dataSync()[0] ?? 0), 2, 7);
   console.log(JSON.stringify({ gflops: (2 * n ** 3) / median(ms) / 1e6 }));
 }
 

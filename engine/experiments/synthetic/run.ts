@@ -179,10 +179,10 @@ export async function runSyntheticExperiment(spec: SyntheticSpec, hooks: RunHook
   let final: Record<string, number> = {};
   let lastLogged = resumedAt !== null && resumedAt % R.logEvery === 0 ? resumedAt : -1;
   let weightsFinite = true;
-  const log = () => {
-    const norms = net.norms();
-    const trainOut = net.evaluate(trainEval);
-    const testOut = net.evaluate(testEval);
+  const log = async () => {
+    const norms = await net.norms();
+    const trainOut = await net.evaluate(trainEval);
+    const testOut = await net.evaluate(testEval);
     const tm = trainMetrics(S.train, trainOut);
     const values: Record<string, number> = {
       lr: sched.lr(annealed),
@@ -212,7 +212,7 @@ export async function runSyntheticExperiment(spec: SyntheticSpec, hooks: RunHook
       // Iteration-based anneals come first so the metrics at step t show the lr and noise of update t.
       if (!annealed && sched.annealAt !== null && step >= sched.annealAt) anneal(`anneal at iteration ${sched.annealAt}`);
       if (step % R.logEvery === 0 && step !== lastLogged) {
-        log();
+        await log();
         if (!weightsFinite) {
           status = 'diverged';
           stopReason = 'NaN or Inf in the weights';
@@ -228,7 +228,7 @@ export async function runSyntheticExperiment(spec: SyntheticSpec, hooks: RunHook
           D,
           m: R.m,
           rng: Object.fromEntries(Object.entries(rngs).map(([k, r]) => [k, r.getState()])),
-          weights: net.readWeights(),
+          weights: await net.readWeights(),
         });
         await hooks.onCheckpoint({ step, epoch: null, bytes });
       }
@@ -264,7 +264,7 @@ export async function runSyntheticExperiment(spec: SyntheticSpec, hooks: RunHook
       const tau = sched.noise(annealed);
       // Ξ_t: one draw of shape m per iteration, shared by every example of the step.
       const preNoise = tau > 0 ? rngs['preactivation-noise'].fillNormal(pre, tau) : null;
-      const { loss, grad } = net.computeGradient(batch, preNoise);
+      const { loss, grad } = await net.computeGradient(batch, preNoise);
       if (batch !== fullBatch) disposeBatch(batch);
       if (!Number.isFinite(loss)) {
         grad.dispose();
@@ -286,7 +286,7 @@ export async function runSyntheticExperiment(spec: SyntheticSpec, hooks: RunHook
       hooks.onProgress?.({ step, totalSteps: R.maxIterations, epoch: null, totalEpochs: null });
       await yieldToEventLoop();
     }
-    if (lastLogged !== step) log();
+    if (lastLogged !== step) await log();
     if (status === 'completed' && !weightsFinite) {
       status = 'diverged';
       stopReason = 'NaN or Inf in the weights';
