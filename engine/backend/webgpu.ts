@@ -209,9 +209,11 @@ export async function tryWebgpu(forced: boolean, env: NodeJS.ProcessEnv = proces
   }
   try {
     const report = describeAdapter(adapter, driver, icd);
-    const { WebGPUBackend } = (await import('@tensorflow/tfjs-backend-webgpu')) as unknown as {
-      WebGPUBackend: new (device: unknown, info: unknown) => tf.KernelBackend;
-    };
+    type BackendClass = new (device: unknown, info: unknown) => tf.KernelBackend;
+    const mod = (await import('@tensorflow/tfjs-backend-webgpu')) as unknown as { WebGPUBackend?: BackendClass; default?: { WebGPUBackend?: BackendClass } };
+    // Bundled (the GPU check's pack) the package's CommonJS build arrives as `default`.
+    const WebGPUBackend = mod.WebGPUBackend ?? mod.default?.WebGPUBackend;
+    if (!WebGPUBackend) throw new Error('@tensorflow/tfjs-backend-webgpu exports no WebGPUBackend');
     const info = adapter.info;
     // Imported first, so its own factory (which would pick an adapter of its choosing) is not
     // registered; the backend's constructor then only checks that navigator.gpu exists.
