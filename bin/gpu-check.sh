@@ -98,9 +98,13 @@ cd "$work/app" || exit 1
 say "benchmark: GPU rows (webgpu, PyTorch CUDA), $steps timed steps after $warm warm-up"
 only=""
 [ $quick = 1 ] && only="--only small-cnn"
-timeout $(( $(left) - 150 )) "$node" bench.mjs --gpu-only --webgpu --steps $steps --warmup $warm $only 2>&1 | tee -a "$log"
+# Five workloads (one on --quick): each webgpu row gets an equal share of the benchmark's time.
+rows=5; [ $quick = 1 ] && rows=1
+budget=$(( $(left) - 150 ))
+timeout $budget "$node" bench.mjs --gpu-only --webgpu --steps $steps --warmup $warm --row-timeout $(( budget / rows - 15 )) $only 2>&1 | tee -a "$log"
 say "1-epoch patch run (preset patch-cifar-small-lr: WRN-16-10, batch 128) on synthetic CIFAR-shaped data, $train images"
 model="wrn-16-10"
 [ $quick = 1 ] && model="small-cnn"
-timeout $(( $(left) - 5 )) "$node" check.mjs --train $train --test 512 --model $model 2>&1 | tee -a "$log"
+rest=$(left)
+timeout $(( rest - 5 )) "$node" check.mjs --train $train --test 512 --model $model --deadline $(( rest - 30 )) 2>&1 | tee -a "$log"
 say "done in $(( $(date +%s) - start )) s; log: $log"

@@ -59,6 +59,10 @@ const wg = join(app, 'node_modules', 'webgpu');
 mkdirSync(join(wg, 'dist', 'linux-x64'), { recursive: true });
 for (const f of ['index.js', 'package.json', 'LICENSE.md']) cpSync(join(root, 'node_modules', 'webgpu', f), join(wg, f));
 copyFileSync(dawn, join(wg, 'dist', 'linux-x64', 'dawn.node'));
+// Only its version (lrlab info's report); the code is in the bundle.
+const tfwg = join(app, 'node_modules', '@tensorflow', 'tfjs-backend-webgpu');
+mkdirSync(tfwg, { recursive: true });
+copyFileSync(join(root, 'node_modules', '@tensorflow', 'tfjs-backend-webgpu', 'package.json'), join(tfwg, 'package.json'));
 
 // 3. This Node runtime.
 copyFileSync(process.execPath, join(stage, 'node'));

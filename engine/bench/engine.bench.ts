@@ -12,7 +12,8 @@
  * (and WRN-16-10 at batch 128, which only a GPU holds) when Dawn finds a hardware adapter, or
  * with --webgpu also on a software one (lavapipe: correct but slow, its speed says nothing
  * about a GPU's; use --steps 1 --only small-cnn there); --no-webgpu skips them. PyTorch CUDA
- * rows come with them when python3's torch has CUDA. --gpu-only: only the GPU rows.
+ * rows come with them when python3's torch has CUDA. --gpu-only: only the GPU rows;
+ * --row-timeout S: give up on a webgpu row after S seconds (the GPU check's time budget).
  * Internal: --child WORKLOAD runs that one measurement threaded and prints its row as JSON
  * (--backend webgpu: on webgpu; --child probe-webgpu prints the adapter).
  */
@@ -301,10 +302,15 @@ async function webgpuChild(): Promise<void> {
 function webgpuRow(def: WorkloadDef | 'probe-webgpu', steps: number): { row: Row | null; stdout: string; error: string } {
   const script = fileURLToPath(import.meta.url);
   const name = def === 'probe-webgpu' ? def : def.name;
+  const rowTimeout = Number(option('row-timeout', '0'));
   const r = spawnSync(process.execPath, [...process.execArgv, script, '--child', name, '--backend', 'webgpu', '--steps', String(steps), '--warmup', String(WARMUP)], {
     encoding: 'utf8',
     maxBuffer: 1 << 24,
+    ...(rowTimeout > 0 ? { timeout: rowTimeout * 1000 } : {}),
   });
+  if (r.error && rowTimeout > 0 && def !== 'probe-webgpu') {
+    return { row: { workload: def.name, engine: 'tfjs webgpu', ms: [], batch: 0, flops: 0, peakBytes: null, note: `not finished within --row-timeout ${rowTimeout} s` }, stdout: '', error: 'timeout' };
+  }
   const line = r.stdout.trim().split('\n').pop() ?? '';
   const error = (r.stderr || '').trim().split('\n').filter((l) => /Error|not available/.test(l)).pop() ?? `exit ${r.status}`;
   if (def === 'probe-webgpu') return { row: null, stdout: r.status === 0 ? line : '', error };

@@ -6,7 +6,8 @@
  * with its wall time per step and its metrics. Prints one JSON line at the end.
  *
  * Flags: --train N (training images, default 2560 = 20 steps), --test N (default 512),
- * --model wrn-16-10 | wrn-16-4 | small-cnn, --backend NAME (default webgpu).
+ * --model wrn-16-10 | wrn-16-4 | small-cnn, --backend NAME (default webgpu), --deadline S
+ * (stop the run after S seconds, reporting what it reached; the check's time budget).
  */
 import { initBackend, shutdownWebgpu } from '../backend';
 import type { BackendName } from '../backend';
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
   const test = Number(option('test', '512'));
   const modelName = option('model', 'wrn-16-10');
   const backendName = option('backend', 'webgpu') as BackendName;
+  const deadline = Number(option('deadline', '0'));
   const model = MODELS[modelName];
   if (!model) throw new Error(`--model must be one of ${Object.keys(MODELS).join(', ')}`);
   const backend = await initBackend({ force: backendName });
@@ -74,6 +76,7 @@ async function main(): Promise<void> {
         steps = p.step;
         if (p.step === 1) firstStepAt = performance.now();
       },
+      shouldStop: () => deadline > 0 && performance.now() - t0 > deadline * 1000,
     },
     { dataset: syntheticCifar(train, test) },
   );
