@@ -44,7 +44,7 @@ const PACKAGES: Record<BackendName, string> = {
   webgpu: '@tensorflow/tfjs-backend-webgpu',
   tensorflow: '@tensorflow/tfjs-node',
   wasm: '@tensorflow/tfjs-backend-wasm',
-  cpu: '@tensorflow/tfjs-backend-cpu',
+  cpu: '@tensorflow/tfjs-backend-cpu', // comes with @tensorflow/tfjs, which registers it
 };
 
 const nodeRequire = createRequire(import.meta.url);
@@ -65,7 +65,10 @@ export function requestedBackend(explicit?: string | null, env: NodeJS.ProcessEn
 
 function packageVersion(pkg: string): string {
   try {
-    return (nodeRequire(`${pkg}/package.json`) as { version: string }).version;
+    // The cpu backend is not a dependency of LR Lab: @tensorflow/tfjs brings (and registers) it,
+    // so its version is resolved from where tfjs finds it.
+    const from = pkg === PACKAGES.cpu ? createRequire(nodeRequire.resolve('@tensorflow/tfjs')) : nodeRequire;
+    return (from(`${pkg}/package.json`) as { version: string }).version;
   } catch {
     return 'unknown';
   }
