@@ -12,6 +12,7 @@ import { newRunInput } from '../main/training/queue';
 import { resolveStorePath } from '../main/host/paths';
 import { formatInfo, formatRunDetail, formatRunTable } from './format';
 import { startRecording } from './record';
+import { registerFigureCommand } from './figure';
 import { estimateRunMemory } from '../main/services/memory';
 import { initBackend, requestedBackend } from '../../engine/backend';
 import { formatPresetList, isSweepDocument, parseSweepSpec, readSpecFile, resolveRunSpec, resultToJson, runWithProgress, formatSweepTable, expandSweepPoints } from '../../engine/cli';
@@ -31,7 +32,7 @@ program
 const collect = (v: string, prev: string[]) => [...prev, v];
 const storeOption = () => new Option('--store <path>', 'run store file (default: $LRLAB_STORE or the per-user data folder)').env('LRLAB_STORE');
 const backendOption = () =>
-  new Option('--backend <name>', 'engine backend').choices(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).env('LRLAB_BACKEND');
+  new Option('--backend <name>', 'engine backend').choices(['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']).env('LRLAB_BACKEND');
 
 /** A host for one command (no queue): the store and the services, closed afterwards. */
 async function withHost<T>(opts: { store?: string; backend?: string }, f: (h: Host) => Promise<T>, how: { readOnly?: boolean } = {}): Promise<T> {
@@ -444,6 +445,8 @@ program
     process.on('SIGINT', () => void stop());
     process.on('SIGTERM', () => void stop());
   });
+
+registerFigureCommand(program, { storeOption, withHost, resolveId });
 
 program
   .parseAsync(process.argv)

@@ -16,7 +16,7 @@ import { createSystemService, probeBackend, type BackendProbe } from '../service
 import { createRunsService } from '../services/runs';
 import { createTrainingService } from '../services/training';
 import { createDatasetsService } from '../services/datasets';
-import { createFiguresService } from '../services/figures';
+import { createFiguresService, type SaveDialog } from '../services/figures';
 import { RunQueue } from '../training/queue';
 import { defaultConcurrency, LocalExecutor } from '../training/localExecutor';
 import { SlurmExecutor } from '../cluster/slurmExecutor';
@@ -39,6 +39,8 @@ export interface HostOptions {
   readonly log?: (line: string) => void;
   /** better-sqlite3 addon built for this runtime's ABI (Electron). */
   readonly nativeBinding?: string;
+  /** The desktop window's native save dialog, for figure export (absent in browser mode and the CLI). */
+  readonly saveDialog?: SaveDialog;
   /**
    * Slurm: options over the settings file's defaults (lrlab-settings.json beside the store).
    * The Slurm executor exists when these are given or `sbatch` is on the PATH; false: never.
@@ -146,7 +148,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     runs: createRunsService(store, events),
     training: createTrainingService(store, queue, async () => (await backend()).report?.name ?? null, slurm),
     datasets: createDatasetsService(process.env['LRLAB_DATA_DIR'] ?? join(dataDir, 'datasets'), events),
-    figures: createFiguresService(store),
+    figures: createFiguresService(store, options.saveDialog),
   };
   if (options.runQueue) queue.start();
 
