@@ -146,4 +146,8 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await main();
+  // The wasm backend's thread pool keeps the event loop alive: end explicitly.
+  process.exit(0);
+}

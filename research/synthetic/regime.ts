@@ -195,7 +195,11 @@ async function main(): Promise<void> {
   const get = (n: string) => (a.includes(`--${n}`) ? a[a.indexOf(`--${n}`) + 1] : undefined);
   const sweep = parseSweepSpec(readSpecFile(file));
   const dir = join(DATA_DIR, (sweep.name ?? 'regime').replace(/[^A-Za-z0-9._-]+/g, '-'));
-  const points = expandSweepPoints(sweep);
+  // Seed-major: every cell's first seed before any cell's second, so a partial run still maps the grid.
+  const points = expandSweepPoints(sweep)
+    .map((p, i) => ({ p, i }))
+    .sort((x, y) => sweep.seeds.indexOf(x.p.seed) - sweep.seeds.indexOf(y.p.seed) || x.i - y.i)
+    .map((x) => x.p);
   const cells: Cell[] = [];
   const nonAlg = sweepAxes(sweep).filter((x) => x.parameter !== 'algorithm').map((x) => x.parameter);
   for (const [i, p] of points.entries()) {
@@ -230,4 +234,8 @@ async function main(): Promise<void> {
   if (svgOut) writeFileSync(svgOut, heatmapSvg(sweep, summaries));
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await main();
+  // The wasm backend's thread pool keeps the event loop alive: end explicitly.
+  process.exit(0);
+}
