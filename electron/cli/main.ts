@@ -12,6 +12,7 @@ import { newRunInput } from '../main/training/queue';
 import { resolveStorePath } from '../main/host/paths';
 import { formatInfo, formatRunDetail, formatRunTable } from './format';
 import { startRecording } from './record';
+import { registerFigureCommand } from './figure';
 import { estimateRunMemory } from '../main/services/memory';
 import { initBackend, requestedBackend } from '../../engine/backend';
 import { formatPresetList, isSweepDocument, parseSweepSpec, readSpecFile, resolveRunSpec, resultToJson, runWithProgress, formatSweepTable, expandSweepPoints } from '../../engine/cli';
@@ -416,6 +417,8 @@ program
     process.on('SIGINT', () => void stop());
     process.on('SIGTERM', () => void stop());
   });
+
+registerFigureCommand(program, { storeOption, withHost, resolveId });
 
 program
   .parseAsync(process.argv)
