@@ -99,9 +99,9 @@ describe('sweeps', () => {
       status: 'completed',
       backend: 'cpu',
       steps: 6,
-      anneal_step: null,
-      wall_s: 1,
-      stop_reason: 'max iterations',
+      annealStep: null,
+      wallS: 1,
+      stopReason: 'max iterations',
       epochs: null,
       final: { 'test/p_only/err': v },
     });
@@ -122,8 +122,9 @@ describe('runWithProgress', () => {
     let metrics = 0;
     const spec = resolveRunSpec({ specInput: tiny, seed: 1 });
     const r = await runWithProgress(spec, { json: true, stderr, backend: 'cpu', hooks: { onMetrics: () => metrics++ } });
-    expect(Object.keys(r).sort()).toEqual(['anneal_step', 'backend', 'epochs', 'final', 'spec', 'status', 'steps', 'stop_reason', 'wall_s']);
-    expect(r).toMatchObject({ status: 'completed', backend: 'cpu', steps: 6, anneal_step: null });
+    // The engine's RunResult as it is (no renamed copy), with the spec and the backend.
+    expect(Object.keys(r).sort()).toEqual(['annealStep', 'backend', 'epochs', 'final', 'spec', 'status', 'steps', 'stopReason', 'wallS']);
+    expect(r).toMatchObject({ status: 'completed', backend: 'cpu', steps: 6, annealStep: null });
     expect(metrics).toBe(3);
     expect(lines.join('')).toMatch(/backend: cpu/);
     expect(lines.join('')).toMatch(/completed after 6 steps/);
