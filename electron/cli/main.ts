@@ -12,6 +12,7 @@ import { formatInfo, formatRunDetail, formatRunTable } from './format';
 import { formatPresetList, isSweepDocument, parseSweepSpec, readSpecFile, resolveRunSpec, formatSweepTable, expandSweepPoints } from '../../engine/cli';
 import type { RunStore } from '../../storage';
 import { outputJson, trainThroughQueue, type CliRunOutput, type TrainOutcome } from './train';
+import { runClusterWorker } from '../main/cluster/clusterWorker';
 
 const program = new Command();
 program
@@ -303,6 +304,14 @@ program
       process.stdout.write(opts.json ? JSON.stringify(info, null, 2) + '\n' : formatInfo(info));
       process.exitCode = info.backend ? 0 : 1;
     });
+  });
+
+program
+  .command('worker')
+  .description('train the run in RUN_DIR (a cluster run folder) and write its progress there; Slurm tasks run this on the nodes')
+  .argument('<run-dir>', 'the run folder LR Lab wrote into the cluster directory')
+  .action(async (runDir: string) => {
+    process.exitCode = await runClusterWorker(runDir);
   });
 
 program
