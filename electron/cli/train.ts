@@ -42,6 +42,8 @@ export interface CliRunOutput {
   readonly stopReason: string | null;
   readonly wallS: number | null;
   readonly final: Readonly<Record<string, number>>;
+  /** The engine flagged the run collapsed (training loss stuck at or back to chance); status may still be completed. */
+  readonly collapsed: boolean;
   /** Where it trained: executor, worker pid, backend versions… (the run's provenance). */
   readonly provenance: Readonly<Record<string, string>> | null;
 }
@@ -63,6 +65,7 @@ export function outputOf(d: RunDetail, keep: boolean): CliRunOutput {
     stopReason: d.stopReason,
     wallS: d.wallS,
     final,
+    collapsed: d.summary?.collapsed === true,
     provenance: d.versions,
   };
 }
@@ -189,7 +192,7 @@ export async function trainThroughQueue(what: { plans: readonly TrainPlan[] } | 
     for (const out of outputs) {
       const id = ids[outputs.indexOf(out)]!;
       o.stderr.write(
-        `${labels.get(id)} ${out.status}${out.steps !== null ? ` after ${out.steps} steps` : ''}${out.stopReason ? ` (${out.stopReason})` : ''}` +
+        `${labels.get(id)} ${out.status}${out.collapsed ? ' (collapsed)' : ''}${out.steps !== null ? ` after ${out.steps} steps` : ''}${out.stopReason ? ` (${out.stopReason})` : ''}` +
           `${out.annealStep !== null ? `; anneal ${out.annealStep}` : ''}${out.wallS !== null ? `; ${out.wallS.toFixed(1)} s` : ''}` +
           `${out.error ? `: ${out.error}` : ''}\n`,
       );

@@ -123,8 +123,8 @@ describe('runWithProgress', () => {
     const spec = resolveRunSpec({ specInput: tiny, seed: 1 });
     const r = await runWithProgress(spec, { json: true, stderr, backend: 'cpu', hooks: { onMetrics: () => metrics++ } });
     // The engine's RunResult as it is (no renamed copy), with the spec and the backend.
-    expect(Object.keys(r).sort()).toEqual(['annealStep', 'backend', 'epochs', 'final', 'spec', 'status', 'steps', 'stopReason', 'wallS']);
-    expect(r).toMatchObject({ status: 'completed', backend: 'cpu', steps: 6, annealStep: null });
+    expect(Object.keys(r).sort()).toEqual(['annealStep', 'backend', 'collapsed', 'epochs', 'final', 'spec', 'status', 'steps', 'stopReason', 'wallS']);
+    expect(r).toMatchObject({ status: 'completed', backend: 'cpu', steps: 6, annealStep: null, collapsed: expect.any(Boolean) });
     expect(metrics).toBe(3);
     expect(lines.join('')).toMatch(/backend: cpu/);
     expect(lines.join('')).toMatch(/completed after 6 steps/);

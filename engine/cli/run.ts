@@ -121,5 +121,5 @@ export async function runWithProgress(spec: RunSpec, options: RunWithProgressOpt
   stderr.write(
     `${label}${result.status} after ${result.steps} steps (${result.stopReason}); anneal ${result.annealStep ?? 'none'}; ${result.wallS.toFixed(1)} s\n`,
   );
-  return { ...result, spec, backend: report.name };
+  return { ...result, collapsed: result.collapsed ?? false, spec, backend: report.name };
 }

@@ -57,6 +57,8 @@ export interface SweepResult {
   readonly annealStep: number | null;
   readonly wallS: number | null;
   readonly final: Readonly<Record<string, number>>;
+  /** Training loss stuck at or collapsed back to chance (engine RunResult.collapsed). */
+  readonly collapsed?: boolean;
 }
 
 export interface SweepRow<R extends SweepResult = CliRunResult> {
@@ -114,7 +116,7 @@ export function formatSweepTable(parameter: string, rows: readonly SweepRow<Swee
   const body = rows.map((r) => [
     JSON.stringify(r.value),
     String(r.seed),
-    r.result.status,
+    r.result.collapsed ? `${r.result.status} (collapsed)` : r.result.status,
     r.result.steps === null ? '—' : String(r.result.steps),
     r.result.annealStep === null ? '—' : String(r.result.annealStep),
     r.result.wallS === null ? '—' : r.result.wallS.toFixed(1),
