@@ -13,6 +13,7 @@ import { formatPresetList, isSweepDocument, parseSweepSpec, readSpecFile, resolv
 import { MAX_BUNDLE_BYTES, diagnoseStore, salvagePath, salvageStore, type RunStore } from '../../storage';
 import { resolveStorePath } from '../main/host/paths';
 import { outputJson, trainThroughQueue, type CliRunOutput, type TrainOutcome } from './train';
+import { registerFigureCommand } from './figure';
 import { runClusterWorker } from '../main/cluster/clusterWorker';
 
 const program = new Command();
@@ -385,6 +386,8 @@ program
     process.on('SIGINT', () => void stop('SIGINT'));
     process.on('SIGTERM', () => void stop('SIGTERM'));
   });
+
+registerFigureCommand(program, { storeOption, withHost, resolveId });
 
 program
   .parseAsync(process.argv)

@@ -16,7 +16,7 @@ import { createSystemService, probeBackend, type BackendProbe } from '../service
 import { createRunsService } from '../services/runs';
 import { createTrainingService } from '../services/training';
 import { createDatasetsService } from '../services/datasets';
-import { createFiguresService } from '../services/figures';
+import { createFiguresService, type SaveDialog } from '../services/figures';
 import { RunQueue } from '../training/queue';
 
 export interface HostOptions {
@@ -32,6 +32,8 @@ export interface HostOptions {
   readonly log?: (line: string) => void;
   /** better-sqlite3 addon built for this runtime's ABI (Electron). */
   readonly nativeBinding?: string;
+  /** The desktop window's native save dialog, for figure export (absent in browser mode and the CLI). */
+  readonly saveDialog?: SaveDialog;
   /**
    * Open the store for reading only (`lrlab list`, `show`, `info`): nothing is written, so these
    * work on a full disk and on a read-only store. Writing api calls then fail `unwritable`.
@@ -117,7 +119,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     runs: createRunsService(store, events),
     training: createTrainingService(store, queue, async () => (await backend()).report?.name ?? null),
     datasets: createDatasetsService(process.env['LRLAB_DATA_DIR'] ?? join(dataDir, 'datasets'), events),
-    figures: createFiguresService(store),
+    figures: createFiguresService(store, options.saveDialog),
   };
   if (options.runQueue) queue.start();
 
