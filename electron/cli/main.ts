@@ -15,6 +15,7 @@ import { resolveStorePath } from '../main/host/paths';
 import { outputJson, trainThroughQueue, type CliRunOutput, type TrainOutcome } from './train';
 import { registerFigureCommand } from './figure';
 import { runClusterWorker } from '../main/cluster/clusterWorker';
+import { addExecutorOptions, exitCodeOf, runOnSlurm, type SlurmCliOptions } from './slurm';
 
 const program = new Command();
 program
@@ -79,6 +80,16 @@ interface RunOpts {
   concurrency?: number;
 }
 
+/** Ctrl-C once while a Slurm launch is followed: tells runOnSlurm to stop (what that means is its call). */
+function slurmStopFlag(): () => boolean {
+  let stop = false;
+  process.once('SIGINT', () => {
+    stop = true;
+    process.stderr.write('\nStopping (Ctrl-C)…\n');
+  });
+  return () => stop;
+}
+
 /** Exit status of a CLI training: a signal's (130/143), 3 when a run diverged, 1 when one failed or was interrupted. */
 function finish(outcome: TrainOutcome, json: boolean, many: boolean): void {
   const { outputs, signalExit } = outcome;
@@ -92,10 +103,25 @@ function finish(outcome: TrainOutcome, json: boolean, many: boolean): void {
   else if (outputs.some((r) => r.status === 'diverged')) process.exitCode = 3;
 }
 
-async function runSweepFile(file: string, opts: RunOpts): Promise<void> {
+async function runSweepFile(file: string, opts: RunOpts & SlurmCliOptions): Promise<void> {
   const doc = readSpecFile(file);
   const sweep = parseSweepSpec({ ...doc, set: [...((doc['set'] as string[] | undefined) ?? []), ...opts.set] });
   const points = expandSweepPoints(sweep);
+  if (opts.executor === 'slurm') {
+    const groupId = `sweep-${Date.now().toString(36)}`;
+    const results = await runOnSlurm(
+      points.map((p, i) => ({ spec: p.spec, label: `[${i + 1}/${points.length} ${sweep.parameter}=${JSON.stringify(p.value)} seed=${p.seed}]`, groupId: `${groupId}-${i}` })),
+      { ...opts, shouldStop: slurmStopFlag() },
+    );
+    if (!results) return;
+    const rows = points.map((p, i) => ({ value: p.value, seed: p.seed, result: results[i]! }));
+    const table = formatSweepTable(sweep.parameter, rows);
+    if (opts.json) process.stderr.write(table);
+    else process.stdout.write(table);
+    if (opts.json) process.stdout.write(outputJson(results) + '\n');
+    process.exitCode = exitCodeOf(results);
+    return;
+  }
   const groupName = `sweep-${Date.now().toString(36)}`;
   const outcome = await trainThroughQueue(
     {
@@ -114,7 +140,7 @@ async function runSweepFile(file: string, opts: RunOpts): Promise<void> {
   finish(outcome, Boolean(opts.json), true);
 }
 
-program
+const runCommand = program
   .command('run')
   .description('train one run (or every point of a sweep spec) and record it in the store')
   .argument('[spec]', 'run spec JSON file, or a sweep spec ({"kind": "sweep", ...})')
@@ -126,7 +152,7 @@ program
   .option('--no-store', 'do not keep the run (it trains through a temporary store)')
   .option('--concurrency <n>', 'runs trained at once when this command runs the queue (a sweep)', intOption('--concurrency', 1, 64))
   .option('--json', 'print the result as one JSON object on stdout (progress stays on stderr)')
-  .action(async (file: string | undefined, opts: RunOpts) => {
+  .action(async (file: string | undefined, opts: RunOpts & SlurmCliOptions) => {
     if (!file && !opts.preset) throw new Error('Give a spec file or --preset NAME (`lrlab presets` lists them).');
     if (file && isSweepDocument(readSpecFile(file))) return runSweepFile(file, opts);
     const spec = resolveRunSpec({
@@ -136,11 +162,20 @@ program
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       ...(opts.backend !== undefined ? { backend: opts.backend } : {}),
     });
+    if (opts.executor === 'slurm') {
+      const results = await runOnSlurm([{ spec, label: `[${spec.name ?? spec.kind} s${spec.seed}]`, preset: opts.preset ?? null }], { ...opts, shouldStop: slurmStopFlag() });
+      if (!results) return;
+      const r = results[0]!;
+      if (opts.json) process.stdout.write(outputJson(r) + '\n');
+      else process.stdout.write(`${r.status} after ${r.steps ?? 0} steps (${r.stopReason ?? r.error ?? r.status}); run ${r.runId}\n`);
+      process.exitCode = exitCodeOf(results);
+      return;
+    }
     const outcome = await trainThroughQueue({ plans: [{ spec, preset: opts.preset ?? null }] }, { store: opts.store, backend: opts.backend, stderr: process.stderr });
     finish(outcome, Boolean(opts.json), false);
   });
 
-program
+const sweepCommand = program
   .command('sweep')
   .description('run every point of a sweep spec (one parameter over a list × seeds) and print a table')
   .argument('<file>', 'sweep spec JSON file')
@@ -150,7 +185,9 @@ program
   .option('--no-store', 'do not keep the runs (they train through a temporary store)')
   .option('--concurrency <n>', 'runs trained at once when this command runs the queue', intOption('--concurrency', 1, 64))
   .option('--json', 'print the results as a JSON array on stdout (the table goes to stderr)')
-  .action((file: string, o: Omit<RunOpts, 'preset' | 'seed'>) => runSweepFile(file, o));
+  .action((file: string, o: Omit<RunOpts, 'preset' | 'seed'> & SlurmCliOptions) => runSweepFile(file, o));
+addExecutorOptions(runCommand);
+addExecutorOptions(sweepCommand);
 
 program
   .command('presets')
