@@ -6,11 +6,12 @@
 import { defineStore } from 'pinia';
 import { computed, reactive, ref, shallowRef, triggerRef } from 'vue';
 import type { RunQuery, RunStatus, RunSummary } from '@api/index';
+import { RUN_STATUSES } from '@api/statuses';
 import { useApi } from '../api';
 import { errorText } from '../lib/format';
 import { useNoticesStore } from './notices';
 
-export const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'completed', 'failed', 'diverged', 'stopped', 'interrupted'];
+export { RUN_STATUSES };
 
 export interface Column {
   readonly id: string;
