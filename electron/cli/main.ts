@@ -12,7 +12,7 @@ import { newRunInput } from '../main/training/queue';
 import { resolveStorePath } from '../main/host/paths';
 import { formatInfo, formatRunDetail, formatRunTable } from './format';
 import { startRecording } from './record';
-import { estimateRunMemory } from '../main/services/memory';
+import { experiments } from '../../engine/experiments/registry';
 import { initBackend, requestedBackend } from '../../engine/backend';
 import { formatPresetList, isSweepDocument, parseSweepSpec, readSpecFile, resolveRunSpec, resultToJson, runWithProgress, formatSweepTable, expandSweepPoints } from '../../engine/cli';
 import type { CliRunResult } from '../../engine/cli/run';
@@ -75,7 +75,7 @@ async function runOne(spec: RunSpec, opts: RunOpts, label?: string): Promise<Cli
     const row = store.createRun(newRunInput(spec, { preset: opts.preset ?? null, groupId: opts.groupId ?? null }));
     const wanted = opts.backend ?? spec.backend;
     const backend = await initBackend({ force: requestedBackend(wanted === 'auto' ? null : wanted) });
-    const memory = estimateRunMemory(spec, backend.name);
+    const memory = experiments.memory(spec, backend.name);
     if (!memory.fits) {
       store.finishRun(row.id, 'failed', { error: memory.message });
       throw new Error(memory.message);

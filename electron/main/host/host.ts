@@ -16,6 +16,8 @@ import { createRunsService } from '../services/runs';
 import { createTrainingService } from '../services/training';
 import { createDatasetsService } from '../services/datasets';
 import { createFiguresService } from '../services/figures';
+import { createExperimentsService } from '../services/experiments';
+import { experiments, type ExperimentRegistry } from '../../../engine/experiments/registry';
 import { RunQueue } from '../training/queue';
 
 export interface HostOptions {
@@ -31,6 +33,8 @@ export interface HostOptions {
   readonly log?: (line: string) => void;
   /** better-sqlite3 addon built for this runtime's ABI (Electron). */
   readonly nativeBinding?: string;
+  /** The experiment kinds this host knows; default the engine's registry (tests add a fake kind). */
+  readonly registry?: ExperimentRegistry;
 }
 
 export interface Host {
@@ -49,6 +53,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const storePath = resolveStorePath(options.storePath ?? undefined);
   const backendName = requestedBackend(options.backend ?? null);
   const events = new HostEvents();
+  const registry = options.registry ?? experiments;
   const dataDir = dirname(storePath);
   // Imported datasets live beside the store; workers inherit the variable.
   process.env['LRLAB_DATA_DIR'] ??= join(dataDir, 'datasets');
@@ -77,7 +82,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const services: ApiServices = {
     system: createSystemService({ mode: options.mode, storePath, backend }),
     runs: createRunsService(store, events),
-    training: createTrainingService(store, queue, async () => (await backend()).report?.name ?? null),
+    experiments: createExperimentsService(registry),
+    training: createTrainingService(store, queue, async () => (await backend()).report?.name ?? null, registry),
     datasets: createDatasetsService(process.env['LRLAB_DATA_DIR'] ?? join(dataDir, 'datasets'), events),
     figures: createFiguresService(store),
   };

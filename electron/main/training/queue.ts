@@ -7,6 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import type { Checkpoint, MetricRecord, ProgressInfo, RunResult } from '../../../engine/experiments/types';
 import { parseRunSpec, type RunSpec } from '../../../engine/spec';
+import { experiments, type ExperimentRegistry } from '../../../engine/experiments/registry';
 import type { HostLock, MetricWriter, NewRun, RunFinalStatus, RunStore } from '../../../storage';
 import type { HostEvents } from '../host/events';
 import type { RunStatus } from '../../api/schemas';
@@ -59,27 +60,23 @@ export function specHash(spec: unknown): string {
   return createHash('sha256').update(JSON.stringify(canon(spec))).digest('hex');
 }
 
-/** The algorithm label for the run list: L-S / S / S+noise, or SGD / SGD+noise for images. */
-export function algorithmOf(spec: RunSpec): string {
-  if (spec.kind === 'synthetic') return spec.algorithm.name;
-  const noise = (spec as { noiseSchedule?: { kind?: string } }).noiseSchedule?.kind;
-  return noise && noise !== 'none' ? 'SGD+noise' : 'SGD';
-}
-
 export interface LaunchMeta {
   readonly preset?: string | null;
   readonly groupId?: string | null;
   readonly tags?: readonly string[];
 }
 
-/** The store row for a new run of `spec` (queue and CLI alike). */
-export function newRunInput(spec: RunSpec, meta: LaunchMeta = {}): NewRun {
+/**
+ * The store row for a new run of `spec` (queue and CLI alike). Its algorithm label is the
+ * spec's condition as its experiment kind names it (engine/experiments/registry.ts).
+ */
+export function newRunInput(spec: RunSpec, meta: LaunchMeta = {}, registry: ExperimentRegistry = experiments): NewRun {
   return {
     name: spec.name ?? `${meta.preset ?? spec.kind} s${spec.seed}`,
     spec,
     specHash: specHash(spec),
     kind: spec.kind,
-    algorithm: algorithmOf(spec),
+    algorithm: registry.condition(spec),
     preset: meta.preset ?? null,
     groupId: meta.groupId ?? null,
     seed: spec.seed,

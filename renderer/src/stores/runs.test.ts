@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import type { RunQuery, RunSummary } from '@api/index';
 import { setApi } from '../api';
-import { FakeApiError, fakeApi, fakeRunSummary, flush } from '../testing';
-import { buildQuery, metricColumns, useRunsStore } from './runs';
+import { FakeApiError, fakeApi, fakeKinds, fakeRunSummary, flush } from '../testing';
+import { buildQuery, useRunsStore } from './runs';
 import { useNoticesStore } from './notices';
 
 function run(i: number): RunSummary {
@@ -25,6 +25,7 @@ function host(n: number) {
     },
     'runs.tags': () => [],
     'training.presets': () => [],
+    'experiments.kinds': () => fakeKinds(),
     'runs.delete': ({ ids }) => {
       for (const r of runs) if (ids.includes(r.id)) (r as { deleted: boolean }).deleted = true;
       return { ok: true };
@@ -59,8 +60,23 @@ describe('runs store', () => {
       text: 'toy',
       preset: ['toy-ls'],
     });
-    expect(metricColumns('test/acc').map((c) => c.sortBy)).toEqual(['metric:test/acc:last', 'metric:test/acc:max']);
-    expect(metricColumns('train/loss')[1]?.sortBy).toBe('metric:train/loss:min');
+  });
+
+  it('shows the kinds’ default metric columns until the user picks others, and keeps the choice in the storage it is given', async () => {
+    const { f } = host(3);
+    const s = useRunsStore();
+    const data = new Map<string, string>();
+    s.setStorage({ getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v) });
+    await s.reload();
+    expect(s.metricKeys).toEqual(['train/loss', 'test/acc']);
+    expect((listCalls(f)[0]?.input as RunQuery).metricKeys).toEqual(['train/loss', 'test/acc']);
+    expect(s.allColumns.filter((c) => c.metric).map((c) => c.label)).toEqual(['Train loss final', 'Train loss best', 'Test accuracy final', 'Test accuracy best']);
+    expect(s.allColumns.find((c) => c.id === 'metric:train/loss:min')?.metric).toEqual({ key: 'train/loss', stat: 'min' });
+    s.setMetricKeys(['test/acc', ' ', 'test/acc']);
+    expect(s.metricKeys).toEqual(['test/acc']);
+    expect(JSON.parse(data.get('lrlab.runMetricKeys') ?? 'null')).toEqual(['test/acc']);
+    s.setColumnVisible('seed', false);
+    expect(JSON.parse(data.get('lrlab.runColumns') ?? '[]')).toContain('seed');
   });
 
   it('holds only the pages scrolled to, out of 5 000 runs', async () => {

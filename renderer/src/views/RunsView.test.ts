@@ -4,7 +4,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { mount } from '@vue/test-utils';
 import type { RunQuery, RunSummary } from '@api/index';
 import { setApi } from '../api';
-import { fakeApi, fakeRunSummary, flush } from '../testing';
+import { fakeApi, fakeKinds, fakeRunSummary, flush } from '../testing';
 import RunsView from './RunsView.vue';
 
 const run = (i: number): RunSummary =>
@@ -27,6 +27,7 @@ describe('run browser view', () => {
       'runs.tags': () => [],
       'training.presets': () => [],
       'training.specSchema': () => ({}),
+      'experiments.kinds': () => fakeKinds(),
     });
     setApi(f.api);
     const w = mount(RunsView);
