@@ -266,6 +266,20 @@ export class RunStore {
     });
   }
 
+  /**
+   * The largest wall time (ms) recorded for the run at or before `step`, or 0: where a resumed
+   * run's clock continues from.
+   */
+  wallMsAt(id: string, step: number): number {
+    return this.core.read('reading wall times', () => {
+      const v = this.core
+        .stmt('SELECT max(wall_ms) FROM metric_points WHERE run_rid = ? AND step <= ?')
+        .pluck()
+        .get(this.core.rid(id), step) as number | null;
+      return v ?? 0;
+    });
+  }
+
   getSeries(query: SeriesQuery): Series[] {
     return getSeries(this.core, query);
   }

@@ -45,7 +45,8 @@ export interface Host {
   readonly queue: RunQueue;
   readonly storePath: string;
   readonly backendName: BackendName | null;
-  close(): Promise<void>;
+  /** Closes the queue (running runs become interrupted, with `reason` as their error) and the store. */
+  close(reason?: string): Promise<void>;
 }
 
 export async function createHost(options: HostOptions): Promise<Host> {
@@ -116,11 +117,11 @@ export async function createHost(options: HostOptions): Promise<Host> {
     queue,
     storePath,
     backendName,
-    async close() {
+    async close(reason?: string) {
       if (closed) return;
       closed = true;
       clearInterval(poll);
-      await queue.close();
+      await queue.close(reason);
       store.close();
     },
   };

@@ -140,8 +140,14 @@ export function createTrainingService(
       return { ok: true };
     },
     queue() {
-      const queued = store.listRuns({ status: ['queued'], sortBy: 'createdAt', sortDir: 'asc', limit: 1000 }).rows.map((r) => r.id);
-      return { concurrency: queue.concurrency, running: queue.runningIds(), queued, ownsQueue: queue.ownsQueue, note: queue.note };
+      // A run handed to its executor is running even while its row still says queued (the
+      // worker has not reported back yet): list each id once.
+      const running = queue.runningIds();
+      const queued = store
+        .listRuns({ status: ['queued'], sortBy: 'createdAt', sortDir: 'asc', limit: 1000 })
+        .rows.map((r) => r.id)
+        .filter((id) => !running.includes(id));
+      return { concurrency: queue.concurrency, running, queued, ownsQueue: queue.ownsQueue, note: queue.note };
     },
   };
 }

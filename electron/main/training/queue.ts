@@ -4,49 +4,47 @@
  * holds the store's queue lock starts runs, so two hosts on one file never double-start one.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { cpus } from 'node:os';
-import type { Checkpoint, MetricRecord, ProgressInfo, RunResult } from '../../../engine/experiments/types';
 import { parseRunSpec, type RunSpec } from '../../../engine/spec';
 import { experiments, type ExperimentRegistry } from '../../../engine/experiments/registry';
-import type { HostLock, MetricWriter, NewRun, RunFinalStatus, RunStore } from '../../../storage';
+import { StoreError, type HostLock, type HostLockOwner, type NewRun, type RunRow, type RunStore } from '../../../storage';
 import type { HostEvents } from '../host/events';
 import type { RunStatus } from '../../api/schemas';
 import { HostError } from '../host/errors';
 import { appFacts, gitCommit } from '../host/provenance';
-import { RunProcess, type RunOutcome } from './runProcess';
-import { wireRecord } from '../services/wire';
+import type { Execution, Executor, RunLaunch } from './executor';
+import { defaultConcurrency, LocalExecutor } from './localExecutor';
+import { RunRecorder } from './recorder';
+
+export { defaultConcurrency } from './localExecutor';
 
 export interface QueueOptions {
   readonly store: RunStore;
   readonly events: HostEvents;
-  /** Parallel runs; default 1 on a machine with ≤ 2 cores or a GPU backend, else cores / 2. */
+  /** Parallel local runs; default 1 on a machine with ≤ 2 cores or a GPU backend, else cores / 2. */
   readonly concurrency?: number;
   /** Forced backend for every run (`--backend`); null lets each spec choose. */
   readonly backend: string | null;
   readonly log: (line: string) => void;
   /** Grace period for a cancelled run to stop by itself before it is killed. */
   readonly stopGraceMs?: number;
+  /**
+   * How runs are executed; the first is the default. Without this, one LocalExecutor with
+   * `concurrency` slots. Another executor (a cluster) is added here and chosen per run by
+   * `executorFor`.
+   */
+  readonly executors?: readonly Executor[];
+  /** The name of the executor a queued run goes to (default: the first executor). */
+  readonly executorFor?: (run: RunRow) => string;
+  /** Who owns the queue, in words, for the lock's owner id (e.g. 'lrlab-run', 'lrlab-serve', 'window'). */
+  readonly ownerLabel?: string;
 }
 
-interface ActiveState {
+interface Active {
   readonly runId: string;
-  readonly writer: MetricWriter;
-  readonly resumedFrom: number | null;
+  readonly executor: Executor;
+  readonly recorder: RunRecorder;
+  readonly execution: Execution;
   cancelled: boolean;
-  lastValues: Record<string, number>;
-  lastEmit: number;
-  rate: { step: number; t: number; stepsPerS: number | null } | null;
-  startedAt: number;
-}
-
-interface Active extends ActiveState {
-  readonly proc: RunProcess;
-}
-
-export function defaultConcurrency(backend: string | null): number {
-  const n = cpus().length;
-  if (backend === 'tensorflow-gpu' || n <= 2) return 1;
-  return Math.max(1, Math.floor(n / 2));
 }
 
 /** Canonical JSON (sorted keys): the same spec always hashes the same. */
@@ -87,28 +85,64 @@ export function newRunInput(spec: RunSpec, meta: LaunchMeta = {}, registry: Expe
 }
 
 export class RunQueue {
+  /** Runs the local executor trains at once. */
   readonly concurrency: number;
+  private readonly executors: readonly Executor[];
   private readonly active = new Map<string, Active>();
   private lock: HostLock | null = null;
   private lockNote: string | null = null;
+  private lockOwner: HostLockOwner | null = null;
   private pumping = false;
+  private pumpAgain = false;
+  private closing: string | null = null;
   private closed = false;
 
   constructor(private readonly o: QueueOptions) {
     this.concurrency = o.concurrency ?? defaultConcurrency(o.backend);
+    this.executors = o.executors?.length ? o.executors : [new LocalExecutor(this.concurrency)];
   }
 
-  /** Takes the store's queue lock (or notes who has it) and starts what is queued. */
-  start(): void {
+  /** When set, only these runs are started (the CLI runs its own runs, not the store's whole queue). */
+  private only: Set<string> | null = null;
+
+  /** Start only these runs from now on (added to any given before). */
+  limitTo(ids: Iterable<string>): void {
+    this.only ??= new Set();
+    for (const id of ids) this.only.add(id);
+  }
+
+  /**
+   * Takes the store's queue lock (or notes who has it) and starts what is queued. Returns
+   * whether this process now owns the queue.
+   */
+  start(): boolean {
+    this.takeLock(true);
+    void this.pump();
+    return this.lock !== null;
+  }
+
+  /** Tries again to take the queue lock (its owner may have closed); quiet. Returns whether we own it. */
+  tryOwn(): boolean {
+    if (this.lock || this.closed) return this.lock !== null;
+    this.takeLock(false);
+    if (this.lock) void this.pump();
+    return this.lock !== null;
+  }
+
+  private takeLock(say: boolean): void {
     try {
-      this.lock = this.o.store.acquireHostLock(`lrlab-${process.pid}-${randomUUID().slice(0, 8)}`, { heartbeatEveryMs: 5000, staleAfterMs: 30_000 });
+      this.lock = this.o.store.acquireHostLock(`${this.o.ownerLabel ?? 'lrlab'}-${process.pid}-${randomUUID().slice(0, 8)}`, {
+        heartbeatEveryMs: 5000,
+        staleAfterMs: 30_000,
+      });
       this.lockNote = null;
+      this.lockOwner = null;
     } catch (e) {
       this.lock = null;
+      this.lockOwner = e instanceof StoreError && e.code === 'locked' ? this.o.store.hostLockOwner() : null;
       this.lockNote = `${e instanceof Error ? e.message : String(e)} Runs launched here stay queued until that host runs them.`;
-      this.o.log(this.lockNote);
+      if (say) this.o.log(this.lockNote);
     }
-    void this.pump();
   }
 
   get ownsQueue(): boolean {
@@ -119,11 +153,23 @@ export class RunQueue {
     return this.lockNote;
   }
 
-  /** The worker process of a running run (diagnostics and fault tests). */
-  workerPid(runId: string): number | null {
-    return this.active.get(runId)?.proc.pid ?? null;
+  /** Who owns the store's queue when this process does not (null when we do, or nobody does). */
+  get owner(): HostLockOwner | null {
+    return this.lockOwner;
   }
 
+  /** Where a running run trains (the local worker's pid, a job id…), or null. */
+  whereRuns(runId: string): Readonly<Record<string, string>> | null {
+    return this.active.get(runId)?.execution.where ?? null;
+  }
+
+  /** The worker process of a running local run (diagnostics and fault tests). */
+  workerPid(runId: string): number | null {
+    const pid = this.whereRuns(runId)?.['worker pid'];
+    return pid && /^\d+$/.test(pid) ? Number(pid) : null;
+  }
+
+  /** Runs this queue has handed to an executor and that have not ended yet. */
   runningIds(): string[] {
     return [...this.active.keys()];
   }
@@ -146,7 +192,7 @@ export class RunQueue {
     const a = this.active.get(id);
     if (a) {
       a.cancelled = true;
-      a.proc.stop(this.o.stopGraceMs ?? 20_000);
+      a.execution.stop(this.o.stopGraceMs ?? 20_000);
       return;
     }
     const run = this.o.store.getRun(id);
@@ -155,16 +201,20 @@ export class RunQueue {
     this.status(id, 'stopped', null);
   }
 
-  /** An interrupted or stopped run goes back into the queue; it continues from its last checkpoint. */
+  /**
+   * An interrupted, stopped or failed run goes back into the queue and continues from its last
+   * checkpoint (points after it are dropped: the resumed run writes them again). A failed run
+   * is resumable too: it may have ended by a fault outside it that has since been fixed.
+   */
   async resume(id: string): Promise<void> {
     const run = this.o.store.getRun(id);
-    if (run.status !== 'interrupted' && run.status !== 'stopped') {
-      throw new HostError('conflict', `Run ${id} is ${run.status}; only interrupted or stopped runs can be resumed.`);
+    if (run.status !== 'interrupted' && run.status !== 'stopped' && run.status !== 'failed') {
+      throw new HostError('conflict', `Run ${id} is ${run.status}; only interrupted, stopped or failed runs can be resumed.`);
     }
     const ckpt = await this.o.store.latestCheckpoint(id);
-    // Points after the checkpoint are dropped: the resumed run writes them again.
     this.o.store.requeueRun(id, { fromStep: ckpt ? ckpt.step : -1 });
     this.status(id, 'queued', null);
+    this.o.events.emit('runs.onDidChange', { runIds: [id], reason: 'resumed' });
     void this.pump();
   }
 
@@ -172,160 +222,111 @@ export class RunQueue {
     this.o.events.emit('training.onDidChangeStatus', { runId, status, error });
   }
 
-  /** Starts queued runs while there is room. */
+  private executorOf(run: RunRow): Executor {
+    const name = this.o.executorFor?.(run);
+    return (name !== undefined ? this.executors.find((e) => e.name === name) : undefined) ?? this.executors[0]!;
+  }
+
+  /** Starts queued runs while their executors have room (each executor gets its share as one batch). */
   async pump(): Promise<void> {
-    if (this.pumping || this.closed || !this.lock) return;
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    if (this.closed || !this.lock) return;
     this.pumping = true;
     try {
-      while (!this.closed && this.active.size < this.concurrency) {
-        const next = this.o.store
-          .listRuns({ status: ['queued'], sortBy: 'createdAt', sortDir: 'asc', limit: this.concurrency + this.active.size + 1 })
-          .rows.find((r) => !this.active.has(r.id));
-        if (!next) break;
-        await this.startRun(next.id, next.specJson);
-      }
+      do {
+        this.pumpAgain = false;
+        const free = new Map(this.executors.map((e) => [e, e.capacity - [...this.active.values()].filter((a) => a.executor === e).length]));
+        if ([...free.values()].every((n) => n <= 0)) break;
+        const queued = this.o.store
+          .listRuns({ status: ['queued'], sortBy: 'createdAt', sortDir: 'asc', limit: 1000 })
+          .rows.filter((r) => !this.active.has(r.id) && (this.only === null || this.only.has(r.id)));
+        const batches = new Map<Executor, RunRow[]>();
+        for (const r of queued) {
+          const ex = this.executorOf(r);
+          const room = free.get(ex) ?? 0;
+          if (room <= 0) continue;
+          free.set(ex, room - 1);
+          batches.set(ex, [...(batches.get(ex) ?? []), r]);
+        }
+        for (const [ex, rows] of batches) {
+          if (this.closed) break;
+          await this.startBatch(ex, rows);
+        }
+      } while (this.pumpAgain && !this.closed);
     } finally {
       this.pumping = false;
     }
   }
 
-  private async startRun(runId: string, specJson: string): Promise<void> {
-    let spec: RunSpec;
-    try {
-      spec = parseRunSpec(JSON.parse(specJson));
-    } catch (e) {
-      this.o.store.finishRun(runId, 'failed', { error: `The stored spec no longer validates: ${e instanceof Error ? e.message : String(e)}` });
-      this.status(runId, 'failed', 'invalid spec');
-      return;
+  private async startBatch(executor: Executor, rows: readonly RunRow[]): Promise<void> {
+    const batch: { launch: RunLaunch; recorder: RunRecorder }[] = [];
+    for (const row of rows) {
+      let spec: RunSpec;
+      try {
+        spec = parseRunSpec(JSON.parse(row.specJson));
+      } catch (e) {
+        this.o.store.finishRun(row.id, 'failed', { error: `The stored spec no longer validates: ${e instanceof Error ? e.message : String(e)}` });
+        this.status(row.id, 'failed', 'invalid spec');
+        continue;
+      }
+      try {
+        const resumeFrom = await this.o.store.latestCheckpoint(row.id);
+        if (this.closed) return;
+        const wallOffsetMs = resumeFrom ? this.o.store.wallMsAt(row.id, resumeFrom.step) : 0;
+        const recorder = new RunRecorder({
+          store: this.o.store,
+          events: this.o.events,
+          runId: row.id,
+          resumedFrom: resumeFrom?.step ?? null,
+          wallOffsetMs,
+          log: this.o.log,
+          onFault: () => this.active.get(row.id)?.execution.kill(),
+        });
+        batch.push({ launch: { runId: row.id, spec, backend: this.o.backend, resumeFrom }, recorder });
+      } catch (e) {
+        // The store cannot prepare this run (disk full, locked): it stays queued for a later pump.
+        this.o.log(`cannot start ${row.id}: ${e instanceof Error ? e.message : String(e)}`);
+      }
     }
-    const resumeFrom: Checkpoint | null = await this.o.store.latestCheckpoint(runId);
-    const store = this.o.store;
-    const writer = store.metricWriter(runId, { onError: (e) => this.o.log(`metrics of ${runId}: ${e.message}`) });
-    const state: ActiveState = {
-      runId,
-      writer,
-      resumedFrom: resumeFrom?.step ?? null,
-      cancelled: false,
-      lastValues: {},
-      lastEmit: 0,
-      rate: null,
-      startedAt: Date.now(),
-    };
-    let proc: RunProcess;
+    if (batch.length === 0) return;
+    let executions: Execution[];
     try {
-      proc = new RunProcess(runId, spec, {
-        backend: this.o.backend,
-        resumeFrom,
-        // Runs side by side split the cores instead of each starting a thread per core.
-        wasmThreads: Math.max(1, Math.floor(cpus().length / this.concurrency)),
-        handlers: {
-          onStarted: (p) => {
-            store.markRunning(runId, { pid: process.pid, backend: p.backend.name, versions: p.versions });
-            this.status(runId, 'running', null);
-          },
-          onMetrics: (records) => this.onMetrics(state, records),
-          onEvent: (e) => {
-            store.addEvent(runId, { kind: e.kind, step: e.step, epoch: e.epoch, message: e.message, data: (e.data ?? null) as never });
-            this.o.events.emit('runs.onDidChange', { runIds: [runId], reason: `event:${e.kind}` });
-          },
-          onProgress: (p) => this.onProgress(state, p),
-          onCheckpoint: async (c) => {
-            writer.flush(); // the points up to the checkpoint are durable before it is
-            await store.saveCheckpoint(runId, c);
-          },
-        },
-      });
+      executions = executor.startBatch(batch.map((b) => ({ launch: b.launch, callbacks: b.recorder })));
     } catch (e) {
-      // No worker could be started (a broken install): this run fails, the host goes on.
+      // The executor could not start them (a broken install, no sbatch): these runs fail, the host goes on.
       const message = e instanceof Error ? e.message : String(e);
-      writer.close();
-      store.finishRun(runId, 'failed', { error: message });
-      this.status(runId, 'failed', message);
+      for (const b of batch) b.recorder.finish({ kind: 'crash', message, environment: false }, { cancelled: false, closing: null });
       return;
     }
-    const a: Active = Object.assign(state, { proc });
-    this.active.set(runId, a);
-    void proc.done.then((outcome) => this.finish(a, outcome));
-  }
-
-  private onMetrics(a: ActiveState, records: readonly MetricRecord[]): void {
-    for (const r of records) {
-      // A resumed run may log its checkpoint step again: that point is already stored.
-      if (a.resumedFrom !== null && r.step <= a.resumedFrom) continue;
-      a.writer.write(r);
-      Object.assign(a.lastValues, r.values);
-    }
-  }
-
-  private onProgress(a: ActiveState, p: ProgressInfo): void {
-    const now = Date.now();
-    if (a.rate === null) a.rate = { step: p.step, t: now, stepsPerS: null };
-    else if (now - a.rate.t >= 1000) {
-      const inst = (p.step - a.rate.step) / ((now - a.rate.t) / 1000);
-      a.rate = { step: p.step, t: now, stepsPerS: a.rate.stepsPerS === null ? inst : 0.7 * a.rate.stepsPerS + 0.3 * inst };
-    }
-    if (now - a.lastEmit < 100) return; // ≤ 10 events per second per run
-    a.lastEmit = now;
-    const sps = a.rate.stepsPerS;
-    this.o.events.emit('training.onDidProgress', {
-      runId: a.runId,
-      step: p.step,
-      totalSteps: p.totalSteps,
-      epoch: p.epoch,
-      totalEpochs: p.totalEpochs,
-      values: wireRecord(a.lastValues),
-      stepsPerS: sps,
-      etaS: sps && sps > 0 ? Math.max(0, (p.totalSteps - p.step) / sps) : null,
-      wallS: (now - a.startedAt) / 1000,
+    executions.forEach((execution, i) => {
+      const recorder = batch[i]!.recorder;
+      const a: Active = { runId: recorder.runId, executor, recorder, execution, cancelled: false };
+      this.active.set(a.runId, a);
+      void execution.done.then((outcome) => {
+        a.recorder.finish(outcome, { cancelled: a.cancelled, closing: this.closing });
+        this.active.delete(a.runId);
+        void this.pump();
+      });
     });
   }
 
-  private finish(a: Active, outcome: RunOutcome): void {
-    const store = this.o.store;
-    let status: RunFinalStatus;
-    let error: string | null = null;
-    let summary: RunResult | null = null;
-    if (outcome.kind === 'end') {
-      status = outcome.result.status;
-      summary = outcome.result;
-    } else if (a.cancelled || this.closed) {
-      status = this.closed && !a.cancelled ? 'interrupted' : 'stopped';
-      error = a.cancelled ? null : outcome.message;
-    } else {
-      status = 'failed';
-      error = outcome.message;
-    }
-    try {
-      a.writer.close();
-    } catch (e) {
-      error = `${error ? `${error}; ` : ''}writing the last metrics failed: ${e instanceof Error ? e.message : String(e)}`;
-    }
-    try {
-      const current = store.getRun(a.runId).status;
-      if (current === 'queued' && status === 'interrupted') {
-        // never started: stays queued for the next host
-      } else {
-        if (status === 'failed' || error) store.addEvent(a.runId, { kind: 'error', message: error ?? 'failed' });
-        store.finishRun(a.runId, status, { error, summary: summary ? { ...summary } : null });
-      }
-    } catch (e) {
-      this.o.log(`recording the end of ${a.runId} failed: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    this.active.delete(a.runId);
-    this.status(a.runId, status, error);
-    this.o.events.emit('runs.onDidChange', { runIds: [a.runId], reason: 'finished' });
-    void this.pump();
-  }
-
-  /** Stops every worker (runs become interrupted and can be resumed) and releases the lock. */
-  async close(): Promise<void> {
+  /**
+   * Ends every run (they become interrupted, resumable, with `reason` as their error) and
+   * releases the lock.
+   */
+  async close(reason = 'LR Lab closed while the run trained.'): Promise<void> {
     this.closed = true;
+    this.closing = `${reason} Resume it (\`lrlab resume ID\` or the Resume button) to continue from its last checkpoint.`;
     const waits = [...this.active.values()].map((a) => {
-      a.proc.kill();
-      return a.proc.done;
+      a.execution.kill();
+      return a.execution.done;
     });
     await Promise.all(waits);
     await new Promise((r) => setImmediate(r));
+    for (const ex of this.executors) await ex.close?.();
     this.lock?.release();
     this.lock = null;
   }

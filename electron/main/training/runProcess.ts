@@ -4,13 +4,14 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunSpec } from '../../../engine/spec';
-import type { Checkpoint, MetricRecord, ProgressInfo, RunEvent, RunResult } from '../../../engine/experiments/types';
+import type { Checkpoint, MetricRecord, ProgressInfo, RunEvent } from '../../../engine/experiments/types';
+import { EnvironmentFault, type RunOutcome } from './executor';
 import type { HostToWorker, WorkerProvenance, WorkerToHost } from './protocol';
 
-export type RunOutcome =
-  | { readonly kind: 'end'; readonly result: RunResult }
-  | { readonly kind: 'error'; readonly message: string }
-  | { readonly kind: 'crash'; readonly message: string };
+export type { RunOutcome } from './executor';
+
+/** Signals that mean someone outside LR Lab ended the worker (the OS's out-of-memory killer, an admin). */
+const OUTSIDE_SIGNALS = new Set(['SIGKILL', 'SIGTERM', 'SIGHUP', 'SIGINT', 'SIGQUIT']);
 
 export interface RunProcessHandlers {
   onStarted(p: WorkerProvenance): void;
@@ -39,6 +40,8 @@ export class RunProcess {
   readonly done: Promise<RunOutcome>;
   private readonly child: ChildProcess;
   private killTimer: NodeJS.Timeout | null = null;
+  /** Set when this host killed the worker itself (stop timeout, close, a failed checkpoint). */
+  private killedHere = false;
 
   constructor(
     readonly runId: string,
@@ -85,7 +88,11 @@ export class RunProcess {
             void Promise.resolve(h.onCheckpoint(msg.checkpoint)).then(
               () => this.send({ type: 'checkpoint-saved', step: msg.checkpoint.step }),
               (e: unknown) => {
-                outcome = { kind: 'error', message: `Saving the checkpoint at step ${msg.checkpoint.step} failed: ${String(e)}` };
+                outcome = {
+                  kind: 'error',
+                  message: `Saving the checkpoint at step ${msg.checkpoint.step} failed: ${e instanceof Error ? e.message : String(e)}`,
+                  environment: e instanceof EnvironmentFault,
+                };
                 this.kill();
               },
             );
@@ -94,7 +101,7 @@ export class RunProcess {
             outcome = { kind: 'end', result: msg.result };
             return;
           case 'error':
-            outcome = { kind: 'error', message: msg.message };
+            outcome = { kind: 'error', message: msg.message, environment: false };
             return;
         }
       });
@@ -105,11 +112,13 @@ export class RunProcess {
           outcome ?? {
             kind: 'crash',
             message: `The training worker exited unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`})${lastLine ? `: ${lastLine}` : ''}.`,
+            // Killed from outside (e.g. by the OS when memory ran out): not the run's fault.
+            environment: signal !== null && !this.killedHere && OUTSIDE_SIGNALS.has(signal),
           },
         );
       });
       this.child.on('error', (e) => {
-        outcome ??= { kind: 'crash', message: `The training worker could not start: ${e.message}` };
+        outcome ??= { kind: 'crash', message: `The training worker could not start: ${e.message}`, environment: false };
       });
     });
     this.send({ type: 'start', runId, spec, backend: options.backend, resumeFrom: options.resumeFrom });
@@ -130,6 +139,9 @@ export class RunProcess {
   }
 
   kill(): void {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      this.killedHere = true;
+      this.child.kill('SIGKILL');
+    }
   }
 }
