@@ -131,6 +131,8 @@ describe('runs store', () => {
     if (undo) await notices.act(undo);
     expect(runs[1]?.deleted).toBe(false);
     expect(notices.items.some((n) => n.text === 'Restored 1 run.')).toBe(true);
+    // Let the refresh the actions scheduled (50 ms) run here, not in the next test against its api.
+    await new Promise((r) => setTimeout(r, 80));
   });
 
   it('shows a failed action as an error message', async () => {

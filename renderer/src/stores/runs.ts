@@ -165,8 +165,8 @@ export const useRunsStore = defineStore('runs', () => {
 
   /** Starts over from the first page (filters or sort changed). */
   async function reload(): Promise<void> {
-    // The default metric columns come from the kinds; a failure leaves the table without them.
-    await kindsStore.load();
+    // The default metric columns come from the kinds (loaded once; a failure leaves the table without them).
+    if (!kindsStore.loaded) await kindsStore.load();
     generation++;
     inflight.clear();
     pages.value = new Map();
