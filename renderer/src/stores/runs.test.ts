@@ -143,6 +143,30 @@ describe('runs store', () => {
     expect(notices.items[0]).toMatchObject({ kind: 'error', text: 'Rename failed: run is locked' });
   });
 
+  it('fetches again a page that was in flight when the runs changed (its answer is dropped)', async () => {
+    const rows = Array.from({ length: 600 }, (_, i) => run(i));
+    let hold: (() => void) | null = null;
+    const f = fakeApi({
+      'runs.list': async (q: RunQuery) => {
+        const off = q.offset ?? 0;
+        if (off === 400 && hold === null) await new Promise<void>((r) => (hold = r));
+        return { total: rows.length, rows: rows.slice(off, off + (q.limit ?? 100)) };
+      },
+      'runs.tags': () => [],
+      'training.presets': () => [],
+      'experiments.kinds': () => fakeKinds(),
+    });
+    setApi(f.api);
+    const s = useRunsStore();
+    await s.reload();
+    const pending = s.ensureRange(400, 410);
+    await flush();
+    const refreshed = s.refresh();
+    hold?.();
+    await Promise.all([pending, refreshed]);
+    expect(s.rowAt(400)?.id).toBe('r400');
+  });
+
   it('refreshes shown pages when the host says runs changed, and stops listening', async () => {
     vi.useFakeTimers();
     const { f } = host(3);

@@ -178,10 +178,12 @@ export const useRunsStore = defineStore('runs', () => {
 
   /** Re-reads the pages already shown (a run changed), keeping them on screen meanwhile. */
   async function refresh(): Promise<void> {
+    // Pages still in flight belong to the old generation and will be dropped: fetch them again too,
+    // or a page scrolled to just before a change would stay "loading…" for good.
+    const shown = [...new Set([...pages.value.keys(), ...inflight])];
     generation++;
     inflight.clear();
     const gen = generation;
-    const shown = [...pages.value.keys()];
     await Promise.all((shown.length ? shown : [0]).map((p) => fetchPage(p, gen)));
     version.value++;
     void loadFacets();
