@@ -18,6 +18,7 @@ import { formatPresetList, isSweepDocument, parseSweepSpec, readSpecFile, resolv
 import type { CliRunResult } from '../../engine/cli/run';
 import type { RunSpec } from '../../engine/spec';
 import { openStore, type RunStore } from '../../storage';
+import { runClusterWorker } from '../main/cluster/clusterWorker';
 
 const program = new Command();
 program
@@ -335,6 +336,14 @@ program
       process.stdout.write(opts.json ? JSON.stringify(info, null, 2) + '\n' : formatInfo(info));
       process.exitCode = info.backend ? 0 : 1;
     });
+  });
+
+program
+  .command('worker')
+  .description('train the run in RUN_DIR (a cluster run folder) and write its progress there; Slurm tasks run this on the nodes')
+  .argument('<run-dir>', 'the run folder LR Lab wrote into the cluster directory')
+  .action(async (runDir: string) => {
+    process.exitCode = await runClusterWorker(runDir);
   });
 
 program

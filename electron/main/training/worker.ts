@@ -2,13 +2,10 @@
  * A training worker: a child process that runs one experiment and reports over IPC.
  * Started by RunProcess (runProcess.ts); see protocol.ts for why it is a process.
  */
-import * as tf from '@tensorflow/tfjs';
-import { initBackend, requestedBackend } from '../../../engine/backend';
-import { oneDnnVersion } from '../../../engine/kernels';
 import { runExperiment } from '../../../engine/experiments';
 import type { MetricRecord } from '../../../engine/experiments/types';
 import type { HostToWorker, WorkerToHost } from './protocol';
-import { runtimeVersions } from '../host/provenance';
+import { startEngine } from './engineRun';
 
 function send(msg: WorkerToHost): Promise<void> {
   return new Promise((resolve) => {
@@ -44,13 +41,7 @@ process.on('message', (raw: HostToWorker) => {
 
 async function run(msg: Extract<HostToWorker, { type: 'start' }>): Promise<void> {
   try {
-    const force = requestedBackend(msg.backend ?? (msg.spec.backend === 'auto' ? null : msg.spec.backend));
-    const backend = await initBackend({ force });
-    const versions = {
-      ...runtimeVersions(backend, tf.version.tfjs),
-      // Which kernels and how many threads ran the step: results differ across them by float rounding.
-      ...(backend.name === 'wasm' ? { 'wasm kernels': oneDnnVersion() ?? 'XNNPACK', 'wasm threads': String(backend.threads) } : {}),
-    };
+    const { backend, versions } = await startEngine(msg.spec, msg.backend);
     await send({ type: 'started', provenance: { backend, versions } });
     let lastProgress = 0;
     const result = await runExperiment(
