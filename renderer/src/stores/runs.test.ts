@@ -145,11 +145,11 @@ describe('runs store', () => {
 
   it('fetches again a page that was in flight when the runs changed (its answer is dropped)', async () => {
     const rows = Array.from({ length: 600 }, (_, i) => run(i));
-    let hold: (() => void) | null = null;
+    const gate: { open?: () => void } = {};
     const f = fakeApi({
       'runs.list': async (q: RunQuery) => {
         const off = q.offset ?? 0;
-        if (off === 400 && hold === null) await new Promise<void>((r) => (hold = r));
+        if (off === 400 && !gate.open) await new Promise<void>((r) => (gate.open = r));
         return { total: rows.length, rows: rows.slice(off, off + (q.limit ?? 100)) };
       },
       'runs.tags': () => [],
@@ -162,7 +162,7 @@ describe('runs store', () => {
     const pending = s.ensureRange(400, 410);
     await flush();
     const refreshed = s.refresh();
-    hold?.();
+    gate.open?.();
     await Promise.all([pending, refreshed]);
     expect(s.rowAt(400)?.id).toBe('r400');
   });

@@ -8,7 +8,7 @@ export function fakeKinds(): KindInfo[] {
       label: 'Test kind',
       fields: [
         { path: 'algorithm.name', label: 'Algorithm', hyperparameter: false, condition: true },
-        { path: 'algorithm.eta1', label: 'η1', hyperparameter: true, condition: false },
+        { path: 'optim.rate', label: 'ρ', hyperparameter: true, condition: false },
         { path: 'data.d', label: 'd', hyperparameter: true, condition: false },
       ],
       conditions: ['cond-a', 'cond-b'],
