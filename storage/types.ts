@@ -52,6 +52,8 @@ export interface RunSummary {
   readonly stopReason?: string;
   readonly wallS?: number;
   readonly final?: Readonly<Record<string, number>>;
+  /** The engine's collapse flag: training loss stuck at or collapsed back to chance (engine RunResult.collapsed). */
+  readonly collapsed?: boolean;
 }
 
 export interface RunFinishInfo {

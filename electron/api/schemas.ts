@@ -59,6 +59,11 @@ export const RunSummarySchema = z.object({
   metrics: z.record(z.string(), MetricSummarySchema),
   deleted: z.boolean(),
   error: z.string().nullable(),
+  /**
+   * The engine flagged the run as collapsed (training loss stuck at or fallen back to chance;
+   * engine/experiments/collapse.ts). Its status may still be 'completed': show both.
+   */
+  collapsed: z.boolean().optional(),
 });
 export type RunSummary = z.infer<typeof RunSummarySchema>;
 

@@ -39,7 +39,7 @@ export function startRecording(store: RunStore, runId: string, backend: BackendR
     finish(result) {
       writer.close();
       store.finishRun(runId, result.status, {
-        summary: { steps: result.steps, epochs: result.epochs, annealStep: result.anneal_step, stopReason: result.stop_reason, wallS: result.wall_s, final: result.final },
+        summary: { steps: result.steps, epochs: result.epochs, annealStep: result.anneal_step, stopReason: result.stop_reason, wallS: result.wall_s, final: result.final, collapsed: result.collapsed ?? false },
       });
     },
     fail(e) {

@@ -171,7 +171,8 @@ export function convWorkload(o: ConvOptions): Workload {
     }
     return tf.relu(y);
   };
-  const conv = (x: tf.Tensor4D, w: tf.Variable, stride: number): tf.Tensor4D => tf.conv2d(x, w as tf.Tensor4D, stride, 'same');
+  // Symmetric PyTorch-style padding, as the models use (engine/models/layers.ts `conv`).
+  const conv = (x: tf.Tensor4D, w: tf.Variable, stride: number): tf.Tensor4D => tf.conv2d(x, w as tf.Tensor4D, stride, ((w.shape[0] ?? 1) - 1) / 2);
 
   const [H, W, C] = o.inputShape;
   let forward: (x: tf.Tensor4D) => tf.Tensor2D;

@@ -122,8 +122,8 @@ describe('runWithProgress', () => {
     let metrics = 0;
     const spec = resolveRunSpec({ specInput: tiny, seed: 1 });
     const r = await runWithProgress(spec, { json: true, stderr, backend: 'cpu', hooks: { onMetrics: () => metrics++ } });
-    expect(Object.keys(r).sort()).toEqual(['anneal_step', 'backend', 'epochs', 'final', 'spec', 'status', 'steps', 'stop_reason', 'wall_s']);
-    expect(r).toMatchObject({ status: 'completed', backend: 'cpu', steps: 6, anneal_step: null });
+    expect(Object.keys(r).sort()).toEqual(['anneal_step', 'backend', 'collapsed', 'epochs', 'final', 'spec', 'status', 'steps', 'stop_reason', 'wall_s']);
+    expect(r).toMatchObject({ status: 'completed', backend: 'cpu', steps: 6, anneal_step: null, collapsed: expect.any(Boolean) });
     expect(metrics).toBe(3);
     expect(lines.join('')).toMatch(/backend: cpu/);
     expect(lines.join('')).toMatch(/completed after 6 steps/);

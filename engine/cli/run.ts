@@ -1,7 +1,7 @@
 /**
  * `lrlab run`: initializes the backend, runs one spec with a progress bar on stderr, and
  * returns the result object `--json` prints:
- *   { spec, status, backend, steps, anneal_step, wall_s, final }
+ *   { spec, status, collapsed, backend, steps, anneal_step, wall_s, final }
  */
 import cliProgress from 'cli-progress';
 import type { BackendName } from '../backend';
@@ -22,6 +22,8 @@ export interface CliRunResult {
   readonly epochs: number | null;
   /** Last value of every metric key (NaN/Inf print as null in JSON). */
   readonly final: Readonly<Record<string, number>>;
+  /** Training loss stayed at chance or collapsed back to it (docs/science.md); status stays 'completed'. */
+  readonly collapsed?: boolean;
 }
 
 /** What the CLI writes progress to: process.stderr, or a test double. */
@@ -137,5 +139,6 @@ export async function runWithProgress(spec: RunSpec, options: RunWithProgressOpt
     stop_reason: result.stopReason,
     epochs: result.epochs,
     final: result.final,
+    collapsed: result.collapsed ?? false,
   };
 }

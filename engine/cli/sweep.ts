@@ -105,7 +105,7 @@ export function formatSweepTable(parameter: string, rows: readonly SweepRow[], k
   const body = rows.map((r) => [
     JSON.stringify(r.value),
     String(r.seed),
-    r.result.status,
+    r.result.collapsed ? `${r.result.status} (collapsed)` : r.result.status,
     String(r.result.steps),
     r.result.anneal_step === null ? '—' : String(r.result.anneal_step),
     r.result.wall_s.toFixed(1),

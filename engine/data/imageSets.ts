@@ -83,19 +83,22 @@ export function prepareRunImages(ds: ImageDataset, seed: number, options: RunIma
   const testDraws: LoadDraw[] = [];
   for (let i = 0; i < test.count; i++) testDraws.push(testMask[i] ? drawLoad(pp, dataRng) : { kind: 'clean', sign: 1, u: 0 });
   const augmented = splitSet(test, norm, { patches, draws: testDraws, geometry }, pp.alphaMax);
-  // Patch-only set: uniform labels, zero background, patch z + s·α_max·u·ζ_y.
+  // Patch-only set, as the authors build it (docs/science.md): zero images with uniform labels
+  // passed through the training load transform, so ≈(1 − pPatchOnly) of them carry the
+  // full-strength z + s·ζ_y ('mixed' on a zero image) and ≈pPatchOnly the α-scaled version.
   const n = pp.patchOnlyValCount;
   const labels = new Uint8Array(n);
   const draws: LoadDraw[] = [];
   for (let i = 0; i < n; i++) {
     labels[i] = dataRng.int(ds.classes);
-    draws.push({ sign: dataRng.sign(), kind: 'patch-only', u: dataRng.uniform() });
+    draws.push(drawLoad(pp, dataRng));
   }
   const patchOnly: ImageSet = {
     count: n,
     labels,
     fill(start, k, out) {
       const per = norm.pixelsPerImage;
+      out.fill(0, 0, k * per);
       for (let i = 0; i < k; i++) {
         const j = start + i;
         applyPatch(out, i * per, geometry, patches, labels[j] ?? 0, draws[j] as LoadDraw, pp.alphaMax);

@@ -128,6 +128,41 @@ describe('patch augmentation', () => {
     expect(noPatch.validation.patchOnly).toBeNull();
   });
 
+  it('patch-only set = zero images through the training load: ≈80% full-strength z ± ζ_y, ≈20% α-scaled', () => {
+    const ds = fakeDataset(10, 10);
+    const n = 2000;
+    const run = prepareRunImages(ds, 7, { patch: { ...params, beta: 0.5, enabled: true, patchOnlyValCount: n } });
+    const set = run.validation.patchOnly;
+    const patches = run.patch?.patches;
+    if (!set || !patches) throw new Error('missing patch-only set');
+    const per = run.pixelsPerImage;
+    // Stale values in the buffer must not leak into the zero background.
+    const x = new Float32Array(n * per).fill(9);
+    set.fill(0, n, x);
+    let full = 0;
+    let scaled = 0;
+    const C = 2;
+    for (let i = 0; i < n; i++) {
+      const y = set.labels[i] ?? 0;
+      const zeta = patches.zetas[y] ?? new Float32Array();
+      // Coefficient a of ζ_y from the first patch pixel whose |ζ| is not tiny.
+      let j = 0;
+      while (Math.abs(zeta[j] ?? 0) < 0.05) j++;
+      const r = Math.floor(j / C / 7);
+      const q = Math.floor(j / C) % 7;
+      const v = x[i * per + ((patches.row + r) * 16 + (patches.col + q)) * C + (j % C)] ?? 0;
+      const a = (v - (patches.z[j] ?? 0)) / (zeta[j] ?? 1);
+      if (Math.abs(Math.abs(a) - 1) < 1e-3) full++;
+      else scaled++;
+      expect(Math.abs(a)).toBeLessThanOrEqual(1.75 + 1e-3);
+      expect(x[i * per]).toBe(0);
+    }
+    // The mixed case has |a| = 1 exactly; the α case has |a| = 1.75·u, which is 1 with probability 0.
+    expect(full / n).toBeGreaterThan(0.76);
+    expect(full / n).toBeLessThan(0.84);
+    expect(scaled / n).toBeGreaterThan(0.16);
+  });
+
   it('renders the preview with the run’s z and ζ', () => {
     const ds = fakeDataset(10, 20);
     const run = prepareRunImages(ds, 42, { patch: { ...params, enabled: true, patchOnlyValCount: 10 } });

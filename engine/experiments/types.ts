@@ -15,7 +15,8 @@ export interface MetricRecord {
   readonly values: Readonly<Record<string, number>>;
 }
 
-export type RunEventKind = 'anneal' | 'divergence' | 'resume' | 'checkpoint' | 'info' | 'warning';
+/** 'collapse': training loss stuck at chance or suddenly back near it (engine/experiments/collapse.ts). */
+export type RunEventKind = 'anneal' | 'divergence' | 'collapse' | 'resume' | 'checkpoint' | 'info' | 'warning';
 
 export interface RunEvent {
   readonly kind: RunEventKind;
@@ -64,6 +65,13 @@ export interface RunResult {
   readonly wallS: number;
   /** Last value of every metric key. */
   readonly final: Readonly<Record<string, number>>;
+  /**
+   * True when the training loss stayed at chance or suddenly collapsed back towards it (a
+   * `collapse` event says where and why; docs/science.md). The status stays 'completed' (the
+   * numbers are real), so whoever shows a run's outcome must show this flag. Engines always set
+   * it; optional only so that results stored before it existed still type-check.
+   */
+  readonly collapsed?: boolean;
 }
 
 export interface RunOptions {

@@ -63,6 +63,12 @@ export const CONV_CASES: ConvCase[] = [
   { x: [2, 9, 10, 3], k: [3, 3], cout: 4, stride: [1, 2], pad: 'same' },
   { x: [2, 10, 9, 3], k: [3, 3], cout: 4, stride: [2, 1], pad: 'valid' },
   { x: [2, 9, 9, 2], k: [3, 3], cout: 3, stride: 2, pad: 1 },
+  // The models' own convs (engine/models/layers.ts): symmetric pad 1 for 3×3 at stride 1 and 2
+  // on even inputs (the last padded row/col is never read), pad 0 for the 1×1 shortcut.
+  { x: [2, 8, 8, 3], k: [3, 3], cout: 5, stride: 2, pad: 1 },
+  { x: [2, 8, 8, 3], k: [3, 3], cout: 5, stride: 1, pad: 1 },
+  { x: [2, 14, 14, 8], k: [3, 3], cout: 16, stride: 2, pad: 1 },
+  { x: [2, 8, 8, 4], k: [1, 1], cout: 6, stride: 2, pad: 0 },
   { x: [2, 16, 16, 8], k: [3, 3], cout: 16, stride: 2, pad: 'same' },
   // Channel counts for which oneDNN picks blocked layouts (8-channel blocks, padded when not a multiple).
   { x: [2, 10, 10, 16], k: [3, 3], cout: 32, stride: 1, pad: 'same' },

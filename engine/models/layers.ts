@@ -117,6 +117,14 @@ export function bnNoiseRelu(x: tf.Tensor4D, p: BatchNormParams, options: Forward
   return tf.relu(noiseSite(batchNorm(x, p, options.training), options));
 }
 
+/**
+ * k×k convolution with PyTorch's `padding = (k − 1)/2` on every side (docs/science.md): 1 for
+ * the 3×3 convs, 0 for the 1×1 shortcuts. At stride 1 this equals tfjs 'same'; at stride 2 on
+ * an even input 'same' would pad 0 rows/cols before and 1 after, putting the 3×3 path one pixel
+ * off the 1×1 shortcut and off the authors' model. Output sizes match 'same' for odd k.
+ */
 export function conv(x: tf.Tensor4D, w: tf.Variable, stride: number): tf.Tensor4D {
-  return tf.conv2d(x, w as tf.Tensor4D, stride, 'same');
+  const k = w.shape[0] ?? 1;
+  if (k % 2 !== 1 || w.shape[1] !== k) throw new RangeError(`conv expects an odd square kernel, got ${w.shape[0]}×${w.shape[1]}`);
+  return tf.conv2d(x, w as tf.Tensor4D, stride, (k - 1) / 2);
 }

@@ -4,7 +4,7 @@ import { initBackend } from '../backend';
 import { Sgd } from '../optim';
 import { Rng } from '../random';
 import { buildModel, modelParameterCount, trainStep } from './index';
-import { ParamStore, batchNorm, batchNormPlain, noiseSite } from './layers';
+import { ParamStore, batchNorm, batchNormPlain, conv, noiseSite } from './layers';
 
 beforeAll(async () => {
   await initBackend({ force: 'cpu' });
@@ -17,6 +17,23 @@ function maxRelDiff(a: Float32Array | Int32Array | Uint8Array, b: Float32Array |
 }
 
 describe('models', () => {
+  it('stride-2 3×3 convs pad 1 on every side as PyTorch padding=1 does (not TF "same")', () => {
+    // All-ones 4×4 input and 3×3 filter: with symmetric padding the four output windows cover
+    // 4, 6, 6 and 9 ones; TF 'same' (0 before, 1 after) would give 9, 6, 6, 4.
+    const x = tf.ones([1, 4, 4, 1]) as tf.Tensor4D;
+    const w = tf.variable(tf.ones([3, 3, 1, 1]));
+    const y = conv(x, w, 2);
+    expect(y.shape).toEqual([1, 2, 2, 1]);
+    expect(Array.from(y.dataSync())).toEqual([4, 6, 6, 9]);
+    // 1×1 shortcut at stride 2: no padding, samples rows/cols 0, 2 — the 3×3 path's centres.
+    const ramp = tf.tensor4d(Float32Array.from({ length: 16 }, (_, i) => i), [1, 4, 4, 1]);
+    const w1 = tf.variable(tf.ones([1, 1, 1, 1]));
+    expect(Array.from(conv(ramp, w1, 2).dataSync())).toEqual([0, 2, 8, 10]);
+    // Output sizes are those of 'same' for odd and even inputs (28 → 14 → 7 → 4).
+    for (const side of [28, 14, 7]) expect(conv(tf.zeros([1, side, side, 1]) as tf.Tensor4D, w, 2).shape[1]).toBe(Math.ceil(side / 2));
+    tf.dispose([x, w, y, ramp, w1]);
+  });
+
   it('WRN-16-10 has 17.1 M parameters and 13 noise sites; built counts match the formula', () => {
     expect(modelParameterCount({ arch: 'wrn', depth: 16, widen: 10 }, [32, 32, 3], 10) / 1e6).toBeCloseTo(17.1, 1);
     const m = buildModel({ arch: 'wrn', depth: 16, widen: 1 }, { inputShape: [8, 8, 3], classes: 10, rng: Rng.fromSeed(1) });

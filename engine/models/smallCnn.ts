@@ -21,7 +21,7 @@ export function smallCnnParameterCount(width: number, inChannels: number, classe
   return total + finalPositions(height, widthPx) * cin * classes + classes;
 }
 
-/** Spatial positions after strides 1, 2, 2 with 'same' padding. */
+/** Spatial positions after strides 1, 2, 2 with symmetric padding 1 (ceil(H/2) per stride-2 stage). */
 function finalPositions(h: number, w: number): number {
   return Math.ceil(Math.ceil(h / 2) / 2) * Math.ceil(Math.ceil(w / 2) / 2);
 }

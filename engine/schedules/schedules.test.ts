@@ -8,21 +8,33 @@ describe('learning-rate schedules', () => {
     expect(learningRateAt({ kind: 'constant' }, 0.004, at(57, 9999))).toBe(0.004);
   });
 
-  it('multi-step ×γ after each milestone (Table 1: 0.1, ×0.2 after 60, 120, 150)', () => {
+  // The authors' adjust_lr(opt, epoch + 1) tests E >= milestone: the milestone epoch (1-based)
+  // already runs at the new rate.
+  it('multi-step ×γ from each milestone epoch on (Table 1: 0.1, ×0.2 at 60, 120, 150)', () => {
     const s = { kind: 'multi-step' as const, milestones: [60, 120, 150], gamma: 0.2 };
-    expect(learningRateAt(s, 0.1, at(60))).toBeCloseTo(0.1, 12);
-    expect(learningRateAt(s, 0.1, at(61))).toBeCloseTo(0.02, 12);
-    expect(learningRateAt(s, 0.1, at(121))).toBeCloseTo(0.004, 12);
-    expect(learningRateAt(s, 0.1, at(151))).toBeCloseTo(0.0008, 12);
-    expect(isLrAnnealEpoch(s, 61, INITIAL_SCHEDULE_STATE)).toBe(true);
-    expect(isLrAnnealEpoch(s, 60, INITIAL_SCHEDULE_STATE)).toBe(false);
+    expect(learningRateAt(s, 0.1, at(59))).toBeCloseTo(0.1, 12);
+    expect(learningRateAt(s, 0.1, at(60))).toBeCloseTo(0.02, 12);
+    expect(learningRateAt(s, 0.1, at(119))).toBeCloseTo(0.02, 12);
+    expect(learningRateAt(s, 0.1, at(120))).toBeCloseTo(0.004, 12);
+    expect(learningRateAt(s, 0.1, at(150))).toBeCloseTo(0.0008, 12);
+    expect(isLrAnnealEpoch(s, 60, INITIAL_SCHEDULE_STATE)).toBe(true);
+    expect(isLrAnnealEpoch(s, 61, INITIAL_SCHEDULE_STATE)).toBe(false);
+    expect(isLrAnnealEpoch(s, 59, INITIAL_SCHEDULE_STATE)).toBe(false);
   });
 
-  it('single step (Fig. 3: 0.1 → 0.004 after epoch 30)', () => {
+  it('single step (Fig. 3: 0.1 → 0.004 from the 30th epoch on)', () => {
     const s = { kind: 'step' as const, atEpoch: 30, factor: 0.04 };
-    expect(learningRateAt(s, 0.1, at(30))).toBe(0.1);
+    expect(learningRateAt(s, 0.1, at(29))).toBe(0.1);
+    expect(learningRateAt(s, 0.1, at(30))).toBeCloseTo(0.004, 12);
     expect(learningRateAt(s, 0.1, at(31))).toBeCloseTo(0.004, 12);
-    expect(isLrAnnealEpoch(s, 31, INITIAL_SCHEDULE_STATE)).toBe(true);
+    expect(isLrAnnealEpoch(s, 30, INITIAL_SCHEDULE_STATE)).toBe(true);
+    expect(isLrAnnealEpoch(s, 31, INITIAL_SCHEDULE_STATE)).toBe(false);
+  });
+
+  it('a step at epoch 1 is the starting rate, not an anneal', () => {
+    const s = { kind: 'step' as const, atEpoch: 1, factor: 0.5 };
+    expect(learningRateAt(s, 0.1, at(1))).toBeCloseTo(0.05, 12);
+    expect(isLrAnnealEpoch(s, 1, INITIAL_SCHEDULE_STATE)).toBe(false);
   });
 
   it('exponential per iteration with a floor', () => {
@@ -51,11 +63,12 @@ describe('noise schedules', () => {
   it('none', () => {
     expect(noiseStdAt({ kind: 'none' }, at(1))).toBe(0);
   });
-  it('step at epoch (Fig. 3: 0.4 → 4e-6 after epoch 30)', () => {
+  it('step at epoch (Fig. 3: 0.4 → 4e-6 from the 30th epoch on)', () => {
     const s = { kind: 'step' as const, std: 0.4, atEpoch: 30, factor: 1e-5 };
-    expect(noiseStdAt(s, at(30))).toBe(0.4);
-    expect(noiseStdAt(s, at(31))).toBeCloseTo(4e-6, 15);
-    expect(isNoiseAnnealEpoch(s, 31)).toBe(true);
+    expect(noiseStdAt(s, at(29))).toBe(0.4);
+    expect(noiseStdAt(s, at(30))).toBeCloseTo(4e-6, 15);
+    expect(isNoiseAnnealEpoch(s, 30)).toBe(true);
+    expect(isNoiseAnnealEpoch(s, 31)).toBe(false);
   });
   it('×rate per iteration (paper) and per epoch (code)', () => {
     expect(noiseStdAt({ kind: 'exp-iteration', std: 0.2, rate: 0.995 }, at(3, 100))).toBeCloseTo(0.2 * 0.995 ** 100, 12);

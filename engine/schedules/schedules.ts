@@ -1,8 +1,11 @@
 /**
- * Learning-rate and noise schedules (spec §2.4). Epochs are 1-based, and an epoch-indexed
- * change "at epoch m" takes effect *after* epoch m, i.e. from epoch m + 1 on — the paper's
- * "annealing at the 30th epoch" / "decays the noise after the 30th epoch", and the authors'
- * 0-based `epoch >= m` test. Per-iteration schedules count global iterations t = 0, 1, ...
+ * Learning-rate and noise schedules (docs/schedules.md). Epochs are 1-based, and an
+ * epoch-indexed change "at epoch m" is in force *from* epoch m on: the authors' code calls
+ * `adjust_lr(opt, epoch + 1)` with a 0-based loop index and tests `E >= m`, so the m-th epoch
+ * (1-based) already runs at the new value. Fig. 3's anneal "at epoch 30" therefore trains 29
+ * epochs at η1 and epochs 30–60 at η2. Per-iteration schedules count global iterations
+ * t = 0, 1, ... The loss-threshold schedule is the exception: it can only decide after an
+ * epoch has ended, so it changes η from the next epoch on.
  * Pure functions of (schedule, position, state), so a resumed run recomputes the same values.
  */
 
@@ -39,11 +42,11 @@ export function learningRateAt(s: LrSchedule, lr0: number, pos: SchedulePosition
       return lr0;
     case 'multi-step': {
       let lr = lr0;
-      for (const m of s.milestones) if (pos.epoch > m) lr *= s.gamma;
+      for (const m of s.milestones) if (pos.epoch >= m) lr *= s.gamma;
       return lr;
     }
     case 'step':
-      return pos.epoch > s.atEpoch ? lr0 * s.factor : lr0;
+      return pos.epoch >= s.atEpoch ? lr0 * s.factor : lr0;
     case 'exponential':
       return Math.max(s.minLr, lr0 * Math.pow(s.rate, pos.iteration));
     case 'loss-threshold':
@@ -66,7 +69,7 @@ export function noiseStdAt(s: NoiseSchedule, pos: SchedulePosition): number {
     case 'none':
       return 0;
     case 'step':
-      return pos.epoch > s.atEpoch ? s.std * s.factor : s.std;
+      return pos.epoch >= s.atEpoch ? s.std * s.factor : s.std;
     case 'exp-iteration':
       return s.std * Math.pow(s.rate, pos.iteration);
     case 'exp-epoch':
@@ -74,13 +77,17 @@ export function noiseStdAt(s: NoiseSchedule, pos: SchedulePosition): number {
   }
 }
 
-/** Whether the schedule's rate changes by a discrete anneal between epoch e−1 and e (for events). */
+/**
+ * Whether the schedule's rate changes by a discrete anneal between epoch e−1 and e (for events).
+ * A change "at epoch 1" is the starting value, not an anneal.
+ */
 export function isLrAnnealEpoch(s: LrSchedule, epoch: number, state: ScheduleState): boolean {
+  if (epoch <= 1) return false;
   switch (s.kind) {
     case 'multi-step':
-      return s.milestones.includes(epoch - 1);
+      return s.milestones.includes(epoch);
     case 'step':
-      return s.atEpoch === epoch - 1;
+      return s.atEpoch === epoch;
     case 'loss-threshold':
       return state.annealedAfterEpoch === epoch - 1;
     default:
@@ -89,5 +96,5 @@ export function isLrAnnealEpoch(s: LrSchedule, epoch: number, state: ScheduleSta
 }
 
 export function isNoiseAnnealEpoch(s: NoiseSchedule, epoch: number): boolean {
-  return s.kind === 'step' && s.atEpoch === epoch - 1;
+  return epoch > 1 && s.kind === 'step' && s.atEpoch === epoch;
 }

@@ -58,6 +58,7 @@ export function toApiSummary(row: RunRow & { metrics?: Readonly<Record<string, L
     metrics,
     deleted: row.deletedAt !== null,
     error: row.error,
+    collapsed: row.summary?.collapsed === true,
   };
 }
 

@@ -38,14 +38,16 @@ describe('training service (design side)', () => {
     expect(s.x.findIndex((x, i) => s.noise[i] === 0 && x >= s.annealAt)).toBeGreaterThan(0);
   });
 
-  it('previews the Fig. 3 schedules per epoch with the anneal after epoch 30', async () => {
+  it('previews the Fig. 3 schedules per epoch: the 30th epoch already at the small rate (authors: E >= 30)', async () => {
     const p = await host.dispatch('training.schedulePreview', { spec: preset('patch-cifar-large-lr') });
     expect(p.ok).toBe(true);
     if (!p.ok) return;
-    const s = p.value as { xUnit: string; x: number[]; lr: number[] };
+    const s = p.value as { xUnit: string; x: number[]; lr: number[]; annealAt: number };
     expect(s.xUnit).toBe('epoch');
-    expect(s.lr[29]).toBeCloseTo(0.1);
-    expect(s.lr[30]).toBeCloseTo(0.004);
+    expect(s.x[28]).toBe(29);
+    expect(s.lr[28]).toBeCloseTo(0.1);
+    expect(s.lr[29]).toBeCloseTo(0.004);
+    expect(s.annealAt).toBe(30);
   });
 
   it('refuses WRN-16-10 on wasm before it starts, naming a setting that fits', async () => {

@@ -58,9 +58,10 @@ describe('image experiment', () => {
     expect(r.steps).toBe(18);
     expect(full).toHaveLength(3);
     expect(Object.keys(full[0]?.values ?? {}).sort()).toEqual([...IMAGE_METRIC_KEYS].sort());
-    expect(full.map((m) => m.values['lr'])).toEqual([0.05, 0.05, expect.closeTo(0.005, 12)]);
-    expect(full.map((m) => m.values['noise'])).toEqual([0.3, 0.3, expect.closeTo(0.003, 12)]);
-    expect(r.annealStep).toBe(12);
+    // atEpoch 2: the 2nd epoch (1-based) already runs at the new values, as in the authors' code.
+    expect(full.map((m) => m.values['lr'])).toEqual([0.05, expect.closeTo(0.005, 12), expect.closeTo(0.005, 12)]);
+    expect(full.map((m) => m.values['noise'])).toEqual([0.3, expect.closeTo(0.003, 12), expect.closeTo(0.003, 12)]);
+    expect(r.annealStep).toBe(6);
     expect(events.filter((e) => e.kind === 'anneal')).toHaveLength(1);
     expect(checkpoints.map((c) => c.epoch)).toEqual([1, 2, 3]);
     expect(readCheckpointHeader(checkpoints[0]?.bytes ?? new Uint8Array()).step).toBe(6);
@@ -68,7 +69,7 @@ describe('image experiment', () => {
     const resumed: MetricRecord[] = [];
     const r2 = await runImageExperiment(spec(), { onMetrics: (m) => resumed.push(m) }, { dataset: ds, resumeFrom: checkpoints[0] });
     expect(r2.status).toBe('completed');
-    expect(r2.annealStep).toBe(12);
+    expect(r2.annealStep).toBe(6);
     expect(resumed.map((m) => [m.step, m.epoch, m.values])).toEqual(full.slice(1).map((m) => [m.step, m.epoch, m.values]));
     expect(tf.memory().numTensors).toBe(n0);
   });
@@ -88,6 +89,22 @@ describe('image experiment', () => {
     expect(r.status).toBe('diverged');
     expect(r.steps).toBe(1);
     expect(events.some((e) => e.kind === 'divergence')).toBe(true);
+  });
+
+  it('flags a run whose learning rate is far too large as collapsed (event + result flag), and a healthy one not', async () => {
+    const events: RunEvent[] = [];
+    const bad = await runImageExperiment(
+      spec({ optim: { lr: 50, batchSize: 16 }, lrSchedule: { kind: 'constant' }, noiseSchedule: { kind: 'none' }, epochs: 3 }),
+      { onEvent: (e) => events.push(e) },
+      { dataset: tinyDataset() },
+    );
+    expect(bad.status).toBe('completed');
+    expect(bad.collapsed).toBe(true);
+    expect(bad.stopReason).toMatch(/collapsed/);
+    expect(events.filter((e) => e.kind === 'collapse')).toHaveLength(1);
+    const good = await runImageExperiment(spec({ noiseSchedule: { kind: 'none' } }), {}, { dataset: tinyDataset() });
+    expect(good.status).toBe('completed');
+    expect(good.collapsed).toBe(false);
   });
 
   it('stops when asked, and runs without the patch (no patch metrics)', async () => {

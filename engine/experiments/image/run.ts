@@ -12,6 +12,7 @@ import { buildModel, evaluateBatch, modelParameterCount, trainStep } from '../..
 import type { ImageModel } from '../../models';
 import { Sgd } from '../../optim';
 import { Rng } from '../../random';
+import { CollapseWatch } from '../collapse';
 import { INITIAL_SCHEDULE_STATE, isLrAnnealEpoch, isNoiseAnnealEpoch, learningRateAt, noiseStdAt, updateScheduleState } from '../../schedules';
 import type { ScheduleState } from '../../schedules';
 import type { Checkpoint, MetricRecord, RunEvent, RunHooks, RunOptions, RunResult } from '../types';
@@ -132,14 +133,18 @@ async function train(spec: ImageSpec, hooks: RunHooks, options: RunOptions, ctx:
     final = { ...final, ...values };
     hooks.onMetrics?.(m);
   };
+  // Chance = log C; decided from the epoch-mean training loss, "stays at chance" from epoch 2 on
+  // (or at the last epoch of a shorter run). docs/science.md, "Collapse detection".
+  const watch = new CollapseWatch({ chanceLoss: Math.log(classes), what: 'epoch-mean training loss' });
   const result = (status: RunResult['status'], stopReason: string, epochs: number): RunResult => ({
     status,
     steps: step,
     epochs,
     annealStep,
-    stopReason,
+    stopReason: watch.collapsed && status === 'completed' ? `${stopReason}; collapsed (${watch.finding?.kind ?? ''})` : stopReason,
     wallS: (performance.now() - ctx.t0) / 1000,
     final,
+    collapsed: watch.collapsed,
   });
 
   for (let epoch = startEpoch; epoch <= spec.epochs; epoch++) {
@@ -193,6 +198,8 @@ async function train(spec: ImageSpec, hooks: RunHooks, options: RunOptions, ctx:
     }
     const trainLoss = lossSum / seen;
     schedule = updateScheduleState(spec.lrSchedule, schedule, epoch, trainLoss);
+    const collapse = watch.observe(trainLoss, step, epoch, epoch >= 2 || epoch === spec.epochs);
+    if (collapse) emit(collapse);
     const values: Record<string, number> = { lr, noise: std, 'train/loss': trainLoss, 'train/acc': correct / seen };
     const evalSet = async (set: ImageSet | null, key: string): Promise<void> => {
       if (!set) return;

@@ -29,10 +29,10 @@ export function imageScheduleCurve(spec: ImageSpec): ScheduleCurve {
     noise.push(noiseStdAt(spec.noiseSchedule, pos));
   }
   const s = spec.lrSchedule;
-  if (s.kind === 'step') annealAt = s.atEpoch + 1;
-  else if (s.kind === 'multi-step' && s.milestones.length) annealAt = (s.milestones[0] ?? 0) + 1;
+  if (s.kind === 'step') annealAt = s.atEpoch;
+  else if (s.kind === 'multi-step' && s.milestones.length) annealAt = Math.min(...s.milestones);
   const n = spec.noiseSchedule;
-  if (annealAt === null && n.kind === 'step') annealAt = n.atEpoch + 1;
+  if (annealAt === null && n.kind === 'step') annealAt = n.atEpoch;
   const note = s.kind === 'loss-threshold' ? `η × ${s.factor} after the first epoch with mean training loss ≤ ${s.threshold}: decided while training` : null;
   return { xUnit: 'epoch', x, lr, noise, annealAt, note };
 }

@@ -79,15 +79,15 @@ export const LrScheduleSpecSchema = z
     z.object({ kind: z.literal('constant').meta({ title: 'Constant', description: 'η fixed' }) }).meta({ title: 'Constant' }),
     z
       .object({
-        kind: z.literal('multi-step').meta({ title: 'Multi-step', description: 'η ×γ after each listed epoch' }),
-        milestones: z.array(z.number().int().min(1).max(10_000)).max(20).default([60, 120, 150]).meta({ title: 'Milestones', description: 'Epochs after which η is multiplied by γ', unit: 'epoch' }),
+        kind: z.literal('multi-step').meta({ title: 'Multi-step', description: 'η ×γ from each listed epoch on' }),
+        milestones: z.array(z.number().int().min(1).max(10_000)).max(20).default([60, 120, 150]).meta({ title: 'Milestones', description: 'First epochs (1-based) run at the next ×γ rate (authors: 60, 120, 150)', unit: 'epoch' }),
         gamma: z.number().positive().max(10).default(0.2).meta({ title: 'γ', description: 'γ — factor at each milestone' }),
       })
       .meta({ title: 'Multi-step' }),
     z
       .object({
-        kind: z.literal('step').meta({ title: 'Single step', description: 'η ×factor once, after one epoch' }),
-        atEpoch: epochField('Anneal epoch', 'η changes after this epoch').default(30),
+        kind: z.literal('step').meta({ title: 'Single step', description: 'η ×factor once, from one epoch on' }),
+        atEpoch: epochField('Anneal epoch', 'First epoch (1-based) at the new η, as in the authors\' code (Fig. 3: 30)').default(30),
         factor: z.number().positive().max(10).default(0.04).meta({ title: 'Factor', description: 'η2/η1 (0.1 → 0.004: 0.04)' }),
       })
       .meta({ title: 'Single step' }),
@@ -114,9 +114,9 @@ export const NoiseScheduleSpecSchema = z
     z.object({ kind: z.literal('none').meta({ title: 'None', description: 'No pre-activation noise' }) }).meta({ title: 'None' }),
     z
       .object({
-        kind: z.literal('step').meta({ title: 'Step', description: 'σ ×factor after one epoch (Fig. 3: 0.4 → 4e-6 after epoch 30)' }),
+        kind: z.literal('step').meta({ title: 'Step', description: 'σ ×factor from one epoch on (Fig. 3: 0.4 → 4e-6 from epoch 30)' }),
         std: z.number().min(0).max(100).default(0.4).meta({ title: 'σ', description: 'σ — noise std before the anneal' }),
-        atEpoch: epochField('Anneal epoch', 'σ changes after this epoch').default(30),
+        atEpoch: epochField('Anneal epoch', 'First epoch (1-based) at the new σ (Fig. 3: 30)').default(30),
         factor: z.number().min(0).max(10).default(1e-5).meta({ title: 'Factor', description: 'σ after / σ before' }),
       })
       .meta({ title: 'Step' }),

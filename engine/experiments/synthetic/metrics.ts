@@ -18,6 +18,7 @@ export const SYNTHETIC_METRIC_KEYS = [
   'noise',
   'train/loss',
   'train/loss_reg',
+  'train/acc',
   'train/p_only/loss',
   'train/p_only/acc',
   'train/q_only/loss',
@@ -88,10 +89,10 @@ function perKind(ds: Dataset, out: Outputs): { kinds: Acc[]; all: Acc; rAcc: num
 
 const mean = (a: Acc, x: number) => (a.n ? x / a.n : Number.NaN);
 
-/** train/loss, train/{kind}/{loss,acc} (train/loss_reg is added by the caller, who knows ‖U‖). */
+/** train/loss, train/acc, train/{kind}/{loss,acc} (train/loss_reg is added by the caller, who knows ‖U‖). */
 export function trainMetrics(ds: Dataset, out: Outputs): Record<string, number> {
   const { kinds, all } = perKind(ds, out);
-  const m: Record<string, number> = { 'train/loss': mean(all, all.loss) };
+  const m: Record<string, number> = { 'train/loss': mean(all, all.loss), 'train/acc': mean(all, all.correct) };
   KIND_NAMES.forEach((name, k) => {
     const a = kinds[k]!;
     m[`train/${name}/loss`] = mean(a, a.loss);

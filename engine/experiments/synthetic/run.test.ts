@@ -124,6 +124,21 @@ describe('runSyntheticExperiment', () => {
     expect(events.some((e) => e.kind === 'divergence')).toBe(true);
   });
 
+  it('flags a run whose training loss stays at log 2 as collapsed; a learning run is not', async () => {
+    // η far too small: nothing moves, the loss stays at chance for the whole budget.
+    const stuck = await collect(tinySpec({ algorithm: { name: 'S', eta2: 1e-7, eps2prime: 1e-6 }, init: { tau0: 0.01 }, stopping: { maxIterations: 40 } }));
+    expect(stuck.result.status).toBe('completed');
+    expect(stuck.result.collapsed).toBe(true);
+    const ev = stuck.events.filter((e) => e.kind === 'collapse');
+    expect(ev).toHaveLength(1);
+    expect(ev[0]?.data?.['collapse']).toBe('at-chance');
+    expect(ev[0]?.step).toBe(20); // the first logged point from half the budget on
+    const learns = await collect(tinySpec({ algorithm: { name: 'S', eta2: 0.5, eps2prime: 1e-6 }, gradientNoise: { tauXi: 0 }, stopping: { maxIterations: 200 }, logging: { every: 20, checkpointEvery: 1000 } }));
+    expect(learns.result.final['train/loss']).toBeLessThan(0.6);
+    expect(learns.result.collapsed).toBe(false);
+    expect(learns.events.some((e) => e.kind === 'collapse')).toBe(false);
+  });
+
   it('resumes from a checkpoint exactly as the uninterrupted run', async () => {
     const spec = tinySpec({
       algorithm: { name: 'S+noise', eta2: 0.2, noiseTau0: 0.3, annealAt: 15, eps2: 1e-6 },

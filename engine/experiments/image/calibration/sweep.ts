@@ -121,7 +121,7 @@ async function main(): Promise<void> {
               optim: { lr },
               lrSchedule: { kind: 'constant' },
               // Constant noise over the whole (short) run: the pre-anneal phase of the noise preset.
-              noiseSchedule: noise > 0 ? { kind: 'step', std: noise, atEpoch: args.epochs, factor: 1 } : { kind: 'none' },
+              noiseSchedule: noise > 0 ? { kind: 'step', std: noise, atEpoch: args.epochs + 1, factor: 1 } : { kind: 'none' },
               epochs: args.epochs,
             });
             const row: Row = { beta, sigmaZ, alphaMax, width, lr, noise, patchOnly: [], clean: [], trainAcc: [], wallS: 0, status: '' };
