@@ -17,6 +17,7 @@ const LABELS: Record<(typeof SYNTHETIC_METRIC_KEYS)[number], string> = {
   noise: 'Pre-activation noise τ_t',
   'train/loss': 'Train loss L̂',
   'train/loss_reg': 'Train loss L̂_λ (with weight decay)',
+  'train/acc': 'Train accuracy',
   'train/p_only/loss': 'Train loss, P-only examples',
   'train/p_only/acc': 'Train accuracy, P-only examples',
   'train/q_only/loss': 'Train loss, Q-only examples',
@@ -37,8 +38,8 @@ const LABELS: Record<(typeof SYNTHETIC_METRIC_KEYS)[number], string> = {
   'test/all/err': 'Test error',
   'test/r_acc': 'Test accuracy of r (P component)',
   'test/g_acc': 'Test accuracy of g (Q component)',
-  'norm/W': 'Norm ‖W‖ (weights on x1)',
-  'norm/V': 'Norm ‖V‖ (weights on x2)',
+  'norm/W': '‖W‖_F (weights on x1)',
+  'norm/V': '‖V‖_F (weights on x2)',
 };
 
 export const syntheticKind: ExperimentKind<SyntheticSpec> = {
