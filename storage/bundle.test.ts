@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openStore, type RunStore, BUNDLE_SCHEMA_VERSION, type Bundle } from './index';
+import { openStore, type RunStore, BUNDLE_SCHEMA_VERSION, MAX_BUNDLE_BYTES, RUN_ID_PATTERN, type Bundle } from './index';
 import { StoreError } from './errors';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -185,5 +185,79 @@ describe('bundle files', () => {
     } finally {
       cleanup();
     }
+  });
+});
+
+describe('imported bundles follow the rules of the rest of the app', () => {
+  const rejects = async (s: RunStore, bundle: unknown): Promise<StoreError> => {
+    const e = await s.importBundle(bundle, { validateSpec: specOk }).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect(e).toBeInstanceOf(StoreError);
+    return e as StoreError;
+  };
+
+  it('refuses run ids the api would refuse (dots, 100 characters), importing nothing', async () => {
+    const { s, ids } = await populated();
+    for (const bad of ['dotted.id.x', 'x'.repeat(100), '../up']) {
+      const b = s.exportRuns(ids);
+      (b.runs[1]!.run as { id: string }).id = bad;
+      const t = open();
+      const e = await rejects(t, JSON.parse(JSON.stringify(b)));
+      expect(e.code).toBe('invalid_bundle');
+      expect(e.message).toMatch(/runs\.1\.run\.id/);
+      expect(t.listRuns({ includeDeleted: true }).total).toBe(0);
+    }
+    expect(RUN_ID_PATTERN.test('a-b_C9')).toBe(true);
+  });
+
+  it('imports a queued run as stopped and a running one as interrupted, saying so, so nothing trains or hangs', async () => {
+    let t0 = 1000;
+    const s = open({ now: () => t0++ });
+    const q = s.createRun(sampleRun({ id: 'was-queued' })).id;
+    const r = s.createRun(sampleRun({ id: 'was-running' })).id;
+    s.markRunning(r, { pid: process.pid, host: 'here' });
+    const w = s.metricWriter(r);
+    for (let i = 0; i < 10; i++) w.writePoint('loss', i, 1 / (i + 1));
+    w.close();
+    const bundle = JSON.parse(JSON.stringify(s.exportRuns([q, r]))) as Bundle;
+    const t = open({ hostname: 'here' });
+    await t.importBundle(bundle, { validateSpec: specOk });
+    const queued = t.getRun(q);
+    const running = t.getRun(r);
+    expect(queued.status).toBe('stopped');
+    expect(running.status).toBe('interrupted');
+    expect(running.pid).toBeNull(); // no live process claims it
+    expect(running.endedAt).not.toBeNull();
+    expect(queued.events.at(-1)?.message).toMatch(/Imported as stopped: it was queued/);
+    expect(running.events.at(-1)?.message).toMatch(/Imported as interrupted: it was running/);
+    expect(t.listRuns({ status: ['queued', 'running'] }).total).toBe(0);
+    expect(t.getSeries({ runIds: [r], keys: ['loss'] })[0]?.steps.length).toBe(10);
+  });
+
+  it('refuses a bundle nested too deep, or with a JSON column nested too deep, without overflowing the stack', async () => {
+    const { s, ids } = await populated();
+    let deep: unknown = 1;
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    const t = open();
+    const e1 = await rejects(t, { ...s.exportRuns(ids), runs: [deep] });
+    expect(e1.code).toBe('invalid_bundle');
+    expect(e1.message).toMatch(/nested deeper than 32 levels/);
+    const b = JSON.parse(JSON.stringify(s.exportRuns(ids))) as Bundle;
+    (b.runs[0]!.events[0] as { dataJson: string | null }).dataJson = '['.repeat(5000) + ']'.repeat(5000);
+    const e2 = await rejects(t, b);
+    expect(e2.message).toMatch(/events\[0\]\.dataJson is nested deeper than 32 levels/);
+    expect(t.listRuns({ includeDeleted: true }).total).toBe(0);
+  });
+
+  it('refuses a bundle file that is not a regular file or is over the size limit, before reading it', async () => {
+    const t = open();
+    const e = await t.importBundleFile('/dev/zero').then(
+      () => null,
+      (err: unknown) => err as StoreError,
+    );
+    expect(e?.message).toMatch(/not a regular file/);
+    expect(MAX_BUNDLE_BYTES).toBe(512 * 1024 * 1024);
   });
 });

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import type { StoreCore } from './core';
 import { StoreError } from './errors';
+import { nestingDepth } from './json';
 import { emptyColumns, insertPoints, summarize, writeSummaries } from './metrics';
 import { type DbEvent, type DbRun, tagsOf } from './rows';
 import { RUN_ID_PATTERN, getDbRun } from './runs';
@@ -17,6 +18,10 @@ import { RUN_STATUSES, type SpecValidator } from './types';
 export const BUNDLE_FORMAT = 'lrlab-bundle';
 /** Version of the bundle layout this code writes and the newest it reads. */
 export const BUNDLE_SCHEMA_VERSION = 1;
+/** Bundle files larger than this are refused before they are read (the api's import limit too). */
+export const MAX_BUNDLE_BYTES = 512 * 1024 * 1024;
+/** A bundle is 5 levels deep; a JSON column inside it (spec, summary, event data) at most this. */
+export const MAX_BUNDLE_DEPTH = 32;
 
 const JsonNumberSchema = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity', '-0'])]);
 const int = z.number().int();
@@ -270,6 +275,13 @@ export function importBundle(
       file,
     );
   }
+  if (nestingDepth(input, MAX_BUNDLE_DEPTH) > MAX_BUNDLE_DEPTH) {
+    throw new StoreError(
+      'invalid_bundle',
+      `${source} is not a valid LR Lab bundle (it is nested deeper than ${MAX_BUNDLE_DEPTH} levels). Nothing was imported into ${core.file}.`,
+      file,
+    );
+  }
   const parsed = BundleSchema.safeParse(input);
   if (!parsed.success) {
     const issues = parsed.error.issues
@@ -284,6 +296,14 @@ export function importBundle(
     );
   }
   const bundle = parsed.data;
+  const badJson = jsonColumnProblems(bundle);
+  if (badJson.length > 0) {
+    throw new StoreError(
+      'invalid_bundle',
+      `${source} is not a valid LR Lab bundle (${badJson.slice(0, 5).join('; ')}). Nothing was imported into ${core.file}.`,
+      file,
+    );
+  }
   const ids = bundle.runs.map((e) => e.run.id);
   const seen = new Set<string>();
   for (const id of ids) {
@@ -334,8 +354,46 @@ export function importBundle(
   return { result: { imported: ids, replaced }, removedCheckpointDirs: replaced };
 }
 
+/** The JSON text columns (spec, versions, summary, event data): JSON, and bounded in depth. */
+function jsonColumnProblems(bundle: Bundle): string[] {
+  const problems: string[] = [];
+  const check = (id: string, what: string, text: string | null) => {
+    if (text === null) return;
+    let v: unknown;
+    try {
+      v = JSON.parse(text);
+    } catch {
+      problems.push(`run ${id}: ${what} is not JSON`);
+      return;
+    }
+    if (nestingDepth(v, MAX_BUNDLE_DEPTH) > MAX_BUNDLE_DEPTH) problems.push(`run ${id}: ${what} is nested deeper than ${MAX_BUNDLE_DEPTH} levels`);
+  };
+  for (const e of bundle.runs) {
+    check(e.run.id, 'specJson', e.run.specJson);
+    check(e.run.id, 'versionsJson', e.run.versionsJson);
+    check(e.run.id, 'summaryJson', e.run.summaryJson);
+    e.events.forEach((x, i) => check(e.run.id, `events[${i}].dataJson`, x.dataJson));
+  }
+  return problems;
+}
+
+/**
+ * What an imported run becomes. A run `queued` or `running` where it was exported is not
+ * queued or running here: no queue of this store owns it, and no process of this machine trains
+ * it. Left as it was, a queued one would be trained by the queue from step 0 over its imported
+ * points, and a running one would stay `running` for ever. So a queued run comes in `stopped`
+ * and a running one `interrupted` (both resumable), each with an event saying so.
+ */
+export function importedStatus(status: Bundle['runs'][number]['run']['status']): { status: typeof status; note: string | null } {
+  if (status === 'queued') return { status: 'stopped', note: 'Imported as stopped: it was queued in the store it was exported from.' };
+  if (status === 'running') return { status: 'interrupted', note: 'Imported as interrupted: it was running in the store it was exported from.' };
+  return { status, note: null };
+}
+
 function importEntry(core: StoreCore, e: BundleEntry): void {
   const r = e.run;
+  const landed = importedStatus(r.status);
+  const live = landed.note !== null;
   const info = core
     .stmt(
       `INSERT INTO runs(id, name, kind, algorithm, preset, group_id, seed, spec_json, spec_hash, status, created_at,
@@ -353,18 +411,18 @@ function importEntry(core: StoreCore, e: BundleEntry): void {
       r.seed,
       r.specJson,
       r.specHash,
-      r.status,
+      landed.status,
       r.createdAt,
       r.startedAt,
-      r.endedAt,
+      live ? (r.endedAt ?? r.updatedAt) : r.endedAt,
       r.updatedAt,
       r.deletedAt,
       r.backend,
       r.versionsJson,
       r.appVersion,
       r.gitCommit,
-      r.host,
-      r.pid,
+      live ? null : r.host, // no process here owns it: nothing must take it for a live run
+      live ? null : r.pid,
       r.error,
       r.notes,
       r.steps,
@@ -381,6 +439,7 @@ function importEntry(core: StoreCore, e: BundleEntry): void {
     'INSERT INTO events(run_rid, at, kind, step, epoch, message, data_json) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   for (const x of e.events) ev.run(rid, x.at, x.kind, x.step, x.epoch, x.message, x.dataJson);
+  if (landed.note) ev.run(rid, core.now(), 'info', r.steps, r.epochs, landed.note, null);
   const cols = emptyColumns();
   for (const s of e.metrics) {
     const keyId = core.keyId(s.key);

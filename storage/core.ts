@@ -3,8 +3,10 @@
  * cache and the metric-key ids. Repositories take a StoreCore; only RunStore creates one.
  */
 import type Database from 'better-sqlite3';
+import { statSync } from 'node:fs';
 import { StoreError, toStoreError } from './errors';
 import type { Db } from './connection';
+import { damagedStoreError, isSound, quickCheck } from './integrity';
 
 /** Called inside every write transaction before it commits; tests use it to inject faults. */
 export type FaultInjector = (operation: string) => void;
@@ -16,6 +18,10 @@ export class StoreCore {
   /** Bumped by each of this connection's write transactions (PRAGMA data_version ignores them). */
   localWrites = 0;
   closed = false;
+  /** Set when the store was opened read-only: why, for the message a write then gets. */
+  readOnlyReason: string | null = null;
+  /** Whether the file passed its integrity check (done once, before this process's first write). */
+  private soundness: 'unchecked' | 'sound' | StoreError = 'unchecked';
 
   constructor(
     readonly db: Db,
@@ -39,9 +45,35 @@ export class StoreCore {
     if (this.closed) throw new StoreError('closed', `The store ${this.file} is closed; open it again.`, this.file);
   }
 
+  /**
+   * Checks the file's integrity once (quick_check) and remembers the verdict: a damaged store
+   * refuses every write. Called before the first write; the host calls it at start too.
+   */
+  checkSound(): void {
+    if (this.soundness === 'sound') return;
+    if (this.soundness instanceof StoreError) throw this.soundness;
+    if (this.file === ':memory:') {
+      this.soundness = 'sound';
+      return;
+    }
+    let bytes = 0;
+    try {
+      bytes = statSync(this.file).size;
+    } catch {
+      // checked anyway, in full
+    }
+    const lines = quickCheck(this.db, bytes);
+    this.soundness = isSound(lines) ? 'sound' : damagedStoreError(this.file, lines);
+    if (this.soundness instanceof StoreError) throw this.soundness;
+  }
+
   /** Runs `fn` in one IMMEDIATE transaction; any failure rolls everything back and becomes a StoreError. */
   write<T>(action: string, fn: () => T): T {
     this.assertOpen();
+    if (this.readOnlyReason !== null) {
+      throw new StoreError('unwritable', `${this.file} was opened read-only (${this.readOnlyReason}), so ${action} is not possible here.`, this.file);
+    }
+    this.checkSound();
     try {
       const result = this.db
         .transaction(() => {

@@ -72,6 +72,18 @@ describe('opening faults', () => {
     expect(readFileSync(file).equals(junk)).toBe(true);
   });
 
+  it('an existing empty (0-byte) file is refused, not silently turned into a new store', () => {
+    const file = join(dir, 'typo.sqlite');
+    writeFileSync(file, '');
+    const e = storeError(() => openStore(file));
+    expect(e.code).toBe('not_a_store');
+    expect(e.message).toMatch(/is an empty file \(0 bytes\).*did not change it.*delete the empty file/);
+    expect(statSync(file).size).toBe(0);
+    // a path that does not exist yet is still a new store
+    const fresh = openStore(join(dir, 'new.sqlite'));
+    fresh.close();
+  });
+
   it('a truncated store is refused as corrupt and left unchanged', () => {
     const file = join(dir, 'trunc.sqlite');
     makeStore(file);

@@ -2,7 +2,17 @@
 import { randomUUID } from 'node:crypto';
 import type { StoreCore } from './core';
 import { StoreError } from './errors';
+import { nestingDepth } from './json';
+import { RUN_ID_PATTERN, RUN_ID_RULE } from './runs';
 import type { FigureRow } from './types';
+
+/**
+ * A figure spec says what a chart shows and how it looks: a few KiB. Every `figures.list`
+ * returns them all, so one huge spec would make every list that big.
+ */
+export const MAX_FIGURE_SPEC_BYTES = 256 * 1024;
+export const MAX_FIGURE_SPEC_DEPTH = 32;
+export const MAX_FIGURE_NAME_CHARS = 200;
 
 interface DbFigure {
   id: string;
@@ -26,9 +36,26 @@ function toFigure(r: DbFigure): FigureRow {
 /** Creates a figure, or replaces the name and spec of the one with the same id. */
 export function saveFigure(core: StoreCore, input: { id?: string; name: string; spec: unknown }): FigureRow {
   const id = input.id ?? randomUUID();
+  if (!RUN_ID_PATTERN.test(id)) {
+    throw new StoreError('invalid_argument', `Figure id ${JSON.stringify(id).slice(0, 80)} is not allowed: use ${RUN_ID_RULE}. Nothing was saved.`, core.file);
+  }
+  if (input.name.length === 0 || input.name.length > MAX_FIGURE_NAME_CHARS) {
+    throw new StoreError('invalid_argument', `A figure name has 1–${MAX_FIGURE_NAME_CHARS} characters (got ${input.name.length}). Nothing was saved.`, core.file);
+  }
+  if (nestingDepth(input.spec, MAX_FIGURE_SPEC_DEPTH) > MAX_FIGURE_SPEC_DEPTH) {
+    throw new StoreError('invalid_argument', `The spec of figure ${id} is nested deeper than ${MAX_FIGURE_SPEC_DEPTH} levels; a figure spec is a few levels deep. Nothing was saved.`, core.file);
+  }
   const specJson = JSON.stringify(input.spec);
   if (specJson === undefined) {
     throw new StoreError('invalid_argument', `The spec of figure ${id} is not JSON-serializable.`, core.file);
+  }
+  const bytes = Buffer.byteLength(specJson);
+  if (bytes > MAX_FIGURE_SPEC_BYTES) {
+    throw new StoreError(
+      'invalid_argument',
+      `The spec of figure ${id} has ${bytes} bytes of JSON; a figure spec has at most ${MAX_FIGURE_SPEC_BYTES} (it says what to plot, not the data). Nothing was saved.`,
+      core.file,
+    );
   }
   core.write('saving a figure', () => {
     const now = core.now();

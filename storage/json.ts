@@ -29,3 +29,20 @@ export function toJsonText(value: unknown): string {
 export function fromJsonText<T>(text: string): T {
   return JSON.parse(text, decode) as T;
 }
+
+/**
+ * Deepest nesting of a JSON value, walked without recursion (a 10 000-level document would
+ * overflow the stack of JSON.stringify and of any recursive check). Stops early once past `limit`.
+ */
+export function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    deepest = Math.max(deepest, d);
+    if (deepest > limit) return deepest;
+    for (const x of Array.isArray(v) ? v : Object.values(v as Record<string, unknown>)) stack.push([x, d + 1]);
+  }
+  return deepest;
+}

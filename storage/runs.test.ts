@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { openStore, type RunStore } from './index';
+import { MAX_FIGURE_SPEC_BYTES, openStore, type RunStore } from './index';
 import { StoreError } from './errors';
 import { sampleRun, tempDir } from './test-fixtures/helpers';
 
@@ -216,6 +216,22 @@ describe('runs', () => {
     expect(s.listFigures().map((x) => x.id)).toEqual(['other', f.id]);
     s.deleteFigure(f.id);
     expect(codeOf(() => s.getFigure(f.id))).toBe('not_found');
+  });
+
+  it('figures.save follows the id rule (so a saved figure can be deleted), and caps size and depth', () => {
+    const s = mem();
+    for (const id of ['../../x', 'a.b', 'x'.repeat(65), '']) {
+      expect(codeOf(() => s.saveFigure({ id, name: 'f', spec: {} }))).toBe('invalid_argument');
+    }
+    const big = { data: 'x'.repeat(MAX_FIGURE_SPEC_BYTES) };
+    expect(codeOf(() => s.saveFigure({ name: 'big', spec: big }))).toBe('invalid_argument');
+    let deep: unknown = 1;
+    for (let i = 0; i < 20_000; i++) deep = { a: deep };
+    expect(codeOf(() => s.saveFigure({ name: 'deep', spec: deep }))).toBe('invalid_argument');
+    expect(codeOf(() => s.saveFigure({ name: 'n'.repeat(201), spec: {} }))).toBe('invalid_argument');
+    expect(s.listFigures()).toEqual([]);
+    const ok = s.saveFigure({ id: 'fig-3_b', name: 'ok', spec: { panels: [] } });
+    s.deleteFigure(ok.id);
   });
 
   it('dataVersion changes on commits by this connection and by another one', () => {

@@ -25,7 +25,12 @@ import type {
 } from './types';
 
 /** Ids name checkpoint folders, so they are kept file-name safe. */
-export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/**
+ * Run (and figure) ids: the api's rule (electron/api/schemas.ts RunIdSchema), so every id the
+ * store accepts — created, imported or saved — can be shown, deleted and exported by every door.
+ */
+export const RUN_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export const RUN_ID_RULE = "1–64 letters, digits, '_' or '-'";
 
 const ALLOWED_FROM: Record<RunStatus, readonly RunStatus[]> = {
   queued: ['interrupted', 'stopped'],
@@ -41,7 +46,7 @@ export function checkRunId(id: string, file: string): void {
   if (!RUN_ID_PATTERN.test(id)) {
     throw new StoreError(
       'invalid_argument',
-      `Run id ${JSON.stringify(id)} is not allowed in ${file}: use 1–128 letters, digits, '.', '_' or '-', starting with a letter or digit.`,
+      `Run id ${JSON.stringify(id)} is not allowed in ${file}: use ${RUN_ID_RULE}.`,
       file,
     );
   }

@@ -2,14 +2,14 @@
  * RunStore: the one object the host, the CLI and tests use. It opens (and migrates) a store
  * file, marks runs of dead processes interrupted, and delegates to the repositories.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { hostname as osHostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Checkpoint } from '../engine/experiments/types';
-import { type Bundle, type ImportOptions, type ImportResult, exportCsv, exportRuns, importBundle } from './bundle';
+import { type Bundle, type ImportOptions, type ImportResult, MAX_BUNDLE_BYTES, exportCsv, exportRuns, importBundle } from './bundle';
 import { latestCheckpoint, listCheckpoints, removeCheckpointDir, saveCheckpoint } from './checkpoints';
-import { openConnection } from './connection';
+import { openConnection, openReadOnlyConnection } from './connection';
 import { type FaultInjector, StoreCore } from './core';
 import { StoreError, toStoreError } from './errors';
 import { deleteFigure, getFigure, listFigures, saveFigure } from './figures';
@@ -57,6 +57,12 @@ export interface OpenStoreOptions {
   readonly isProcessAlive?: (pid: number) => boolean;
   /** Test seam: called inside each write transaction just before commit; throwing rolls it back. */
   readonly faultInjector?: FaultInjector;
+  /**
+   * Open an existing store for reading only (list, show, info, doctor): nothing is written —
+   * no migration, no marking of dead runs — so it works on a full disk and a read-only store.
+   * Writes fail `unwritable`. A path that does not exist yet is opened normally (created).
+   */
+  readonly readOnly?: boolean;
 }
 
 /** Whether process `pid` exists on this machine (EPERM means it exists but is not ours). */
@@ -80,10 +86,11 @@ export class RunStore {
 
   constructor(path: string, options: OpenStoreOptions = {}) {
     const file = path === ':memory:' ? path : resolve(path);
-    const db = openConnection(file, {
-      busyTimeoutMs: options.busyTimeoutMs ?? 5000,
-      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
-    });
+    const connOpts = { busyTimeoutMs: options.busyTimeoutMs ?? 5000, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) };
+    const readOnly = options.readOnly === true && file !== ':memory:' && existsSync(file);
+    const ro = readOnly ? openReadOnlyConnection(file, connOpts) : null;
+    const db = ro ? ro.db : openConnection(file, connOpts);
+    this.readOnlyNote = ro?.note ?? null;
     let ckptDir = options.checkpointDir;
     this.tempCheckpointDir = null;
     if (!ckptDir) {
@@ -102,10 +109,11 @@ export class RunStore {
       ckptDir,
       options.faultInjector ?? null,
     );
+    if (readOnly) this.core.readOnlyReason = ro?.note ? 'the disk is full or read-only' : 'for a command that only reads';
     this.isAlive = options.isProcessAlive ?? isProcessAlive;
     this.keepCheckpoints = options.keepCheckpoints ?? 2;
     try {
-      this.recoveredOnOpen = options.recoverInterrupted === false ? [] : runs.recoverInterrupted(this.core, this.isAlive);
+      this.recoveredOnOpen = options.recoverInterrupted === false || readOnly ? [] : runs.recoverInterrupted(this.core, this.isAlive);
     } catch (err) {
       db.close();
       throw toStoreError(err, file, 'opening the store');
@@ -143,6 +151,22 @@ export class RunStore {
   dataVersion(): number {
     this.core.assertOpen();
     return (this.core.db.pragma('data_version', { simple: true }) as number) + this.core.localWrites * 2 ** 32;
+  }
+
+  /** Set when a read-only open had to read the file into memory (full or read-only disk): why. */
+  readonly readOnlyNote: string | null;
+
+  /** Whether this store was opened read-only (see OpenStoreOptions.readOnly). */
+  get readOnly(): boolean {
+    return this.core.readOnlyReason !== null;
+  }
+
+  /**
+   * Runs the integrity check that guards writes now (PRAGMA quick_check, once per process) and
+   * throws StoreError('corrupt'), pointing at `lrlab doctor`, when the file is damaged.
+   */
+  checkSound(): void {
+    this.core.read('checking integrity', () => this.core.checkSound());
   }
 
   /** Runs `PRAGMA integrity_check`; ['ok'] when the file is sound. */
@@ -373,6 +397,9 @@ export class RunStore {
   async importBundleFile(path: string, options: Omit<ImportOptions, 'source'> = {}): Promise<ImportResult> {
     let text: string;
     try {
+      const st = await stat(path);
+      if (!st.isFile()) throw new Error('it is not a regular file');
+      if (st.size > MAX_BUNDLE_BYTES) throw new Error(`it has ${st.size} bytes, more than a bundle's limit of ${MAX_BUNDLE_BYTES}`);
       text = await readFile(path, 'utf8');
     } catch (err) {
       throw new StoreError(

@@ -9,6 +9,7 @@ import { z } from 'zod';
 export const RunStatusSchema = z.enum(['queued', 'running', 'completed', 'failed', 'diverged', 'stopped', 'interrupted']);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 
+/** The store's RUN_ID_PATTERN (storage/runs.ts), which bundles and figures follow too; a test keeps them equal. */
 export const RunIdSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'run ids are letters, digits, _ and -');
 const IdReq = z.object({ id: RunIdSchema });
 const IdsReq = z.object({ ids: z.array(RunIdSchema).min(1).max(10_000) });
@@ -207,6 +208,8 @@ export const SystemInfoSchema = z.object({
   backendError: z.string().nullable(),
   storePath: z.string(),
   dataDir: z.string(),
+  /** The host's rotating log file (the window and `lrlab serve` write it; CLI commands log to stderr). */
+  logFile: z.string(),
   node: z.string(),
   electron: z.string().nullable(),
   platform: z.string(),
@@ -385,7 +388,8 @@ export const methods = {
   // figures: saved figure specs
   'figures.list': { input: Empty, output: z.array(FigureSchema) },
   'figures.save': {
-    input: z.object({ id: z.string().optional(), name: z.string().trim().min(1).max(200), spec: z.record(z.string(), z.unknown()) }).strict(),
+    // The same id rule as runs (figures.delete takes IdReq): a saved id can always be deleted.
+    input: z.object({ id: RunIdSchema.optional(), name: z.string().trim().min(1).max(200), spec: z.record(z.string(), z.unknown()) }).strict(),
     output: FigureSchema,
   },
   'figures.delete': { input: IdReq, output: Ok },

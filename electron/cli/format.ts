@@ -10,6 +10,7 @@ export function formatInfo(info: SystemInfo): string {
   for (const s of info.backend?.skipped ?? []) lines.push(`  skipped ${s.name}: ${s.reason}`);
   lines.push(
     `run store:      ${info.storePath}`,
+    `log file:       ${info.logFile} (written by the window and \`lrlab serve\`, rotated at 5 MiB, 5 kept)`,
     `machine:        ${info.cpu} × ${info.cores}, ${info.platform}, Node ${info.node}${info.electron ? `, Electron ${info.electron}` : ''}`,
   );
   return lines.join('\n') + '\n';

@@ -3,8 +3,8 @@
  * so a run launched here on a GPU server is in the store the GUI browses.
  */
 import { Command, Option } from 'commander';
-import { readFileSync, writeFileSync, renameSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, statSync, writeFileSync, renameSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { createHost, type Host } from '../main/host/host';
 import { appFacts } from '../main/host/provenance';
 import { DEFAULT_PORT, startServer } from '../main/server/server';
@@ -17,7 +17,7 @@ import { initBackend, requestedBackend } from '../../engine/backend';
 import { formatPresetList, isSweepDocument, parseSweepSpec, readSpecFile, resolveRunSpec, resultToJson, runWithProgress, formatSweepTable, expandSweepPoints } from '../../engine/cli';
 import type { CliRunResult } from '../../engine/cli/run';
 import type { RunSpec } from '../../engine/spec';
-import { openStore, type RunStore } from '../../storage';
+import { MAX_BUNDLE_BYTES, diagnoseStore, openStore, salvagePath, salvageStore, type RunStore } from '../../storage';
 import { runClusterWorker } from '../main/cluster/clusterWorker';
 
 const program = new Command();
@@ -33,8 +33,8 @@ const backendOption = () =>
   new Option('--backend <name>', 'engine backend').choices(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).env('LRLAB_BACKEND');
 
 /** A host for one command (no queue): the store and the services, closed afterwards. */
-async function withHost<T>(opts: { store?: string; backend?: string }, f: (h: Host) => Promise<T>): Promise<T> {
-  const host = await createHost({ mode: 'cli', storePath: opts.store, backend: opts.backend, runQueue: false });
+async function withHost<T>(opts: { store?: string; backend?: string }, f: (h: Host) => Promise<T>, how: { readOnly?: boolean } = {}): Promise<T> {
+  const host = await createHost({ mode: 'cli', storePath: opts.store, backend: opts.backend, runQueue: false, ...(how.readOnly ? { readOnly: true } : {}) });
   try {
     return await f(host);
   } finally {
@@ -202,7 +202,7 @@ program
       if (!r.ok) throw new Error(r.error.message);
       const value = r.value as { total: number; rows: Parameters<typeof formatRunTable>[0] };
       process.stdout.write(o.json ? JSON.stringify(value, null, 2) + '\n' : formatRunTable(value.rows, metricKeys, value.total));
-    });
+    }, { readOnly: true });
   });
 
 program
@@ -218,7 +218,7 @@ program
       const detail = r.value as Parameters<typeof formatRunDetail>[0];
       const latest = h.store.getRun(detail.id).metrics;
       process.stdout.write(o.json ? JSON.stringify({ ...detail, latest }, null, 2) + '\n' : formatRunDetail(detail, latest));
-    });
+    }, { readOnly: true });
   });
 
 program
@@ -283,6 +283,9 @@ program
   .action(async (file: string, o: { overwrite?: boolean; store?: string }) => {
     let content: string;
     try {
+      const st = statSync(file);
+      if (!st.isFile()) throw new Error('it is not a regular file');
+      if (st.size > MAX_BUNDLE_BYTES) throw new Error(`it has ${st.size} bytes, more than a bundle's limit of ${MAX_BUNDLE_BYTES}`);
       content = readFileSync(file, 'utf8');
     } catch (e) {
       throw new Error(`Cannot read ${file}: ${(e as Error).message}`);
@@ -335,7 +338,46 @@ program
       const info = await h.services.system.info({});
       process.stdout.write(opts.json ? JSON.stringify(info, null, 2) + '\n' : formatInfo(info));
       process.exitCode = info.backend ? 0 : 1;
-    });
+    }, { readOnly: true });
+  });
+
+program
+  .command('doctor')
+  .description("check a store's integrity; with --salvage, copy every readable run of a damaged one into a new store")
+  .addOption(storeOption())
+  .option('--salvage', 'copy what is readable into a new store (the damaged file is kept unchanged)')
+  .option('--out <file>', 'where --salvage writes the new store (default: beside the original, time-stamped)')
+  .option('--json', 'print one JSON object')
+  .action((o: { store?: string; salvage?: boolean; out?: string; json?: boolean }) => {
+    const file = resolveStorePath(o.store);
+    if (!existsSync(file)) throw new Error(`There is no store at ${file}. Give its path with --store FILE.`);
+    const report = diagnoseStore(file);
+    const salvage = o.salvage ? salvageStore(file, resolve(o.out ?? salvagePath(file))) : null;
+    if (o.json) {
+      process.stdout.write(JSON.stringify({ report, salvage }, null, 2) + '\n');
+    } else {
+      const lines = [
+        `store      ${report.file} (${report.bytes} bytes, schema v${report.schemaVersion ?? '?'})`,
+        `header     ${report.headerProblem ?? 'ok'}`,
+        `integrity  ${report.sound ? 'ok' : report.integrity.slice(0, 10).join('\n           ')}${report.integrity.length > 10 ? `\n           … ${report.integrity.length - 10} more` : ''}`,
+        `runs       ${report.runs ?? 'the runs table cannot be read'}`,
+        ...(report.readNote ? [`note       ${report.readNote}`] : []),
+      ];
+      if (salvage) {
+        lines.push(
+          '',
+          `salvaged   ${salvage.runs} run(s), ${salvage.points} point(s), ${salvage.events} event(s), ${salvage.figures} figure(s), ${salvage.checkpointFiles} checkpoint file(s)`,
+          `into       ${salvage.to} (its check: ${salvage.check.join('; ')})`,
+          ...(salvage.lost.length ? ['could not read:', ...salvage.lost.slice(0, 20).map((l) => `  - ${l}`), ...(salvage.lost.length > 20 ? [`  … ${salvage.lost.length - 20} more (--json lists all)`] : [])] : ['could not read: nothing — every row was copied']),
+          `The damaged original is unchanged at ${file}. Check the copy with \`lrlab list --store ${salvage.to}\`, then use it with --store (or move it in place of the original).`,
+          'Runs that were queued or running come back stopped or interrupted: resume them from there.',
+        );
+      } else if (!report.sound) {
+        lines.push('', `LR Lab will not write to this store. Copy its readable runs into a new store: lrlab doctor --salvage --store ${file}`);
+      }
+      process.stdout.write(lines.join('\n') + '\n');
+    }
+    process.exitCode = report.sound || salvage ? 0 : 2;
   });
 
 program

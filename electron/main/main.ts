@@ -95,6 +95,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  console.error(`LR Lab failed to start: ${e instanceof Error ? e.message : String(e)}`);
+  const message = `LR Lab failed to start: ${e instanceof Error ? e.message : String(e)}`;
+  console.error(message);
+  // Started from an icon there is no terminal: say it where the person looks.
+  if (app.isReady()) dialog.showErrorBox('LR Lab', message);
   app.exit(1);
 });

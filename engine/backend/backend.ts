@@ -39,7 +39,7 @@ const PACKAGES: Record<BackendName, string> = {
   'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
   tensorflow: '@tensorflow/tfjs-node',
   wasm: '@tensorflow/tfjs-backend-wasm',
-  cpu: '@tensorflow/tfjs-backend-cpu',
+  cpu: '@tensorflow/tfjs-backend-cpu', // comes with @tensorflow/tfjs, which registers it
 };
 
 const nodeRequire = createRequire(import.meta.url);
@@ -60,7 +60,10 @@ export function requestedBackend(explicit?: string | null, env: NodeJS.ProcessEn
 
 function packageVersion(pkg: string): string {
   try {
-    return (nodeRequire(`${pkg}/package.json`) as { version: string }).version;
+    // The cpu backend is not a dependency of LR Lab: @tensorflow/tfjs brings (and registers) it,
+    // so its version is resolved from where tfjs finds it.
+    const from = pkg === PACKAGES.cpu ? createRequire(nodeRequire.resolve('@tensorflow/tfjs')) : nodeRequire;
+    return (from(`${pkg}/package.json`) as { version: string }).version;
   } catch {
     return 'unknown';
   }

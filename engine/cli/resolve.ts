@@ -2,11 +2,11 @@
  * From command-line choices to a validated RunSpec: a preset or a spec file, then `--set`
  * overrides, `--seed`, `--backend`; every problem is listed (SpecError) with its path.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { findPreset } from '../presets';
 import type { RunSpec } from '../spec';
 import { BACKEND_NAMES } from '../backend';
-import { parseRunSpec } from '../spec';
+import { MAX_SPEC_FILE_BYTES, jsonBoundsProblem, parseRunSpec } from '../spec';
 import { isSweepDocument } from '../spec/sweep';
 import { applyOverrides } from './overrides';
 
@@ -24,17 +24,25 @@ export interface RunChoice {
 export function readSpecFile(path: string): Record<string, unknown> {
   let text: string;
   try {
+    const st = statSync(path);
+    if (!st.isFile()) throw new Error('it is not a regular file');
+    if (st.size > MAX_SPEC_FILE_BYTES) {
+      throw new Error(`it has ${st.size} bytes; a spec file has at most ${MAX_SPEC_FILE_BYTES} (real ones are a few KiB). Check the file name`);
+    }
     text = readFileSync(path, 'utf8');
   } catch (e) {
     throw new Error(`Cannot read spec file ${path}: ${e instanceof Error ? e.message : String(e)}`);
   }
+  let doc: unknown;
   try {
-    const doc: unknown = JSON.parse(text);
+    doc = JSON.parse(text);
     if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new Error('the document is not a JSON object');
-    return doc as Record<string, unknown>;
   } catch (e) {
     throw new Error(`Spec file ${path} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
+  const tooBig = jsonBoundsProblem(doc);
+  if (tooBig) throw new Error(`Spec file ${path} is not a spec: ${tooBig}.`);
+  return doc as Record<string, unknown>;
 }
 
 /** The spec document a choice starts from (before overrides), without validation. */
@@ -43,6 +51,8 @@ export function baseDocument(choice: RunChoice): Record<string, unknown> {
   if (sources !== 1) throw new Error('Give exactly one of --preset NAME or a SPEC.json file.');
   if (choice.preset !== undefined) return structuredClone(findPreset(choice.preset).spec) as Record<string, unknown>;
   if (choice.specFile !== undefined) return readSpecFile(choice.specFile);
+  const tooBig = jsonBoundsProblem(choice.specInput);
+  if (tooBig) throw new Error(`The spec is not a run spec: ${tooBig}.`);
   return structuredClone(choice.specInput!);
 }
 

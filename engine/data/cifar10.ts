@@ -15,6 +15,11 @@ export const CIFAR10_TEST_FILE = 'test_batch.bin';
 const SIDE = 32;
 const PLANE = SIDE * SIDE;
 export const CIFAR10_RECORD_BYTES = 1 + 3 * PLANE;
+/** A batch file holds at most 10 000 records (the release's size, 30 730 000 bytes). */
+export const CIFAR10_BATCH_MAX_BYTES = 10_000 * CIFAR10_RECORD_BYTES;
+/** The release archive is 170 052 171 bytes gzipped and ~185 MB as a plain tar: bounds with room. */
+export const CIFAR10_ARCHIVE_MAX_BYTES = 200 * 1024 * 1024;
+export const CIFAR10_UNPACKED_MAX_BYTES = 200 * 1024 * 1024;
 
 export interface CifarRecords {
   /** HWC bytes. */
@@ -84,7 +89,9 @@ export async function loadCifar10(path: string, options: CifarLoadOptions = {}):
   } catch {
     throw new DatasetFileError(path, null, 'not found: give the folder with data_batch_1..5.bin and test_batch.bin, or cifar-10-binary.tar.gz');
   }
-  return info.isDirectory() ? loadCifarFolder(path, options) : loadCifarArchive(path, options);
+  if (info.isDirectory()) return loadCifarFolder(path, options);
+  if (!info.isFile()) throw new DatasetFileError(path, null, 'not a regular file (a device, FIFO or socket): give cifar-10-binary.tar.gz or the folder of .bin files');
+  return loadCifarArchive(path, options);
 }
 
 async function loadCifarFolder(dir: string, options: CifarLoadOptions): Promise<CifarData> {
@@ -97,6 +104,21 @@ async function loadCifarFolder(dir: string, options: CifarLoadOptions): Promise<
   } catch {
     /* flat layout */
   }
+  // Every file is checked before any is read: a regular file no larger than a full batch.
+  const sizes: number[] = [];
+  for (const n of names) {
+    const file = join(base, n);
+    let st;
+    try {
+      st = await stat(file);
+    } catch {
+      throw new DatasetFileError(file, null, `missing (a CIFAR-10 folder needs ${names.join(', ')})`);
+    }
+    if (!st.isFile()) throw new DatasetFileError(file, null, 'not a regular file (a device, FIFO, socket or folder)');
+    if (st.size > CIFAR10_BATCH_MAX_BYTES) throw new DatasetFileError(file, null, `${st.size} bytes is more than a CIFAR-10 batch holds (${CIFAR10_BATCH_MAX_BYTES})`);
+    sizes.push(st.size);
+  }
+  const total = sizes.reduce((a, b) => a + b, 0);
   const parsed: CifarRecords[] = [];
   let done = 0;
   for (const n of names) {
@@ -104,19 +126,22 @@ async function loadCifarFolder(dir: string, options: CifarLoadOptions): Promise<
     let buf: Uint8Array;
     try {
       buf = await readFile(file);
-    } catch {
-      throw new DatasetFileError(file, null, `missing (a CIFAR-10 folder needs ${names.join(', ')})`);
+    } catch (e) {
+      throw new DatasetFileError(file, null, `cannot be read (${e instanceof Error ? e.message : String(e)})`);
     }
     parsed.push(parseCifarBatch(buf, file));
     done += buf.length;
-    options.onProgress?.(done, null);
+    options.onProgress?.(done, total);
   }
   return { train: join2(parsed.slice(0, 5)), test: parsed[5] as CifarRecords };
 }
 
 async function loadCifarArchive(file: string, options: CifarLoadOptions): Promise<CifarData> {
   const wanted = new Set<string>([...CIFAR10_TRAIN_FILES, CIFAR10_TEST_FILE]);
-  const { entries, md5 } = await readTarGz(file, (name) => wanted.has(basename(name)), options.onProgress);
+  const { entries, md5 } = await readTarGz(file, (name) => wanted.has(basename(name)), options.onProgress, {
+    maxBytes: CIFAR10_ARCHIVE_MAX_BYTES,
+    maxUnpackedBytes: CIFAR10_UNPACKED_MAX_BYTES,
+  });
   if ((options.verifyChecksum ?? true) && md5 !== CIFAR10_TAR_MD5) {
     throw new DatasetFileError(
       file,

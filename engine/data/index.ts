@@ -6,7 +6,7 @@ export { DATASET_FACTS } from './types';
 export { NORMALIZATION, normalizer } from './normalize';
 export type { Normalizer } from './normalize';
 export { parseIdx, readIdxFile, readIdxPair } from './idx';
-export { CIFAR10_TAR_MD5, CIFAR10_RECORD_BYTES, loadCifar10, parseCifarBatch } from './cifar10';
+export { CIFAR10_ARCHIVE_MAX_BYTES, CIFAR10_BATCH_MAX_BYTES, CIFAR10_TAR_MD5, CIFAR10_RECORD_BYTES, CIFAR10_UNPACKED_MAX_BYTES, loadCifar10, parseCifarBatch } from './cifar10';
 export { TarParser, readTarGz } from './tar';
 export { clearDatasetCache, defaultDatasetDirs, listKnownDatasets, loadDataset } from './datasets';
 export type { KnownDataset, LoadDatasetOptions } from './datasets';

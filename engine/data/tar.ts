@@ -156,8 +156,20 @@ export interface ReadTarResult {
 }
 
 /** Streams a .tar.gz (or plain .tar) from disk, keeping the members `want` accepts. */
-export async function readTarGz(path: string, want: (name: string) => boolean, onProgress?: ProgressCallback): Promise<ReadTarResult> {
-  const total = (await stat(path)).size;
+export async function readTarGz(
+  path: string,
+  want: (name: string) => boolean,
+  onProgress?: ProgressCallback,
+  limits: { readonly maxBytes?: number; readonly maxUnpackedBytes?: number } = {},
+): Promise<ReadTarResult> {
+  const st = await stat(path);
+  // A device (/dev/zero), FIFO or socket never ends or has no size: only regular files are read.
+  if (!st.isFile()) throw new DatasetFileError(path, null, 'not a regular file (a device, FIFO or socket); give the archive file itself');
+  if (limits.maxBytes !== undefined && st.size > limits.maxBytes) {
+    throw new DatasetFileError(path, null, `${st.size} bytes is larger than this archive can be (at most ${limits.maxBytes}); check the file`);
+  }
+  const total = st.size;
+  let unpacked = 0;
   const parser = new TarParser(path, want);
   const hash = createHash('md5');
   let read = 0;
@@ -188,6 +200,10 @@ export async function readTarGz(path: string, want: (name: string) => boolean, o
     sink.on('data', (chunk: Buffer | string) => {
       try {
         if (typeof chunk === 'string') throw new Error('unexpected text chunk');
+        unpacked += chunk.length;
+        if (limits.maxUnpackedBytes !== undefined && unpacked > limits.maxUnpackedBytes) {
+          throw new DatasetFileError(path, null, `unpacks to more than ${limits.maxUnpackedBytes} bytes, more than this archive holds; check the file`);
+        }
         parser.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
       } catch (e) {
         fail(e);

@@ -2,7 +2,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { initBackend } from '../backend';
-import { initWasmThreaded } from './wasmThreads';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { initWasmThreaded, verifyWorkerScript, writePrivateWorkerScript } from './wasmThreads';
 import { onBackend, relativeError, seededValues } from './testing';
 
 function work(): tf.Tensor[] {
@@ -26,5 +29,25 @@ describe('initWasmThreaded', () => {
     for (let i = 0; i < ref.length; i++) expect(relativeError(got[i]!, ref[i]!)).toBeLessThan(1e-4);
     // A second call does not re-initialize: it reports the running pool.
     expect(await initWasmThreaded(2)).toEqual({ threads: 2, reason: 'the wasm backend was already initialized' });
+  });
+});
+
+describe('the worker script file', () => {
+  it('is written into a fresh private folder (0700), never to a shared predictable name', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'lrlab-wt-'));
+    const a = writePrivateWorkerScript('// one', parent);
+    const b = writePrivateWorkerScript('// one', parent);
+    expect(a).not.toBe(b); // a new folder each time: nothing planted beforehand is reused
+    expect(dirname(a)).not.toBe(parent);
+    expect(statSync(dirname(a)).mode & 0o777).toBe(0o700);
+    expect(statSync(a).mode & 0o777).toBe(0o600);
+    expect(readFileSync(a, 'utf8')).toBe('// one');
+  });
+
+  it('is verified before use: a file swapped after writing is refused', () => {
+    const a = writePrivateWorkerScript('// meant', mkdtempSync(join(tmpdir(), 'lrlab-wt-')));
+    expect(() => verifyWorkerScript(a, '// meant')).not.toThrow();
+    writeFileSync(a, 'process.exit(7) // planted');
+    expect(() => verifyWorkerScript(a, '// meant')).toThrow(/not the one LR Lab wrote/);
   });
 });

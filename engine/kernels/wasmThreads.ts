@@ -8,7 +8,7 @@
  *   3. the pool is capped at os.cpus().length / 2 (it assumes 2 hyperthreads per core), so a
  *      2-vCPU machine gets 1 thread.
  * `initWasmThreaded` works around the three, only for the duration of the backend's
- * initialization: it sets the flag, writes the worker script to a file (with a one-line
+ * initialization: it sets the flag, writes the worker script to a private file (with a one-line
  * shim that points the worker's blob load at the package's own threaded-simd.js), and
  * reports the logical cores as "physical" (×2) while Emscripten reads them.
  * Call it before anything initializes the wasm backend; afterwards `initBackend` finds the
@@ -16,7 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
-import { writeFileSync, existsSync } from 'node:fs';
+import { closeSync, fstatSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import type { CpuInfo } from 'node:os';
@@ -33,6 +33,37 @@ export interface WasmThreadsResult {
   readonly threads: number;
   /** Why fewer threads than asked for, if so. */
   readonly reason: string | null;
+}
+
+/**
+ * Writes the worker script where no other user can plant or swap it: a fresh folder from
+ * `mkdtemp` (mode 0700, ours), the file created exclusively (mode 0600), then read back and
+ * compared byte for byte with what was meant, so what the workers run is what we wrote.
+ * A predictable shared name (the old `/tmp/lrlab-tfjs-wasm-worker-<hash>.cjs`, reused when
+ * present) would let another user of a shared machine run code in this process.
+ * The folder is removed when the process exits. Returns the file's path.
+ */
+export function writePrivateWorkerScript(script: string, parent: string = tmpdir()): string {
+  const dir = mkdtempSync(join(parent, 'lrlab-wasm-'));
+  const file = join(dir, 'tfjs-wasm-worker.cjs');
+  const fd = openSync(file, 'wx', 0o600);
+  try {
+    writeSync(fd, script);
+    const st = fstatSync(fd);
+    if (typeof process.getuid === 'function' && st.uid !== process.getuid()) throw new Error(`${file} is not owned by this user`);
+  } finally {
+    closeSync(fd);
+  }
+  verifyWorkerScript(file, script);
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return file;
+}
+
+/** Throws unless `file` holds exactly `script` (checked before the workers are pointed at it). */
+export function verifyWorkerScript(file: string, script: string): void {
+  const want = createHash('sha256').update(script).digest('hex');
+  const got = createHash('sha256').update(readFileSync(file)).digest('hex');
+  if (got !== want) throw new Error(`the worker script at ${file} is not the one LR Lab wrote (sha256 ${got.slice(0, 12)}…, expected ${want.slice(0, 12)}…)`);
 }
 
 interface WasmModule {
@@ -63,10 +94,10 @@ export async function initWasmThreaded(threads?: number): Promise<WasmThreadsRes
   }
   const pkgDir = dirname(nodeRequire.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
   let file: string;
+  let script: string;
   try {
-    const script = workerScript(pkgDir);
-    file = join(tmpdir(), `lrlab-tfjs-wasm-worker-${createHash('sha1').update(script).digest('hex').slice(0, 12)}.cjs`);
-    if (!existsSync(file)) writeFileSync(file, script);
+    script = workerScript(pkgDir);
+    file = writePrivateWorkerScript(script);
   } catch (e) {
     return { threads: 1, reason: `the threaded wasm build's worker script could not be written (${e instanceof Error ? e.message : String(e)})` };
   }
@@ -77,6 +108,7 @@ export async function initWasmThreaded(threads?: number): Promise<WasmThreadsRes
   // Emscripten's pool size is min(asked, logicalCores / 2): report twice the cores.
   os.cpus = () => [...cpus(), ...cpus()];
   try {
+    verifyWorkerScript(file, script); // again, right before the pool starts its workers on it
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
     wasm.setThreadsCount(want);
     wasm.setWasmPaths(join(pkgDir, 'dist') + '/');

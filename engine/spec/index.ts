@@ -3,3 +3,4 @@
 export * from './runSpec';
 export * from './common';
 export * from './sweep';
+export * from './bounds';

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { SyntheticSpecSchema } from '../experiments/synthetic/spec';
 import { ImageSpecSchema } from '../experiments/image/spec';
+import { jsonBoundsProblem } from './bounds';
 
 export const RunSpecSchema = z.discriminatedUnion('kind', [SyntheticSpecSchema, ImageSpecSchema]);
 export type RunSpec = z.infer<typeof RunSpecSchema>;
@@ -23,6 +24,8 @@ export type SpecCheck =
 
 /** Validates a spec and lists every problem with its path and the allowed range. */
 export function checkRunSpec(input: unknown): SpecCheck {
+  const tooBig = jsonBoundsProblem(input);
+  if (tooBig) return { ok: false, problems: [{ path: '', message: `The spec is not a run spec: ${tooBig}.` }] };
   const r = RunSpecSchema.safeParse(input);
   if (r.success) return { ok: true, spec: r.data };
   return {

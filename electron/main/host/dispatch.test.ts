@@ -28,6 +28,25 @@ describe('dispatch', () => {
     expect(r.error.issues?.map((i) => i.path).sort()).toEqual(['id', 'name']);
   });
 
+  it('refuses a request nested too deep before its schema or service sees it (no stack overflow)', async () => {
+    let called = false;
+    const d = createDispatch(services({ import: () => ((called = true), { imported: [] }) }));
+    let deep: unknown = 1;
+    for (let i = 0; i < 20_000; i++) deep = { a: deep };
+    for (const [method, input] of [
+      ['runs.import', { content: 'x', overwrite: false, extra: deep }],
+      ['training.validate', { spec: { kind: 'synthetic', x: deep } }],
+      ['figures.save', { name: 'f', spec: { x: deep } }],
+    ] as const) {
+      const r = await d(method, input);
+      expect(r.ok).toBe(false);
+      if (r.ok) continue;
+      expect(r.error.code).toBe('invalid_request');
+      expect(r.error.message).toMatch(/nested deeper than 40 levels/);
+    }
+    expect(called).toBe(false);
+  });
+
   it('passes parsed input with defaults to the service', async () => {
     let seen: unknown;
     const d = createDispatch(services({ list: (q) => ((seen = q), { total: 0, rows: [] }) }));

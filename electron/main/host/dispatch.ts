@@ -8,6 +8,13 @@ import { methods } from '../../api/schemas';
 import type { ApiServices, MethodName } from '../../api/contract';
 import type { ApiResult } from '../../api/errors';
 import { toApiError } from './errors';
+import { jsonBoundsProblem, type JsonBounds } from '../../../engine/spec/bounds';
+
+/**
+ * Every request, before its schema looks at it: no api call needs more than a few levels of
+ * nesting, and a 10 000-level one would overflow the stack of the schema check itself.
+ */
+export const REQUEST_BOUNDS: JsonBounds = { maxDepth: 40, maxValues: 200_000 };
 
 export type Dispatch = (method: string, input: unknown) => Promise<ApiResult<unknown>>;
 
@@ -24,6 +31,8 @@ export function createDispatch(services: ApiServices, log: (line: string) => voi
     if (!isMethodName(method)) {
       return { ok: false, error: { code: 'unknown_method', message: `There is no api method "${method}".` } };
     }
+    const tooBig = jsonBoundsProblem(input, REQUEST_BOUNDS);
+    if (tooBig) return { ok: false, error: { code: 'invalid_request', message: `Invalid request to ${method}: ${tooBig}. Nothing was done.` } };
     const parsed = methods[method].input.safeParse(input ?? {});
     if (!parsed.success) {
       const issues = issuesOf(parsed.error);

@@ -1,10 +1,12 @@
 /** Several processes on one store file: change notices, and only one queue owner. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHost, type Host } from './host';
 import { openStore } from '../../../storage';
+import { goodStore, scribble } from '../../../storage/test-fixtures/damage';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -56,5 +58,20 @@ describe('host on a shared store', () => {
     expect(v.ownsQueue).toBe(false);
     expect(v.note).toMatch(/pid \d+/);
     expect(v.note).toMatch(/stay queued until that host runs them/);
+  });
+});
+
+describe('host on a damaged store', () => {
+  it('the window and `lrlab serve` refuse to start on it, pointing at doctor, and leave it byte-identical', async () => {
+    const path = tmpStore();
+    goodStore(path);
+    scribble(path);
+    const before = createHash('sha256').update(readFileSync(path)).digest('hex');
+    const err = await createHost({ mode: 'browser', storePath: path, runQueue: true, log: () => {} }).then(
+      (h) => (cleanup.push(() => h.close()), null),
+      (e: unknown) => e as Error,
+    );
+    expect(err?.message).toMatch(/is damaged.*lrlab doctor/);
+    expect(createHash('sha256').update(readFileSync(path)).digest('hex')).toBe(before);
   });
 });

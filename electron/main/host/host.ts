@@ -2,7 +2,7 @@
  * One host, three doors: the Electron main process, `lrlab serve` and the CLI all build
  * their services here, so every door runs the same code against the same store.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ApiServices } from '../../api/contract';
 import type { SystemInfo } from '../../api/schemas';
@@ -10,7 +10,8 @@ import { requestedBackend, type BackendName } from '../../../engine/backend';
 import { openStore, StoreError, type RunStore } from '../../../storage';
 import { createDispatch, type Dispatch } from './dispatch';
 import { HostEvents } from './events';
-import { resolveStorePath } from './paths';
+import { defaultDataDir, resolveStorePath } from './paths';
+import { createHostLog, logFilePath } from './log';
 import { createSystemService, probeBackend, type BackendProbe } from '../services/system';
 import { createRunsService } from '../services/runs';
 import { createTrainingService } from '../services/training';
@@ -35,6 +36,11 @@ export interface HostOptions {
   readonly nativeBinding?: string;
   /** The experiment kinds this host knows; default the engine's registry (tests add a fake kind). */
   readonly registry?: ExperimentRegistry;
+  /**
+   * Open the store for reading only (`lrlab list`, `show`, `info`): nothing is written, so these
+   * work on a full disk and on a read-only store. Writing api calls then fail `unwritable`.
+   */
+  readonly readOnly?: boolean;
 }
 
 export interface Host {
@@ -50,7 +56,12 @@ export interface Host {
 }
 
 export async function createHost(options: HostOptions): Promise<Host> {
-  const log = options.log ?? ((line: string) => console.error(line));
+  // The window and `lrlab serve` keep a rotating log file in the data folder (an app started
+  // from an icon has no terminal); one-shot CLI commands log to stderr, which the user sees.
+  const logFile = logFilePath(defaultDataDir());
+  const fileLog = !options.log && options.mode !== 'cli' ? createHostLog(defaultDataDir(), { base: { mode: options.mode } }) : null;
+  const log = options.log ?? fileLog ?? ((line: string) => console.error(line));
+  if (fileLog?.file) log(`LR Lab ${options.mode} host started (pid ${process.pid}); this log: ${fileLog.file}`);
   const storePath = resolveStorePath(options.storePath ?? undefined);
   const backendName = requestedBackend(options.backend ?? null);
   const events = new HostEvents();
@@ -59,12 +70,38 @@ export async function createHost(options: HostOptions): Promise<Host> {
   // Imported datasets live beside the store; workers inherit the variable.
   process.env['LRLAB_DATA_DIR'] ??= join(dataDir, 'datasets');
 
-  try {
-    mkdirSync(dataDir, { recursive: true });
-  } catch (e) {
-    throw new StoreError('unwritable', `Cannot create the data folder ${dataDir} (${(e as Error).message}). Choose another store with --store or LRLAB_STORE.`, storePath);
+  if (!(options.readOnly && existsSync(storePath))) {
+    try {
+      mkdirSync(dataDir, { recursive: true });
+    } catch (e) {
+      throw new StoreError('unwritable', `Cannot create the data folder ${dataDir} (${(e as Error).message}). Choose another store with --store or LRLAB_STORE.`, storePath);
+    }
   }
-  const store = openStore(storePath, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  let store: RunStore;
+  try {
+    store = openStore(storePath, { ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}), ...(options.readOnly ? { readOnly: true } : {}) });
+  } catch (e) {
+    if (fileLog) {
+      fileLog.error(`cannot open the store: ${e instanceof Error ? e.message : String(e)}`);
+      await fileLog.close();
+    }
+    throw e;
+  }
+  if (store.readOnlyNote) log(store.readOnlyNote);
+  if (options.runQueue) {
+    // The window and `lrlab serve` write (queue lock, runs): a damaged store is refused now,
+    // with the way out, instead of starting on it and failing at the first write.
+    try {
+      store.checkSound();
+    } catch (e) {
+      store.close();
+      if (fileLog) {
+        fileLog.error(e instanceof Error ? e.message : String(e));
+        await fileLog.close();
+      }
+      throw e;
+    }
+  }
   if (store.recoveredOnOpen.length) {
     log(`${store.recoveredOnOpen.length} run(s) left running by a process that is gone are now interrupted (resume them with \`lrlab resume ID\`).`);
   }
@@ -81,7 +118,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     ...(options.stopGraceMs !== undefined ? { stopGraceMs: options.stopGraceMs } : {}),
   });
   const services: ApiServices = {
-    system: createSystemService({ mode: options.mode, storePath, backend }),
+    system: createSystemService({ mode: options.mode, storePath, logFile, backend }),
     runs: createRunsService(store, events),
     experiments: createExperimentsService(registry),
     training: createTrainingService(store, queue, async () => (await backend()).report?.name ?? null, registry),
@@ -123,6 +160,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       clearInterval(poll);
       await queue.close(reason);
       store.close();
+      await fileLog?.close();
     },
   };
 }

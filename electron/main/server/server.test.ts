@@ -68,6 +68,40 @@ describe('browser-mode server', () => {
     expect((await raw('/..%2f..%2fetc%2fpasswd', { headers: { cookie } })).status).toBe(404);
   });
 
+  it('answers malformed percent-encoding in a path (or cookie) with 400, not 500', async () => {
+    const page = await raw(`/?token=${server.token}`);
+    const cookie = String((page.headers['set-cookie'] as string[])[0]).split(';')[0] ?? '';
+    expect((await raw('/%', { headers: { cookie } })).status).toBe(400);
+    expect((await raw('/app%E0%A4%A.js', { headers: { cookie } })).status).toBe(400);
+    expect((await raw('/app.js', { headers: { cookie: 'lrlab_token=%' } })).status).toBe(401);
+  });
+
+  it('refuses a body over the limit from its Content-Length, before buffering it (413)', async () => {
+    // Declares 9 MiB but sends 10 bytes: the answer must come from the header alone.
+    const r = await raw('/api/system.echo', {
+      method: 'POST',
+      headers: { 'x-lrlab-token': server.token, 'content-length': String(9 * 1024 * 1024) },
+      body: '{"a":1234}',
+    });
+    expect(r.status).toBe(413);
+    expect(JSON.parse(r.body)).toMatchObject({ ok: false, error: { code: 'invalid_request', message: expect.stringMatching(/larger than 8388608 bytes/) } });
+  });
+
+  it('refuses a chunked body as soon as it passes the limit (413, not "not valid JSON")', async () => {
+    const r = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: server.port, path: '/api/system.echo', method: 'POST', headers: { 'x-lrlab-token': server.token } }, (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      const chunk = 'x'.repeat(1024 * 1024);
+      for (let i = 0; i < 9; i++) req.write(chunk);
+      req.end();
+    });
+    expect(r.status).toBe(413);
+  });
+
   it('answers bad JSON with a structured error', async () => {
     const r = await raw('/api/system.echo', { method: 'POST', headers: { 'x-lrlab-token': server.token }, body: '{nope' });
     expect(r.status).toBe(400);

@@ -26,7 +26,20 @@ export interface ServeOptions {
   readonly port?: number;
   /** Fixed token (tests); default: 32 random bytes, hex. */
   readonly token?: string;
+  /** Largest api request body (default MAX_API_BODY_BYTES; `runs.import` gets MAX_IMPORT_BODY_BYTES). */
   readonly maxBodyBytes?: number;
+}
+
+/** Any api call but an import: specs, figures and ids are small, so 8 MiB is far above need. */
+export const MAX_API_BODY_BYTES = 8 * 1024 * 1024;
+/** `runs.import` carries a whole bundle as a string (its schema allows 512 MiB of content). */
+export const MAX_IMPORT_BODY_BYTES = 513 * 1024 * 1024;
+
+/** A request body over its limit: answered 413 without buffering the rest. */
+class BodyTooLarge extends Error {
+  constructor(readonly limit: number) {
+    super(`The request body is larger than ${limit} bytes, the limit for this call. Nothing was done.`);
+  }
 }
 
 export interface RunningServer {
@@ -69,7 +82,13 @@ function sameToken(a: string, b: string): boolean {
 function cookieToken(req: IncomingMessage): string {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [k, v] = part.trim().split('=');
-    if (k === COOKIE && v) return decodeURIComponent(v);
+    if (k === COOKIE && v) {
+      try {
+        return decodeURIComponent(v);
+      } catch {
+        return ''; // malformed encoding: no token
+      }
+    }
   }
   return '';
 }
@@ -90,20 +109,33 @@ function unauthorized(res: ServerResponse, html: boolean): void {
   }
 }
 
+/**
+ * Reads a request body of at most `limit` bytes. A declared Content-Length over the limit is
+ * refused before a byte is read; a body that grows past it (chunked) is refused as soon as it does.
+ */
 async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLarge(limit);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw new Error(`request body over ${limit} bytes`);
+    if (size > limit) throw new BodyTooLarge(limit);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** Sends 413 and closes the connection, so the client stops sending the rest of the body. */
+function tooLarge(res: ServerResponse, err: BodyTooLarge): void {
+  res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', connection: 'close' });
+  res.end(JSON.stringify({ ok: false, error: { code: 'invalid_request', message: err.message } }));
+}
+
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const token = opts.token ?? randomBytes(32).toString('hex');
-  const limit = opts.maxBodyBytes ?? 600 * 1024 * 1024;
+  const limitFor = (method: string): number =>
+    opts.maxBodyBytes ?? (method === 'runs.import' ? MAX_IMPORT_BODY_BYTES : MAX_API_BODY_BYTES);
   let origin = '';
   let port = 0;
 
@@ -121,7 +153,15 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     } else if (!sameToken(cookieToken(req), token)) {
       return unauthorized(res, false);
     }
-    const rel = isIndex ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
+    let rel: string;
+    try {
+      rel = isIndex ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
+    } catch {
+      // `GET /%`: malformed percent-encoding is the client's mistake, not a server error.
+      res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('Bad request: the path has malformed percent-encoding.');
+      return;
+    }
     const file = normalize(join(opts.staticDir, rel));
     if (!file.startsWith(normalize(opts.staticDir) + sep) || !existsSync(file) || !statSync(file).isFile()) {
       if (isIndex) {
@@ -156,9 +196,16 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       if (req.method !== 'POST') return sendJson(res, 405, { ok: false, error: { code: 'invalid_request', message: 'Use POST for api calls.' } });
       const header = String(req.headers['x-lrlab-token'] ?? '');
       if (!sameToken(header, token)) return unauthorized(res, false);
+      const method = url.pathname.slice('/api/'.length);
+      let text: string;
+      try {
+        text = await readBody(req, limitFor(method));
+      } catch (e) {
+        if (e instanceof BodyTooLarge) return tooLarge(res, e);
+        throw e;
+      }
       let input: unknown;
       try {
-        const text = await readBody(req, limit);
         input = text ? JSON.parse(text) : {};
       } catch (e) {
         return sendJson(res, 400, {
@@ -166,7 +213,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
           error: { code: 'invalid_request', message: `The request body is not valid JSON (${e instanceof Error ? e.message : String(e)}).` },
         });
       }
-      const result = await opts.dispatch(url.pathname.slice('/api/'.length), input);
+      const result = await opts.dispatch(method, input);
       // RPC over HTTP: a call that reached its method answers 200 and carries its own
       // {ok:false} error (an expected refusal is not a transport failure, and browsers log
       // every 4xx as a console error). Transport failures keep their HTTP status.

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeCifarRecords, makeTar } from '../../../engine/data/testFiles';
-import { clearDatasetCache } from '../../../engine/data';
+import { CIFAR10_BATCH_MAX_BYTES, CIFAR10_RECORD_BYTES, clearDatasetCache } from '../../../engine/data';
 import { HostEvents } from '../host/events';
 import { createDatasetsService } from './datasets';
 
@@ -66,5 +67,48 @@ describe('datasets service', () => {
     const cifar = (await svc.list({})).find((d) => d.id === 'cifar10');
     expect(cifar?.found).toBe(false);
     expect(cifar?.note).toMatch(/cifar-10-binary\.tar\.gz/);
+  });
+
+  it('refuses /dev/zero and a FIFO at once instead of reading them for ever, and bounds a folder\'s files', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'lrlab-ds-'));
+    dirs.push(root);
+    process.env['LRLAB_DATA_DIR'] = join(root, 'datasets');
+    const svc = createDatasetsService(join(root, 'datasets'), new HostEvents());
+    const within = <T,>(p: T | Promise<T>): Promise<T> => Promise.race([Promise.resolve(p), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('still reading after 5 s')), 5000))]);
+    await expect(within(svc.importCifar10({ path: '/dev/zero', verifyChecksum: false }))).rejects.toThrow(/not a regular file/);
+    const fifo = join(root, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    await expect(within(svc.importCifar10({ path: fifo, verifyChecksum: false }))).rejects.toThrow(/not a regular file/);
+    // a folder whose "batch" is a FIFO, or larger than a batch can be
+    const folder = join(root, 'cifar');
+    mkdirSync(folder);
+    for (const f of cifarFiles()) writeFileSync(join(folder, f.name.split('/')[1]!), f.data);
+    rmSync(join(folder, 'data_batch_3.bin'));
+    execFileSync('mkfifo', [join(folder, 'data_batch_3.bin')]);
+    await expect(within(svc.importCifar10({ path: folder, verifyChecksum: false }))).rejects.toThrow(/data_batch_3\.bin: not a regular file/);
+    rmSync(join(folder, 'data_batch_3.bin'));
+    writeFileSync(join(folder, 'data_batch_3.bin'), Buffer.alloc(CIFAR10_BATCH_MAX_BYTES + CIFAR10_RECORD_BYTES));
+    await expect(within(svc.importCifar10({ path: folder, verifyChecksum: false }))).rejects.toThrow(/more than a CIFAR-10 batch holds/);
+    expect(existsSync(join(root, 'datasets', 'cifar10'))).toBe(false);
+  });
+
+  it('reports import progress with its total, from a folder too', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'lrlab-ds-'));
+    dirs.push(root);
+    process.env['LRLAB_DATA_DIR'] = join(root, 'datasets');
+    const folder = join(root, 'cifar');
+    mkdirSync(folder);
+    for (const f of cifarFiles()) writeFileSync(join(folder, f.name.split('/')[1]!), f.data);
+    const events = new HostEvents();
+    const seen: { done: number; total: number; message: string }[] = [];
+    events.subscribe((e, p) => {
+      if (e === 'datasets.onDidImportProgress') seen.push(p as { done: number; total: number; message: string });
+    });
+    await createDatasetsService(join(root, 'datasets'), events).importCifar10({ path: folder, verifyChecksum: false });
+    const checking = seen.filter((p) => p.message === 'checking');
+    expect(checking.length).toBe(6);
+    expect(checking.every((p) => p.total > 0 && p.done <= p.total)).toBe(true);
+    expect(checking.at(-1)!.done).toBe(checking.at(-1)!.total);
+    expect(seen.at(-1)).toMatchObject({ done: 1, total: 1, message: 'imported' });
   });
 });

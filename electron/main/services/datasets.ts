@@ -10,7 +10,7 @@ import { copyFile, mkdir, readdir, rename, stat, writeFile } from 'node:fs/promi
 import { basename, join } from 'node:path';
 import type { ApiServices } from '../../api/contract';
 import type { DatasetInfo } from '../../api/schemas';
-import { listKnownDatasets, loadCifar10, readTarGz, type KnownDataset } from '../../../engine/data';
+import { CIFAR10_ARCHIVE_MAX_BYTES, CIFAR10_UNPACKED_MAX_BYTES, listKnownDatasets, loadCifar10, readTarGz, type KnownDataset } from '../../../engine/data';
 import { HostError } from '../host/errors';
 import type { HostEvents } from '../host/events';
 
@@ -86,8 +86,13 @@ export function createDatasetsService(datasetsDir: string, events: HostEvents): 
         events.emit('datasets.onDidImportProgress', { id: 'cifar10', done, total: total ?? 0, message });
       let isDir: boolean;
       try {
-        isDir = (await stat(path)).isDirectory();
-      } catch {
+        const st = await stat(path);
+        isDir = st.isDirectory();
+        if (!isDir && !st.isFile()) {
+          throw new HostError('invalid_request', `${path} is not a regular file (a device, FIFO or socket). Choose cifar-10-binary.tar.gz or the folder with data_batch_1..5.bin and test_batch.bin.`);
+        }
+      } catch (e) {
+        if (e instanceof HostError) throw e;
         throw new HostError('not_found', `${path} does not exist. Choose cifar-10-binary.tar.gz or the folder with data_batch_1..5.bin and test_batch.bin.`);
       }
       // Parse it fully first (verifies the official MD5 of the archive, every record's size
@@ -106,7 +111,10 @@ export function createDatasetsService(datasetsDir: string, events: HostEvents): 
         }
       } else {
         // Keep the batches as plain files: training reads them without decompressing again.
-        const { entries } = await readTarGz(path, (name) => CIFAR_FILES.includes(basename(name)), (d, t) => progress(d, t, 'extracting'));
+        const { entries } = await readTarGz(path, (name) => CIFAR_FILES.includes(basename(name)), (d, t) => progress(d, t, 'extracting'), {
+          maxBytes: CIFAR10_ARCHIVE_MAX_BYTES,
+          maxUnpackedBytes: CIFAR10_UNPACKED_MAX_BYTES,
+        });
         for (const e of entries) {
           const dest = join(target, basename(e.name));
           await writeFile(`${dest}.part`, e.data);

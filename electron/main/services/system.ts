@@ -21,6 +21,7 @@ export async function probeBackend(force: BackendName | null): Promise<BackendPr
 export function createSystemService(opts: {
   mode: SystemInfo['mode'];
   storePath: string;
+  logFile: string;
   backend: () => Promise<BackendProbe>;
 }): ApiServices['system'] {
   return {
@@ -36,6 +37,7 @@ export function createSystemService(opts: {
         backendError: probe.error,
         storePath: opts.storePath,
         dataDir: dirname(opts.storePath),
+        logFile: opts.logFile,
         node: m.node,
         electron: m.electron,
         platform: m.os,

@@ -1,0 +1,172 @@
+/**
+ * Fault drills (issue 14): tries what a hostile or unlucky user would, through the real `lrlab`
+ * command, and prints one line per drill: tried / survived / points lost. Not part of the unit
+ * suite (it trains runs and kills processes): `npm run drills`. Exit code 1 if any drill failed.
+ *
+ * "points lost" counts points a reader saw committed in the store before the fault and did not
+ * find afterwards (a kill may lose what was not flushed yet, never what was committed).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { openStore } from '../../storage';
+import { goodStore, scribble } from '../../storage/test-fixtures/damage';
+import { readOnlyFolder, tinyFilesystem } from '../../storage/test-fixtures/mounts';
+
+const root = resolve(import.meta.dirname, '..', '..');
+const dir = mkdtempSync(join(tmpdir(), 'lrlab-drills-'));
+const env = { ...process.env, LRLAB_HOME: dir, LRLAB_STORE: '', LRLAB_BACKEND: 'cpu' };
+const rows: { drill: string; survived: boolean | null; lost: number | null; note: string }[] = [];
+
+function lrlab(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'electron/cli/main.ts'), ...args], { env, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+const sha = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
+function drill(name: string, f: () => { survived: boolean | null; lost?: number | null; note: string } | Promise<{ survived: boolean | null; lost?: number | null; note: string }>) {
+  return async () => {
+    try {
+      const r = await f();
+      rows.push({ drill: name, survived: r.survived, lost: r.lost ?? null, note: r.note });
+    } catch (e) {
+      rows.push({ drill: name, survived: false, lost: null, note: `drill crashed: ${e instanceof Error ? e.message : String(e)}` });
+    }
+  };
+}
+
+/** Points committed for `runId` as a separate reader sees them. */
+function committedPoints(file: string, runId: string): number {
+  const s = openStore(file, { readOnly: true });
+  try {
+    return s.getRun(runId).metrics.reduce((n, m) => n + m.nPoints, 0);
+  } finally {
+    s.close();
+  }
+}
+
+const spec = {
+  kind: 'synthetic',
+  seed: 3,
+  name: 'drill',
+  data: { d: 16, N: 64, testSize: 200 },
+  model: { width: 32 },
+  algorithm: { name: 'S', eta2: 0.05, eps2prime: 1e-9 },
+  init: { tau0: 0.05 },
+  stopping: { maxIterations: 400000 },
+  logging: { every: 10, checkpointEvery: 200 },
+};
+
+const drills = [
+  drill('damaged store (8 KiB of random bytes), then `lrlab run`', () => {
+    const f = join(dir, 'damaged.sqlite');
+    goodStore(f);
+    const points = 3 * 2 * 2000;
+    scribble(f);
+    const before = sha(f);
+    const r = lrlab(['run', '--preset', 'toy-s', '--seed', '1', '--store', f]);
+    const same = sha(f) === before;
+    const salv = lrlab(['doctor', '--salvage', '--store', f, '--out', join(dir, 'salvaged.sqlite'), '--json']);
+    const got = (JSON.parse(salv.stdout) as { salvage: { points: number } }).salvage.points;
+    return { survived: r.code !== 0 && same, lost: points - got, note: `refused: ${r.code !== 0}, byte-identical: ${same}; doctor salvaged ${got} of ${points} points (the rest sat on the scribbled pages)` };
+  }),
+  drill('0-byte file as --store', () => {
+    const f = join(dir, 'empty.sqlite');
+    writeFileSync(f, '');
+    const r = lrlab(['list', '--store', f]);
+    return { survived: r.code !== 0 && readFileSync(f).length === 0 && /empty file/.test(r.stderr), lost: 0, note: r.stderr.trim().split('\n')[0] ?? '' };
+  }),
+  drill('read-only store: list, show, info', () => {
+    const ro = readOnlyFolder(dir, (d) => goodStore(join(d, 'runs.sqlite'), 1));
+    if (!ro) return { survived: null, note: 'not tried: cannot mount a read-only folder here (needs root)' };
+    try {
+      const f = join(ro.dir, 'runs.sqlite');
+      const ok = [lrlab(['list', '--store', f]), lrlab(['show', 'keep-0', '--store', f]), lrlab(['info', '--store', f])].every((r) => r.code === 0);
+      return { survived: ok, lost: 0, note: ok ? 'all three answered' : 'a read-only command failed' };
+    } finally {
+      ro.release();
+    }
+  }),
+  drill('full disk (2 MB): list', () => {
+    const tiny = tinyFilesystem(dir, '2m');
+    if (!tiny) return { survived: null, note: 'not tried: cannot mount a tmpfs here (needs root)' };
+    try {
+      const f = join(tiny.dir, 'runs.sqlite');
+      goodStore(f, 1);
+      const fd = openSync(join(tiny.dir, 'fill'), 'w');
+      try {
+        for (;;) writeSync(fd, Buffer.alloc(4096));
+      } catch {
+        // full
+      } finally {
+        closeSync(fd);
+      }
+      const r = lrlab(['list', '--store', f]);
+      return { survived: r.code === 0 && /keep-0/.test(r.stdout), lost: 4000 - committedPoints(f, 'keep-0'), note: r.code === 0 ? 'list answered on a full disk' : r.stderr.trim() };
+    } finally {
+      tiny.release();
+    }
+  }),
+  drill('spec nested 20 000 levels deep', () => {
+    let deep = '1';
+    for (let i = 0; i < 20_000; i++) deep = `{"a":${deep}}`;
+    const f = join(dir, 'deep.json');
+    writeFileSync(f, `{"kind":"synthetic","seed":1,"x":${deep}}`);
+    const r = lrlab(['run', f, '--no-store']);
+    return { survived: r.code !== 0 && /nested deeper/.test(r.stderr) && !/Maximum call stack/.test(r.stderr), lost: 0, note: r.stderr.trim().split('\n')[0] ?? '' };
+  }),
+  drill('bundle with a dotted run id', () => {
+    const f = join(dir, 'b.sqlite');
+    goodStore(f, 1);
+    const out = join(dir, 'b.json');
+    lrlab(['export', 'keep-0', '--store', f, '--out', out]);
+    const b = JSON.parse(readFileSync(out, 'utf8')) as { runs: { run: { id: string } }[] };
+    b.runs[0]!.run.id = 'dotted.id.x';
+    writeFileSync(out, JSON.stringify(b));
+    const target = join(dir, 'b2.sqlite');
+    const r = lrlab(['import', out, '--store', target]);
+    return { survived: r.code !== 0, lost: 0, note: r.stderr.trim().split('\n')[0]?.slice(0, 160) ?? '' };
+  }),
+  drill('kill -9 of `lrlab run` while it trains', async () => {
+    const f = join(dir, 'kill.sqlite');
+    const specFile = join(dir, 'long.json');
+    writeFileSync(specFile, JSON.stringify(spec));
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'electron/cli/main.ts'), 'run', specFile, '--store', f], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let runId: string | null = null;
+    let seen = 0;
+    for (let t = 0; t < 240 && seen < 200; t++) {
+      await new Promise((r) => setTimeout(r, 500));
+      try {
+        const s = openStore(f, { readOnly: true });
+        runId = s.listRuns().rows[0]?.id ?? null;
+        s.close();
+        if (runId) seen = committedPoints(f, runId);
+      } catch {
+        // not created yet
+      }
+    }
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    if (!runId) return { survived: false, note: 'the run never appeared in the store' };
+    const s = openStore(f); // a writer: marks the dead run interrupted
+    const status = s.getRun(runId).status;
+    const check = s.integrityCheck();
+    s.close();
+    const after = committedPoints(f, runId);
+    return { survived: status === 'interrupted' && check[0] === 'ok', lost: Math.max(0, seen - after), note: `status after: ${status}, integrity: ${check.join('; ')}, points seen before the kill: ${seen}, after: ${after}` };
+  }),
+];
+
+for (const d of drills) await d();
+mkdirSync(dir, { recursive: true });
+const w = Math.max(...rows.map((r) => r.drill.length));
+process.stdout.write(`${'drill'.padEnd(w)}  tried  survived  points lost  note\n`);
+for (const r of rows) {
+  process.stdout.write(
+    `${r.drill.padEnd(w)}  ${r.survived === null ? 'no ' : 'yes'}    ${r.survived === null ? '—  ' : r.survived ? 'yes' : 'NO '}       ${String(r.lost ?? '—').padStart(5)}        ${r.note}\n`,
+  );
+}
+process.stdout.write('Not yet drilled here: kill -9 of the host (`lrlab serve`) and of a queue worker, malicious-bundle and browser-mode sets beyond the above.\n');
+rmSync(dir, { recursive: true, force: true });
+process.exit(rows.some((r) => r.survived === false) ? 1 : 0);
