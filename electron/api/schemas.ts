@@ -20,7 +20,7 @@ const Ok = z.object({ ok: z.literal(true) });
 export const SpecInputSchema = z.record(z.string(), z.unknown());
 
 export const BackendReportSchema = z.object({
-  name: z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']),
+  name: z.enum(['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']),
   tfjsBackend: z.string(),
   package: z.string(),
   version: z.string(),
@@ -29,6 +29,19 @@ export const BackendReportSchema = z.object({
   forced: z.boolean(),
   skipped: z.array(z.object({ name: z.string(), reason: z.string() })),
   summary: z.string(),
+  /** webgpu only: the adapter Dawn trains on (null on other backends). */
+  adapter: z
+    .object({
+      vendor: z.string(),
+      architecture: z.string(),
+      device: z.string(),
+      description: z.string(),
+      software: z.boolean(),
+      driver: z.enum(['system', 'lrlab-lavapipe']),
+      icd: z.string().nullable(),
+      limits: z.record(z.string(), z.number()),
+    })
+    .nullable(),
 });
 export type BackendReportDto = z.infer<typeof BackendReportSchema>;
 

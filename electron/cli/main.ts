@@ -30,7 +30,7 @@ program
 const collect = (v: string, prev: string[]) => [...prev, v];
 const storeOption = () => new Option('--store <path>', 'run store file (default: $LRLAB_STORE or the per-user data folder)').env('LRLAB_STORE');
 const backendOption = () =>
-  new Option('--backend <name>', 'engine backend').choices(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).env('LRLAB_BACKEND');
+  new Option('--backend <name>', 'engine backend').choices(['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']).env('LRLAB_BACKEND');
 
 /** A host for one command (no queue): the store and the services, closed afterwards. */
 async function withHost<T>(opts: { store?: string; backend?: string }, f: (h: Host) => Promise<T>, how: { readOnly?: boolean } = {}): Promise<T> {

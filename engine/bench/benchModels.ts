@@ -13,8 +13,8 @@ export type BnMode = 'autodiff' | 'fused';
 export type NormalMode = 'polar' | 'fast';
 
 export interface Workload {
-  /** One SGD step, noise included; leaves no tensor behind; reads the loss back (one sync). */
-  step(): number;
+  /** One SGD step, noise included; leaves no tensor behind; reads the loss back (one read). */
+  step(): number | Promise<number>;
   /** Examples per step. */
   readonly batch: number;
   /** Multiply-adds ×2 of forward + backward, for GFLOP/s. */

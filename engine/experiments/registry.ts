@@ -8,6 +8,7 @@
  * `createRegistry(kinds)` builds the same views over another table (tests add a fake kind).
  */
 import { z } from 'zod';
+import { currentBackend } from '../backend';
 import { estimatePeakMemory, type MemoryEstimate } from '../memory/estimate';
 import type { ExperimentKind, KindInfo, SpecDescription } from './kind';
 import type { RunHooks, RunOptions, RunResult } from './types';
@@ -50,6 +51,12 @@ export interface ExperimentRegistry {
   run(spec: AnySpec, hooks?: RunHooks, options?: RunOptions): Promise<RunResult>;
 }
 
+/** On webgpu, the adapter's largest bindable buffer, when this process has found the adapter. */
+function bufferLimit(backend: string): { bufferLimitBytes?: number } {
+  const limit = backend === 'webgpu' ? currentBackend()?.adapter?.limits['maxStorageBufferBindingSize'] : undefined;
+  return limit !== undefined ? { bufferLimitBytes: limit } : {};
+}
+
 export function createRegistry(kinds: readonly ExperimentKind[]): ExperimentRegistry {
   const byKind = new Map<string, ExperimentKind>();
   for (const k of kinds) {
@@ -77,7 +84,7 @@ export function createRegistry(kinds: readonly ExperimentKind[]): ExperimentRegi
       return (json ??= z.toJSONSchema(specSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>);
     },
     describe: (spec) => kindOf(spec).describe(spec),
-    memory: (spec, backend) => estimatePeakMemory({ ...kindOf(spec).memoryModel(spec), backend }),
+    memory: (spec, backend) => estimatePeakMemory({ ...kindOf(spec).memoryModel(spec), backend, ...bufferLimit(backend) }),
     condition: (spec) => kindOf(spec).condition(spec),
     infos: () =>
       kinds.map((k) => ({

@@ -140,10 +140,10 @@ export async function runSyntheticExperiment(spec: SyntheticSpec, hooks: RunHook
   let final: Record<string, number> = {};
   let lastLogged = resumedAt !== null && resumedAt % R.logEvery === 0 ? resumedAt : -1;
   let weightsFinite = true;
-  const log = (atEnd = false) => {
-    const norms = net.norms();
-    const trainOut = net.evaluate(trainEval);
-    const testOut = net.evaluate(testEval);
+  const log = async (atEnd = false) => {
+    const norms = await net.norms();
+    const trainOut = await net.evaluate(trainEval);
+    const testOut = await net.evaluate(testEval);
     const tm = trainMetrics(S.train, trainOut);
     const values: Record<string, number> = {
       lr: lrAt(annealed),
@@ -175,7 +175,7 @@ export async function runSyntheticExperiment(spec: SyntheticSpec, hooks: RunHook
       // Iteration-based anneals come first so the metrics at step t show the lr and noise of update t.
       if (!annealed && sched.atIteration !== null && step >= sched.atIteration) anneal(`anneal at iteration ${sched.atIteration}`);
       if (step % R.logEvery === 0 && step !== lastLogged) {
-        log();
+        await log();
         if (!weightsFinite) {
           status = 'diverged';
           stopReason = 'NaN or Inf in the weights';
@@ -191,7 +191,7 @@ export async function runSyntheticExperiment(spec: SyntheticSpec, hooks: RunHook
           D,
           m: R.m,
           rng: Object.fromEntries(Object.entries(rngs).map(([k, r]) => [k, r.getState()])),
-          weights: net.readWeights(),
+          weights: await net.readWeights(),
         });
         await hooks.onCheckpoint({ step, epoch: null, bytes });
       }
@@ -227,7 +227,7 @@ export async function runSyntheticExperiment(spec: SyntheticSpec, hooks: RunHook
       const tau = noiseAt(annealed);
       // Ξ_t: one draw of shape m per iteration, shared by every example of the step.
       const preNoise = tau > 0 ? rngs['preactivation-noise'].fillNormal(pre, tau) : null;
-      const { loss, grad } = net.computeGradient(batch, preNoise);
+      const { loss, grad } = await net.computeGradient(batch, preNoise);
       if (batch !== fullBatch) disposeBatch(batch);
       if (!Number.isFinite(loss)) {
         grad.dispose();
@@ -249,7 +249,7 @@ export async function runSyntheticExperiment(spec: SyntheticSpec, hooks: RunHook
       hooks.onProgress?.({ step, totalSteps: R.maxIterations, epoch: null, totalEpochs: null });
       await yieldToEventLoop();
     }
-    if (lastLogged !== step) log(true);
+    if (lastLogged !== step) await log(true);
     else if (!watch.collapsed && step > 0) {
       // The end was logged as a regular point: decide "stays at chance" on it now.
       const collapse = watch.observe(final['train/loss'] ?? Number.NaN, step, null, true);
