@@ -72,6 +72,24 @@ export default tseslint.config(
     ],
     'engine/ may import only tfjs, zod and its own files.',
   ),
+  // figure/: the figure model shared by the renderer and the host's exporter: pure, DOM- and Node-free.
+  {
+    files: ['figure/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!echarts($|/)|vitest$|@api/|\\./)',
+              message: 'figure/ may import only echarts, the api contract types (@api/*) and its own files.',
+            },
+            { regex: '^@api/', allowTypeImports: true, message: 'figure/ may import the api contract as types only.' },
+          ],
+        },
+      ],
+    },
+  },
   // storage/: better-sqlite3 and its own files; engine only for types.
   {
     files: ['storage/**/*.ts'],

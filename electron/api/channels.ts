@@ -32,6 +32,10 @@ export const METHOD_NAMES = [
   'figures.list',
   'figures.save',
   'figures.delete',
+  'figures.get',
+  'figures.data',
+  'figures.render',
+  'figures.saveAs',
 ] as const;
 
 export const EVENT_NAMES = [

@@ -287,6 +287,150 @@ export const KindInfoSchema = z.object({
   layouts: z.array(PaperLayoutSchema),
 });
 export type KindInfo = z.infer<typeof KindInfoSchema>;
+// ---------------------------------------------------------------- figures (comparison view and export)
+/** Okabe–Ito (colour-blind safe, the default), a grey scale for print, or Tableau 10. */
+export const FigurePaletteSchema = z.enum(['okabe-ito', 'tableau', 'grey']);
+
+/** How a figure looks; lengths in inches and points, as a journal states them. */
+export const FigureStyleSchema = z
+  .object({
+    /** single column 3.25 in, double column 6.75 in, or any width (custom). */
+    widthIn: z.number().min(1).max(20).default(6.75),
+    /** Height in inches; when absent, width / aspect. */
+    heightIn: z.number().min(0.5).max(20).optional(),
+    aspect: z.number().min(0.2).max(5).default(1.6),
+    fontFamily: z.string().trim().min(1).max(100).default('Helvetica'),
+    fontSizePt: z.number().min(4).max(24).default(8),
+    lineWidthPt: z.number().min(0.25).max(6).default(1.25),
+    legend: z.enum(['top', 'right', 'bottom', 'none']).default('top'),
+    /** Titles and axis labels may use simple math: \\eta → η, \\sigma → σ, x_1 / x_{ab} subscripts. */
+    title: z.string().max(200).default(''),
+    xLabel: z.string().max(200).optional(),
+    /** Per panel (metric key) → y label; default the metric's label. */
+    yLabels: z.record(z.string(), z.string().max(200)).default({}),
+    palette: FigurePaletteSchema.default('okabe-ito'),
+  })
+  .strict();
+export type FigureStyle = z.output<typeof FigureStyleSchema>;
+
+export const BandKindSchema = z.enum(['none', 'std', 'minmax', 'ci95']);
+export type BandKind = z.infer<typeof BandKindSchema>;
+
+/**
+ * What a figure shows and how: runs (or a query for them), grouping, panels, axes, smoothing,
+ * band and style. Stored in the store (figures.save) so it re-exports identically later.
+ */
+export const FigureSpecSchema = z
+  .object({
+    version: z.literal(1).default(1),
+    /** The runs shown; or `query` (a tag, seed group, preset or text) resolved when drawn. */
+    runs: z.array(RunIdSchema).min(1).max(200).optional(),
+    query: z
+      .object({ tag: z.string().max(200).optional(), groupId: z.string().max(200).optional(), preset: z.string().max(200).optional(), text: z.string().max(500).optional() })
+      .strict()
+      .optional(),
+    /** `condition` (the run's condition/algorithm label), `run` (one line per run), or `spec:<dotted path>` (e.g. spec:optim.lr). */
+    groupBy: z.string().regex(/^(condition|run|spec:[A-Za-z0-9_.]+)$/, 'groupBy is condition, run, or spec:<dotted.path>').default('condition'),
+    /** One panel per metric key (small multiples), or all overlaid in one; absent = the runs' kind's default panels. */
+    panels: z.array(z.string().min(1).max(200)).min(1).max(12).optional(),
+    layout: z.enum(['grid', 'overlay']).default('grid'),
+    x: z.enum(['step', 'epoch', 'wall']).default('step'),
+    logX: z.boolean().default(false),
+    logY: z.boolean().default(false),
+    /** Debiased EMA weight (TensorBoard's), per run before aggregation; 0 = none. */
+    smoothing: z.number().min(0).max(0.99).default(0),
+    band: BandKindSchema.default('std'),
+    /** Draw each seed faintly under its condition's mean. */
+    showSeeds: z.boolean().default(false),
+    /** Leave runs flagged collapsed out of their condition's band and mean. */
+    excludeCollapsed: z.boolean().default(true),
+    /** Runs left out by hand (still listed, marked excluded). */
+    exclude: z.array(RunIdSchema).max(200).default([]),
+    schedule: z.boolean().default(true),
+    scheduleLog: z.boolean().default(false),
+    /** A step range (zoom); absent = everything. */
+    range: z.object({ from: z.number(), to: z.number() }).strict().optional(),
+    /** Summary table: value at this x (in the figure's x unit), and two conditions for Welch's test. */
+    summaryAt: z.number().nullable().default(null),
+    compare: z.tuple([z.string(), z.string()]).nullable().default(null),
+    style: FigureStyleSchema.default(() => FigureStyleSchema.parse({})),
+  })
+  .strict()
+  .refine((s) => s.runs !== undefined || s.query !== undefined, { message: 'a figure needs `runs` (run ids) or a `query`', path: ['runs'] });
+export type FigureSpec = z.output<typeof FigureSpecSchema>;
+export type FigureSpecInput = z.input<typeof FigureSpecSchema>;
+
+const Num = z.number().nullable();
+export const FigureRunSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  seed: z.number().nullable(),
+  group: z.string(),
+  status: RunStatusSchema,
+  collapsed: z.boolean(),
+  /** Left out of its group's band (collapsed with excludeCollapsed, or by hand). */
+  excluded: z.boolean(),
+});
+export const FigureCurveSchema = z.object({
+  group: z.string(),
+  /** Runs that went into the aggregate. */
+  n: z.number(),
+  x: z.array(z.number()),
+  mean: z.array(Num),
+  /** Band lower/upper edges for the spec's band kind (null where n < 2 for std/ci). */
+  lo: z.array(Num),
+  hi: z.array(Num),
+  nAt: z.array(z.number()),
+  /** Each run's (smoothed) series and its raw one. */
+  runs: z.array(z.object({ runId: z.string(), x: z.array(z.number()), y: z.array(Num), raw: z.array(Num) })),
+});
+export const FigurePanelSchema = z.object({
+  key: z.string(),
+  label: z.string(),
+  curves: z.array(FigureCurveSchema),
+  /** Points shown vs. points stored (over all runs), so the view can say it is downsampled. */
+  shownPoints: z.number(),
+  storedPoints: z.number(),
+});
+export const SummaryCellSchema = z.object({ mean: Num, std: Num, n: z.number() });
+export const FigureSummarySchema = z.object({
+  rows: z.array(
+    z.object({
+      group: z.string(),
+      key: z.string(),
+      final: SummaryCellSchema,
+      best: SummaryCellSchema,
+      at: SummaryCellSchema.nullable(),
+    }),
+  ),
+  /** Welch's test on the final values of two conditions, per metric. */
+  tests: z.array(
+    z.object({ key: z.string(), a: z.string(), b: z.string(), diff: Num, lo: Num, hi: Num, t: Num, df: Num, p: Num }),
+  ),
+  markdown: z.string(),
+  latex: z.string(),
+});
+export const FigureDataSchema = z.object({
+  spec: z.record(z.string(), z.unknown()),
+  xLabel: z.string(),
+  groups: z.array(z.object({ name: z.string(), color: z.string(), n: z.number(), annealAt: z.number().nullable(), collapsed: z.number() })),
+  runs: z.array(FigureRunSchema),
+  panels: z.array(FigurePanelSchema),
+  schedule: z
+    .array(z.object({ group: z.string(), x: z.array(z.number()), lr: z.array(z.number()), noise: z.array(z.number()) }))
+    .nullable(),
+  summary: FigureSummarySchema,
+  /** What the view says about what it shows (runs missing, excluded, downsampled). */
+  notes: z.array(z.string()),
+  /** Every metric key the runs have (for the panel chooser). */
+  availableKeys: z.array(z.string()),
+});
+export type FigureData = z.infer<typeof FigureDataSchema>;
+export type FigurePanel = z.infer<typeof FigurePanelSchema>;
+export type FigureCurve = z.infer<typeof FigureCurveSchema>;
+export type FigureSummary = z.infer<typeof FigureSummarySchema>;
+export const FigureFormatSchema = z.enum(['svg', 'pdf', 'png', 'csv']);
+export type FigureFormat = z.infer<typeof FigureFormatSchema>;
 
 // ---------------------------------------------------------------- the contract table
 /** Every method: its request and response schema. Names are `service.method`. */
@@ -406,6 +550,19 @@ export const methods = {
     output: FigureSchema,
   },
   'figures.delete': { input: IdReq, output: Ok },
+  'figures.get': { input: z.object({ id: z.string().min(1).max(64) }).strict(), output: FigureSchema },
+  /** The data a comparison view or figure draws: grouped, smoothed, aggregated, with the summary table. */
+  'figures.data': { input: z.object({ spec: z.record(z.string(), z.unknown()) }).strict(), output: FigureDataSchema },
+  /** A figure rendered by the host (the same renderer as `lrlab figure`): SVG/CSV as text, PDF/PNG as base64. */
+  'figures.render': {
+    input: z.object({ spec: z.record(z.string(), z.unknown()), format: FigureFormatSchema, dpi: z.number().int().min(36).max(1200).default(300) }).strict(),
+    output: z.object({ filename: z.string(), mime: z.string(), encoding: z.enum(['utf8', 'base64']), content: z.string() }),
+  },
+  /** Desktop window only: renders and writes the figure where the native save dialog says (null when cancelled). */
+  'figures.saveAs': {
+    input: z.object({ spec: z.record(z.string(), z.unknown()), format: FigureFormatSchema, dpi: z.number().int().min(36).max(1200).default(300) }).strict(),
+    output: z.object({ path: z.string().nullable() }),
+  },
 } as const;
 
 /** Every event: its payload schema. Names follow `service.onDidX`. */

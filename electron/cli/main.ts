@@ -13,6 +13,7 @@ import { resolveStorePath } from '../main/host/paths';
 import { formatInfo, formatRunDetail, formatRunTable } from './format';
 import { startRecording } from './record';
 import { experiments } from '../../engine/experiments/registry';
+import { registerFigureCommand } from './figure';
 import { initBackend, requestedBackend } from '../../engine/backend';
 import { formatPresetList, isSweepDocument, parseSweepSpec, readSpecFile, resolveRunSpec, resultToJson, runWithProgress, formatSweepTable, expandSweepPoints } from '../../engine/cli';
 import type { CliRunResult } from '../../engine/cli/run';
@@ -416,6 +417,8 @@ program
     process.on('SIGINT', () => void stop());
     process.on('SIGTERM', () => void stop());
   });
+
+registerFigureCommand(program, { storeOption, withHost, resolveId });
 
 program
   .parseAsync(process.argv)

@@ -16,9 +16,9 @@ import { createSystemService, probeBackend, type BackendProbe } from '../service
 import { createRunsService } from '../services/runs';
 import { createTrainingService } from '../services/training';
 import { createDatasetsService } from '../services/datasets';
-import { createFiguresService } from '../services/figures';
 import { createExperimentsService } from '../services/experiments';
 import { experiments, type ExperimentRegistry } from '../../../engine/experiments/registry';
+import { createFiguresService, type SaveDialog } from '../services/figures';
 import { RunQueue } from '../training/queue';
 
 export interface HostOptions {
@@ -36,6 +36,8 @@ export interface HostOptions {
   readonly nativeBinding?: string;
   /** The experiment kinds this host knows; default the engine's registry (tests add a fake kind). */
   readonly registry?: ExperimentRegistry;
+  /** The desktop window's native save dialog, for figure export (absent in browser mode and the CLI). */
+  readonly saveDialog?: SaveDialog;
   /**
    * Open the store for reading only (`lrlab list`, `show`, `info`): nothing is written, so these
    * work on a full disk and on a read-only store. Writing api calls then fail `unwritable`.
@@ -123,7 +125,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     experiments: createExperimentsService(registry),
     training: createTrainingService(store, queue, async () => (await backend()).report?.name ?? null, registry),
     datasets: createDatasetsService(process.env['LRLAB_DATA_DIR'] ?? join(dataDir, 'datasets'), events),
-    figures: createFiguresService(store),
+    figures: createFiguresService(store, options.saveDialog),
   };
   if (options.runQueue) queue.start();
 
