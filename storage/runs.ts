@@ -221,11 +221,16 @@ export function requeueRun(core: StoreCore, id: string, opts: { fromStep?: numbe
 
 /**
  * Runs left `running` by a process on this host that no longer exists become `interrupted`, with
- * their end time and an event. Runs owned by other hosts are left alone (their host knows).
+ * their end time and an event. Runs owned by other hosts are left alone (their host knows), and
+ * so are runs on a Slurm cluster (the next host re-attaches them).
  */
 export function recoverInterrupted(core: StoreCore, isAlive: (pid: number) => boolean): string[] {
+  // A run a cluster executor trains (versions.executor = 'slurm') is not a process here: it
+  // goes on when its host exits, and the next host adopts it.
   const rows = core
-    .stmt("SELECT rid, id, pid FROM runs WHERE status = 'running' AND host = ?")
+    .stmt(
+      "SELECT rid, id, pid FROM runs WHERE status = 'running' AND host = ? AND (versions_json IS NULL OR json_extract(versions_json, '$.executor') IS NOT 'slurm')",
+    )
     .all(core.hostname) as { rid: number; id: string; pid: number | null }[];
   const dead = rows.filter((r) => r.pid === null || !isAlive(r.pid));
   if (dead.length === 0) return [];

@@ -27,6 +27,7 @@ export const METHOD_NAMES = [
   'training.cancel',
   'training.resume',
   'training.queue',
+  'training.executors',
   'datasets.list',
   'datasets.importCifar10',
   'figures.list',

@@ -434,6 +434,40 @@ export type FigureFormat = z.infer<typeof FigureFormatSchema>;
 
 // ---------------------------------------------------------------- the contract table
 /** Every method: its request and response schema. Names are `service.method`. */
+/** Where a launch trains: `local` (worker processes here) or `slurm` (one sbatch array; options over the settings file's defaults). */
+export const ExecutorChoiceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('local') }).strict(),
+  z
+    .object({
+      kind: z.literal('slurm'),
+      partition: z.string().min(1).max(200).optional(),
+      time: z.string().min(1).max(50).optional(),
+      gpus: z.number().int().min(0).max(64).optional(),
+      account: z.string().min(1).max(200).optional(),
+      qos: z.string().min(1).max(200).optional(),
+      maxParallel: z.number().int().min(1).max(100_000).optional(),
+      sbatchArgs: z.array(z.string().min(1).max(500)).max(50).optional(),
+      clusterDir: z.string().min(1).max(4000).optional(),
+    })
+    .strict(),
+]);
+export type ExecutorChoice = z.infer<typeof ExecutorChoiceSchema>;
+
+export const ExecutorsSchema = z.object({
+  /** null: no Slurm here (the reason says why). */
+  slurm: z
+    .object({
+      partitions: z.array(z.string()),
+      defaultPartition: z.string().nullable(),
+      /** The settings file's defaults (lrlab-settings.json beside the store). */
+      defaults: z.object({ partition: z.string().nullable(), time: z.string().nullable(), gpus: z.number().nullable(), maxParallel: z.number().nullable() }),
+      clusterDir: z.string(),
+    })
+    .nullable(),
+  reason: z.string().nullable(),
+});
+export type Executors = z.infer<typeof ExecutorsSchema>;
+
 export const methods = {
   // system: what is this host, which engine backend runs, where data lives
   'system.info': { input: Empty, output: SystemInfoSchema },
@@ -499,6 +533,8 @@ export const methods = {
     input: z
       .object({
         spec: SpecInputSchema,
+        /** Where the runs train: this machine (default) or Slurm, with its options. */
+        executor: ExecutorChoiceSchema.optional(),
         /** Seeds to run (a seed group when more than one); default: the spec's own seed. */
         seeds: z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1).max(100).optional(),
         preset: z.string().optional(),
@@ -513,6 +549,7 @@ export const methods = {
         /** A preset comparison id (e.g. `toy`, `patch-fmnist`): its three conditions are launched. */
         comparison: z.string().min(1),
         seeds: z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1).max(100),
+        executor: ExecutorChoiceSchema.optional(),
         /** Overrides applied to all three conditions (dotted path → value). */
         set: z.record(z.string(), z.unknown()).default({}),
       })
@@ -527,6 +564,8 @@ export const methods = {
   'training.cancel': { input: IdReq, output: Ok },
   'training.resume': { input: IdReq, output: Ok },
   'training.queue': { input: Empty, output: QueueSchema },
+  /** Where launches can train: Slurm is offered when the host has `sbatch` on its PATH. */
+  'training.executors': { input: Empty, output: ExecutorsSchema },
 
   // datasets: what is on this machine
   'datasets.list': { input: Empty, output: z.array(DatasetInfoSchema) },

@@ -20,6 +20,7 @@ import type { CliRunResult } from '../../engine/cli/run';
 import type { RunSpec } from '../../engine/spec';
 import { MAX_BUNDLE_BYTES, diagnoseStore, openStore, salvagePath, salvageStore, type RunStore } from '../../storage';
 import { runClusterWorker } from '../main/cluster/clusterWorker';
+import { addExecutorOptions, exitCodeOf, runOnSlurm, type SlurmCliOptions } from './slurm';
 
 const program = new Command();
 program
@@ -108,10 +109,26 @@ interface RunOpts {
   shouldStop: () => boolean;
 }
 
-async function runSweepFile(file: string, opts: RunOpts): Promise<void> {
+async function runSweepFile(file: string, opts: RunOpts & SlurmCliOptions): Promise<void> {
   const doc = readSpecFile(file);
   const sweep = parseSweepSpec({ ...doc, set: [...((doc['set'] as string[] | undefined) ?? []), ...opts.set] });
   const points = expandSweepPoints(sweep);
+  if (opts.executor === 'slurm') {
+    const groupId = `sweep-${Date.now().toString(36)}`;
+    const results = await runOnSlurm(
+      points.map((p, i) => ({ spec: p.spec, label: `[${i + 1}/${points.length} ${sweep.parameter}=${JSON.stringify(p.value)} seed=${p.seed}]`, groupId: `${groupId}-${i}` })),
+      opts,
+    );
+    if (!results) return;
+    const rows = points.map((p, i) => ({ value: p.value, seed: p.seed, result: results[i]! }));
+    const table = formatSweepTable(sweep.parameter, rows);
+    if (opts.json) {
+      process.stderr.write(table);
+      process.stdout.write(resultToJson(results) + '\n');
+    } else process.stdout.write(table);
+    process.exitCode = exitCodeOf(results);
+    return;
+  }
   const rows: { value: unknown; seed: number; result: CliRunResult }[] = [];
   const groupId = `sweep-${Date.now().toString(36)}`;
   for (const [i, p] of points.entries()) {
@@ -126,7 +143,7 @@ async function runSweepFile(file: string, opts: RunOpts): Promise<void> {
   } else process.stdout.write(table);
 }
 
-program
+const runCommand = program
   .command('run')
   .description('train one run (or every point of a sweep spec) and record it in the store')
   .argument('[spec]', 'run spec JSON file, or a sweep spec ({"kind": "sweep", ...})')
@@ -137,8 +154,8 @@ program
   .addOption(storeOption())
   .option('--no-store', 'do not record the run')
   .option('--json', 'print the result as one JSON object on stdout (progress stays on stderr)')
-  .action(async (file: string | undefined, o: Omit<RunOpts, 'shouldStop'>) => {
-    const opts: RunOpts = { ...o, shouldStop: stopOnSigint() };
+  .action(async (file: string | undefined, o: Omit<RunOpts, 'shouldStop'> & SlurmCliOptions) => {
+    const opts: RunOpts & SlurmCliOptions = { ...o, shouldStop: stopOnSigint() };
     if (!file && !opts.preset) throw new Error('Give a spec file or --preset NAME (`lrlab presets` lists them).');
     if (file && isSweepDocument(readSpecFile(file))) return runSweepFile(file, opts);
     const spec = resolveRunSpec({
@@ -148,13 +165,22 @@ program
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       ...(opts.backend !== undefined ? { backend: opts.backend } : {}),
     });
+    if (opts.executor === 'slurm') {
+      const results = await runOnSlurm([{ spec, label: `[${spec.name ?? spec.kind} s${spec.seed}]`, preset: opts.preset ?? null }], opts);
+      if (!results) return;
+      const r = results[0]!;
+      if (opts.json) process.stdout.write(resultToJson(r) + '\n');
+      else process.stdout.write(`${r.run_status} after ${r.steps} steps (${r.stop_reason}); run ${r.run_id}\n`);
+      process.exitCode = exitCodeOf(results);
+      return;
+    }
     const result = await runOne(spec, opts);
     if (opts.json) process.stdout.write(resultToJson(result) + '\n');
     else process.stdout.write(`${result.status} after ${result.steps} steps (${result.stop_reason})${result.run_id ? `; run ${result.run_id}` : ''}\n`);
     if (result.status === 'diverged') process.exitCode = 3;
   });
 
-program
+const sweepCommand = program
   .command('sweep')
   .description('run every point of a sweep spec (one parameter over a list × seeds) and print a table')
   .argument('<file>', 'sweep spec JSON file')
@@ -163,7 +189,9 @@ program
   .addOption(storeOption())
   .option('--no-store', 'do not record the runs')
   .option('--json', 'print the results as a JSON array on stdout (the table goes to stderr)')
-  .action((file: string, o: Omit<RunOpts, 'shouldStop'>) => runSweepFile(file, { ...o, shouldStop: stopOnSigint() }));
+  .action((file: string, o: Omit<RunOpts, 'shouldStop'> & SlurmCliOptions) => runSweepFile(file, { ...o, shouldStop: stopOnSigint() }));
+addExecutorOptions(runCommand);
+addExecutorOptions(sweepCommand);
 
 program
   .command('presets')

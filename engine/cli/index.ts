@@ -6,7 +6,7 @@ export { baseDocument, readSpecFile, resolveRunSpec } from './resolve';
 export type { RunChoice } from './resolve';
 export { runWithProgress } from './run';
 export type { CliRunResult, ProgressStream, RunWithProgressOptions } from './run';
-export { DEFAULT_SWEEP_KEYS, expandSweep, expandSweepPoints, formatSweepTable, parseSweepSpec, runSweep, sweptValue } from './sweep';
+export { DEFAULT_SWEEP_KEYS, expandSweep, expandSweepPoints, formatGridValue, formatSweepTable, formatSweptValue, parseSweepSpec, runSweep, sweepAxes, sweepLabel, sweptValue } from './sweep';
 export type { RunSweepOptions, SweepPoint, SweepRow } from './sweep';
 export { formatPresetList } from './presets';
 export { resultToJson } from './json';

@@ -7,7 +7,10 @@ import { experiments, type AnySpec, type ExperimentRegistry } from '../../../eng
 import { applyOverrides } from '../../../engine/cli/overrides';
 import type { RunStore } from '../../../storage';
 import { HostError } from '../host/errors';
-import type { RunQueue } from '../training/queue';
+import type { LaunchMeta, RunQueue } from '../training/queue';
+import type { ExecutorChoice } from '../../api/schemas';
+import { partitions, SlurmError } from '../cluster/slurm';
+import type { SlurmExecutor } from '../cluster/slurmExecutor';
 
 function specOrThrow(registry: ExperimentRegistry, input: unknown, prefix = 'spec'): RunSpec {
   const c = registry.check(input);
@@ -45,10 +48,32 @@ function fmtDuration(s: number): string {
   return `${(s / 3600).toFixed(1)} h`;
 }
 
+/**
+ * The queue's routing for a launch: local (undefined), or Slurm with its options checked first —
+ * a missing sbatch, an unknown partition or an unwritable cluster folder is an error before any
+ * run is stored.
+ */
+function executorFor(choice: ExecutorChoice | undefined, slurm: SlurmExecutor | null): LaunchMeta['executor'] {
+  if (!choice || choice.kind === 'local') return undefined;
+  if (!slurm) {
+    throw new HostError('unavailable', "Slurm's `sbatch` is not on the PATH of the machine LR Lab runs on, so runs cannot go to a cluster from here. Run LR Lab on a login node (`lrlab serve` there, opened through `ssh -L`), or start a local test cluster with `npm run slurm:up`.");
+  }
+  const { kind: _kind, ...over } = choice;
+  let settings;
+  try {
+    settings = slurm.check(over);
+  } catch (e) {
+    if (e instanceof SlurmError) throw new HostError('invalid_request', e.message);
+    throw e;
+  }
+  return { name: 'slurm', prepare: (ids) => slurm.prepare(ids, settings) };
+}
+
 export function createTrainingService(
   store: RunStore,
   queue: RunQueue,
   hostBackend: () => Promise<string | null>,
+  slurm: SlurmExecutor | null = null,
   registry: ExperimentRegistry = experiments,
 ): ApiServices['training'] {
   /** The backend a spec will run on: its own choice, else what this host found. */
@@ -100,16 +125,17 @@ export function createTrainingService(
     schedulePreview({ spec }) {
       return registry.describe(specOrThrow(registry, spec)).schedule;
     },
-    async launch({ spec, seeds, preset, groupName }) {
+    async launch({ spec, seeds, preset, groupName, executor }) {
       const base = specOrThrow(registry, spec);
       await assertFits(base);
+      const ex = executorFor(executor, slurm);
       const list = seeds ?? [base.seed];
       const specs = list.map((seed) => ({ ...base, seed, name: base.name && list.length > 1 ? `${base.name} s${seed}` : base.name }) as RunSpec);
       const groupId = list.length > 1 ? `g-${randomUUID().slice(0, 8)}` : null;
-      const runIds = queue.launch(specs, { preset: preset ?? null, groupId, tags: groupName ? [groupName] : [] });
+      const runIds = queue.launch(specs, { preset: preset ?? null, groupId, tags: groupName ? [groupName] : [], ...(ex ? { executor: ex } : {}) });
       return { runIds, groupId };
     },
-    async launchComparison({ comparison, seeds, set }) {
+    async launchComparison({ comparison, seeds, set, executor }) {
       const members = PRESETS.filter((p) => p.comparison === comparison);
       if (members.length === 0) {
         const known = [...new Set(PRESETS.map((p) => p.comparison))].join(', ');
@@ -124,12 +150,31 @@ export function createTrainingService(
         return { preset: p, spec: specOrThrow(registry, doc, `set(${p.name})`) };
       });
       for (const { spec } of planned) await assertFits(spec);
+      const ex = executorFor(executor, slurm);
       for (const { preset, spec } of planned) {
         const specs = seeds.map((seed) => ({ ...spec, seed, name: `${preset.name} s${seed}` }) as RunSpec);
         // One seed group per condition; the comparison id ties the three together as a tag.
-        runIds.push(...queue.launch(specs, { preset: preset.name, groupId: `${groupBase}-${preset.condition}`, tags: [groupBase] }));
+        runIds.push(...queue.launch(specs, { preset: preset.name, groupId: `${groupBase}-${preset.condition}`, tags: [groupBase], ...(ex ? { executor: ex } : {}) }));
       }
       return { runIds, groupId: groupBase };
+    },
+    executors() {
+      if (!slurm) return { slurm: null, reason: "Slurm's sbatch is not on this host's PATH." };
+      try {
+        const p = partitions();
+        const s = slurm.settings;
+        return {
+          slurm: {
+            partitions: p.names,
+            defaultPartition: p.default,
+            defaults: { partition: s.partition ?? null, time: s.time ?? null, gpus: s.gpus ?? null, maxParallel: s.maxParallel ?? null },
+            clusterDir: s.clusterDir,
+          },
+          reason: null,
+        };
+      } catch (e) {
+        return { slurm: null, reason: e instanceof Error ? e.message : String(e) };
+      }
     },
     cancel({ id }) {
       queue.cancel(id);

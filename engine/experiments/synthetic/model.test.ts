@@ -15,7 +15,8 @@ function lossF64(x: Float32Array, y: Float32Array, n: number, d: number, k: numb
     for (let j = 0; j < k; j++) {
       const row = (e * k + j) * D;
       for (let i = 0; i < m; i++) {
-        let h = xiPre ? xiPre[i]! : 0;
+        // Ξ shared ([m]) or per example and patch ([m, n·k], column e·k + j).
+        let h = xiPre ? (xiPre.length === m ? xiPre[i]! : xiPre[i * n * k + e * k + j]!) : 0;
         for (let c = 0; c < D; c++) h += rows[row + c]! * uT[c * m + i]!;
         if (h > 0) f += u[j * m + i]! * h;
       }
@@ -51,14 +52,14 @@ describe('SyntheticNet', () => {
     await initBackend({ force: 'cpu' });
   });
 
-  for (const k of [1, 2]) {
-    it(`gradient matches finite differences (k = ${k}, with pre-activation noise)`, async () => {
+  for (const [k, draw] of [[1, 'shared'], [2, 'shared'], [1, 'per-example'], [2, 'per-example']] as const) {
+    it(`gradient matches finite differences (k = ${k}, with ${draw} pre-activation noise)`, async () => {
       const n = 6;
       const d = 4;
       const m = 5;
       const lambda = 0.03;
       const { x, y, u, u0T, D } = tiny(11 + k, n, d, k, m);
-      const pre = Rng.forStream(3, 'pre').fillNormal(new Float32Array(m), 0.2);
+      const pre = Rng.forStream(3, 'pre').fillNormal(new Float32Array(draw === 'shared' ? m : m * n * k), 0.2);
       const net = new SyntheticNet(d, m, k, u0T, u);
       const batch = net.makeBatch(toPatchRows(x, n, d, k), y, n);
       const { loss, grad } = await net.computeGradient(batch, pre);

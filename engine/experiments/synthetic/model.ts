@@ -162,7 +162,8 @@ export class SyntheticNet {
 
   /**
    * Unregularized loss L̂ (scalar) and its gradient ∂L̂/∂U [m, D], as tensors (call inside
-   * tf.tidy). `preNoise` is Ξ_t as [m, 1] or null.
+   * tf.tidy). `preNoise` is Ξ_t as [m, 1] (shared by every example, App. E.1), as [m, n·k] (one
+   * draw per example and patch, column e·k + j), or null.
    */
   lossAndGrad(b: StepBatch, preNoise: tf.Tensor2D | null): { loss: tf.Scalar; grad: tf.Tensor2D } {
     const h = tf.matMul(this.U, b.xpT); // Hᵀ [m, n·k]
@@ -182,7 +183,11 @@ export class SyntheticNet {
    * ∂L̂/∂U kept for `apply`, so the caller can decide the rate (anneal, stop) from this loss.
    */
   async computeGradient(b: StepBatch, preNoise: Float32Array | null): Promise<{ loss: number; grad: tf.Tensor2D }> {
-    const { loss, grad } = tf.tidy(() => this.lossAndGrad(b, preNoise ? tf.tensor2d(preNoise, [this.m, 1]) : null));
+    const cols = b.n * this.k;
+    if (preNoise && preNoise.length !== this.m && preNoise.length !== this.m * cols) {
+      throw new RangeError(`pre-activation noise has ${preNoise.length} values; expected m = ${this.m} (shared) or m·n·k = ${this.m * cols} (per example)`);
+    }
+    const { loss, grad } = tf.tidy(() => this.lossAndGrad(b, preNoise ? tf.tensor2d(preNoise, [this.m, preNoise.length === this.m ? 1 : cols]) : null));
     // Asynchronous read: the webgpu backend has no synchronous one (wasm and cpu answer at once).
     const v = (await loss.data())[0] ?? Number.NaN;
     loss.dispose();

@@ -129,7 +129,8 @@ export async function runSyntheticExperiment(spec: SyntheticSpec, hooks: RunHook
   const D = net.D;
   // ξ_t: drawn inside the update, in the same [D, m] order as before.
   const gradNoise = R.tauXi > 0 ? { rng: rngs['gradient-noise'], std: R.tauXi } : null;
-  const pre = new Float32Array(R.m);
+  let pre = new Float32Array(R.m);
+  const perExampleNoise = spec.algorithm.name === 'S+noise' && spec.algorithm.noiseDraw === 'per-example';
   const rowLen = R.k * D;
   const batchIdx = R.batchSize !== null ? Int32Array.from({ length: R.N }, (_, i) => i) : null;
 
@@ -225,8 +226,14 @@ export async function runSyntheticExperiment(spec: SyntheticSpec, hooks: RunHook
       }
       if (batch === null) throw new Error('unreachable: no batch');
       const tau = noiseAt(annealed);
-      // Ξ_t: one draw of shape m per iteration, shared by every example of the step.
-      const preNoise = tau > 0 ? rngs['preactivation-noise'].fillNormal(pre, tau) : null;
+      // Ξ_t: one draw of shape m per iteration shared by every example of the step (App. E.1), or
+      // with noiseDraw 'per-example' one per example and patch ([m, n·k]; docs/science.md).
+      let preNoise: Float32Array | null = null;
+      if (tau > 0) {
+        const cols = perExampleNoise ? batch.n * R.k : 1;
+        if (pre.length !== R.m * cols) pre = new Float32Array(R.m * cols);
+        preNoise = rngs['preactivation-noise'].fillNormal(pre, tau);
+      }
       const { loss, grad } = await net.computeGradient(batch, preNoise);
       if (batch !== fullBatch) disposeBatch(batch);
       if (!Number.isFinite(loss)) {
