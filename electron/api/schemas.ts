@@ -4,10 +4,12 @@
  * Kept free of Node and tfjs imports: the renderer's typecheck reads this file.
  */
 import { z } from 'zod';
+import { RUN_STATUSES } from './statuses';
 
 // ---------------------------------------------------------------- shared pieces
-export const RunStatusSchema = z.enum(['queued', 'running', 'completed', 'failed', 'diverged', 'stopped', 'interrupted']);
-export type RunStatus = z.infer<typeof RunStatusSchema>;
+/** The store's status list (storage/types.ts through ./statuses): one list in every layer. */
+export const RunStatusSchema = z.enum(RUN_STATUSES);
+export type { RunStatus, RunFinalStatus } from './statuses';
 
 /** The store's RUN_ID_PATTERN (storage/runs.ts), which bundles and figures follow too; a test keeps them equal. */
 export const RunIdSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'run ids are letters, digits, _ and -');

@@ -4,10 +4,9 @@
  * run's outcome) unless `--detach`, which prints the run ids and leaves the jobs to Slurm (a
  * window or `lrlab serve` on the same store re-attaches them).
  */
+import { outputOf, type CliRunOutput } from './train';
 import { Option, type Command } from 'commander';
 import type { RunSpec } from '../../engine/spec';
-import type { CliRunResult } from '../../engine/cli/run';
-import type { BackendName } from '../../engine/backend';
 import type { Progress, StatusChange } from '../api/schemas';
 import { createHost } from '../main/host/host';
 import { SlurmError, type SlurmSettings } from '../main/cluster/slurm';
@@ -53,11 +52,7 @@ export interface SlurmRunItem {
   readonly preset?: string | null;
 }
 
-export interface SlurmRunResult extends CliRunResult {
-  readonly run_id: string;
-  readonly run_status: string;
-  readonly error: string | null;
-}
+export type SlurmRunResult = CliRunOutput;
 
 /** Launches every item as one array and (unless detached) waits for all; results in item order. */
 export async function runOnSlurm(items: readonly SlurmRunItem[], o: SlurmCliOptions & { store?: string | false; backend?: string; json?: boolean; shouldStop: () => boolean }): Promise<SlurmRunResult[] | null> {
@@ -134,26 +129,8 @@ export async function runOnSlurm(items: readonly SlurmRunItem[], o: SlurmCliOpti
       }
       await new Promise((r) => setTimeout(r, 200));
     }
-    return ids.map((id) => {
-      const r = host.store.getRun(id);
-      const spec = items[ids.indexOf(id)]!.spec;
-      const latest: Record<string, number> = {};
-      for (const m of r.metrics) latest[m.key] = m.last;
-      return {
-        spec,
-        status: (r.status === 'completed' || r.status === 'diverged' ? r.status : 'stopped') as CliRunResult['status'],
-        backend: (r.backend ?? 'cpu') as BackendName,
-        steps: r.steps ?? r.metrics.reduce((a, m) => Math.max(a, m.lastStep), 0),
-        anneal_step: r.annealStep ?? null,
-        wall_s: r.wallS ?? 0,
-        stop_reason: r.stopReason ?? r.error ?? r.status,
-        epochs: r.epochs ?? null,
-        final: latest,
-        run_id: id,
-        run_status: r.status,
-        error: r.error ?? null,
-      };
-    });
+    // The same result object as a local `lrlab run` (electron/cli/train.ts).
+    return ids.map((id) => outputOf(host.store.getRun(id), true));
   } finally {
     await host.close('lrlab run --executor slurm ended.');
   }
@@ -161,7 +138,7 @@ export async function runOnSlurm(items: readonly SlurmRunItem[], o: SlurmCliOpti
 
 /** Exit status of a Slurm-run command: 0 all completed, 3 one diverged, 1 otherwise. */
 export function exitCodeOf(results: readonly SlurmRunResult[]): number {
-  if (results.every((r) => r.run_status === 'completed')) return 0;
-  if (results.some((r) => r.run_status === 'diverged') && results.every((r) => ['completed', 'diverged'].includes(r.run_status))) return 3;
+  if (results.every((r) => r.status === 'completed')) return 0;
+  if (results.some((r) => r.status === 'diverged') && results.every((r) => ['completed', 'diverged'].includes(r.status))) return 3;
   return 1;
 }

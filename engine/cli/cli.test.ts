@@ -63,7 +63,7 @@ describe('grid sweeps', () => {
 
   it('tables group rows by grid cell', () => {
     const pts = expandSweepPoints(parseSweepSpec(grid));
-    const res = (v: number): CliRunResult => ({ spec: pts[0]!.spec, status: 'completed', backend: 'cpu', steps: 6, anneal_step: null, wall_s: 1, stop_reason: 'max iterations', epochs: null, final: { 'test/p_only/err': v } });
+    const res = (v: number): CliRunResult => ({ spec: pts[0]!.spec, status: 'completed', backend: 'cpu', steps: 6, annealStep: null, wallS: 1, stopReason: 'max iterations', epochs: null, final: { 'test/p_only/err': v } });
     const out = formatSweepTable('grid', [
       { value: pts[0]!.value, seed: 1, result: res(0.1) },
       { value: pts[1]!.value, seed: 2, result: res(0.3) },
@@ -153,9 +153,9 @@ describe('sweeps', () => {
       status: 'completed',
       backend: 'cpu',
       steps: 6,
-      anneal_step: null,
-      wall_s: 1,
-      stop_reason: 'max iterations',
+      annealStep: null,
+      wallS: 1,
+      stopReason: 'max iterations',
       epochs: null,
       final: { 'test/p_only/err': v },
     });
@@ -176,8 +176,9 @@ describe('runWithProgress', () => {
     let metrics = 0;
     const spec = resolveRunSpec({ specInput: tiny, seed: 1 });
     const r = await runWithProgress(spec, { json: true, stderr, backend: 'cpu', hooks: { onMetrics: () => metrics++ } });
-    expect(Object.keys(r).sort()).toEqual(['anneal_step', 'backend', 'collapsed', 'epochs', 'final', 'spec', 'status', 'steps', 'stop_reason', 'wall_s']);
-    expect(r).toMatchObject({ status: 'completed', backend: 'cpu', steps: 6, anneal_step: null, collapsed: expect.any(Boolean) });
+    // The engine's RunResult as it is (no renamed copy), with the spec and the backend.
+    expect(Object.keys(r).sort()).toEqual(['annealStep', 'backend', 'collapsed', 'epochs', 'final', 'spec', 'status', 'steps', 'stopReason', 'wallS']);
+    expect(r).toMatchObject({ status: 'completed', backend: 'cpu', steps: 6, annealStep: null, collapsed: expect.any(Boolean) });
     expect(metrics).toBe(3);
     expect(lines.join('')).toMatch(/backend: cpu/);
     expect(lines.join('')).toMatch(/completed after 6 steps/);

@@ -7,7 +7,7 @@ export type { RunChoice } from './resolve';
 export { runWithProgress } from './run';
 export type { CliRunResult, ProgressStream, RunWithProgressOptions } from './run';
 export { DEFAULT_SWEEP_KEYS, expandSweep, expandSweepPoints, formatGridValue, formatSweepTable, formatSweptValue, parseSweepSpec, runSweep, sweepAxes, sweepLabel, sweptValue } from './sweep';
-export type { RunSweepOptions, SweepPoint, SweepRow } from './sweep';
+export type { RunSweepOptions, SweepPoint, SweepResult, SweepRow } from './sweep';
 export { formatPresetList } from './presets';
 export { resultToJson } from './json';
 export { isSweepDocument } from '../spec/sweep';

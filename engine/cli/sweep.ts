@@ -75,10 +75,21 @@ export function expandSweep(sweep: SweepSpec): RunSpec[] {
   return expandSweepPoints(sweep).map((p) => p.spec);
 }
 
-export interface SweepRow {
+/** What a sweep table shows of one run: an engine RunResult, or a stored run's row (null where it has none). */
+export interface SweepResult {
+  readonly status: string;
+  readonly steps: number | null;
+  readonly annealStep: number | null;
+  readonly wallS: number | null;
+  readonly final: Readonly<Record<string, number>>;
+  /** Training loss stuck at or collapsed back to chance (engine RunResult.collapsed). */
+  readonly collapsed?: boolean;
+}
+
+export interface SweepRow<R extends SweepResult = CliRunResult> {
   readonly value: unknown;
   readonly seed: number;
-  readonly result: CliRunResult;
+  readonly result: R;
 }
 
 export interface RunSweepOptions extends Omit<RunWithProgressOptions, 'label'> {
@@ -137,15 +148,15 @@ function table(header: readonly string[], body: readonly (readonly string[])[]):
  * One row per point (value, seed, status, steps, anneal, wall, final metrics), then one row
  * per value with mean ± sample std over its seeds.
  */
-export function formatSweepTable(parameter: string, rows: readonly SweepRow[], keys: readonly string[] = DEFAULT_SWEEP_KEYS): string {
+export function formatSweepTable(parameter: string, rows: readonly SweepRow<SweepResult>[], keys: readonly string[] = DEFAULT_SWEEP_KEYS): string {
   const header = [parameter, 'seed', 'status', 'steps', 'anneal', 'wall_s', ...keys];
   const body = rows.map((r) => [
     showValue(r.value),
     String(r.seed),
     r.result.collapsed ? `${r.result.status} (collapsed)` : r.result.status,
-    String(r.result.steps),
-    r.result.anneal_step === null ? '—' : String(r.result.anneal_step),
-    r.result.wall_s.toFixed(1),
+    r.result.steps === null ? '—' : String(r.result.steps),
+    r.result.annealStep === null ? '—' : String(r.result.annealStep),
+    r.result.wallS === null ? '—' : r.result.wallS.toFixed(1),
     ...keys.map((k) => cell(r.result.final[k])),
   ]);
   const values: unknown[] = [];

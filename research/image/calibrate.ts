@@ -79,7 +79,7 @@ async function runOne(c: Candidate, arm: Arm, seed: number, backend: string | un
       },
     },
   });
-  const out: ImageRun = { arm, seed, status: r.status, collapsed: r.collapsed ?? false, wallS: r.wall_s, ...run };
+  const out: ImageRun = { arm, seed, status: r.status, collapsed: r.collapsed ?? false, wallS: r.wallS, ...run };
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify(out) + '\n');
   return out;

@@ -82,10 +82,10 @@ export async function runAndKeep(spec: RunSpec, file: string, label: string, bac
     spec,
     status: result.status,
     collapsed: result.collapsed ?? false,
-    stopReason: result.stop_reason,
+    stopReason: result.stopReason,
     steps: result.steps,
-    annealStep: result.anneal_step,
-    wallS: result.wall_s,
+    annealStep: result.annealStep,
+    wallS: result.wallS,
     p,
     q,
     keys: [...KEYS],
@@ -94,7 +94,7 @@ export async function runAndKeep(spec: RunSpec, file: string, label: string, bac
   };
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify(run) + '\n');
-  process.stdout.write(`${label}: ${result.status}${run.collapsed ? ' (collapsed)' : ''}, ${result.steps} steps, test/p_only/err ${result.final['test/p_only/err']?.toFixed(4)} (${result.wall_s.toFixed(0)} s)\n`);
+  process.stdout.write(`${label}: ${result.status}${run.collapsed ? ' (collapsed)' : ''}, ${result.steps} steps, test/p_only/err ${result.final['test/p_only/err']?.toFixed(4)} (${result.wallS.toFixed(0)} s)\n`);
   return run;
 }
 

@@ -6,6 +6,7 @@
 import { defineStore } from 'pinia';
 import { computed, reactive, ref, shallowRef, triggerRef } from 'vue';
 import type { RunQuery, RunStatus, RunSummary } from '@api/index';
+import { RUN_STATUSES } from '@api/statuses';
 import { useApi } from '../api';
 import { BASE_COLUMNS, metricColumns, type Column } from '../lib/columns';
 import { errorText } from '../lib/format';
@@ -13,7 +14,7 @@ import { defaultMetricKeys } from '../lib/kinds';
 import { useKindsStore } from './kinds';
 import { useNoticesStore } from './notices';
 
-export const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'completed', 'failed', 'diverged', 'stopped', 'interrupted'];
+export { RUN_STATUSES };
 
 export { BASE_COLUMNS, metricColumns } from '../lib/columns';
 export type { Column, MetricStat } from '../lib/columns';
