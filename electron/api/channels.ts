@@ -17,6 +17,7 @@ export const METHOD_NAMES = [
   'runs.purge',
   'runs.export',
   'runs.import',
+  'experiments.kinds',
   'training.presets',
   'training.specSchema',
   'training.validate',

@@ -160,6 +160,8 @@ export type StatusChange = z.infer<typeof StatusChangeSchema>;
 export const PresetInfoSchema = z.object({
   name: z.string(),
   group: z.string(),
+  /** The group's title for people; the host lists presets group by group, in display order. */
+  groupTitle: z.string(),
   title: z.string(),
   description: z.string(),
   condition: z.string(),
@@ -241,6 +243,52 @@ export const FigureSchema = z.object({
 });
 export type Figure = z.infer<typeof FigureSchema>;
 
+/** One field of a kind's spec as the designer and the run table show it (engine FieldMeta). */
+export const FieldInfoSchema = z.object({
+  path: z.string(),
+  label: z.string(),
+  unit: z.string().optional(),
+  help: z.string().optional(),
+  hyperparameter: z.boolean(),
+  condition: z.boolean(),
+});
+export type FieldInfo = z.infer<typeof FieldInfoSchema>;
+
+export const MetricInfoSchema = z.object({
+  key: z.string(),
+  label: z.string(),
+  unit: z.string().optional(),
+  better: z.enum(['min', 'max']).optional(),
+  family: z.string(),
+});
+export type MetricInfo = z.infer<typeof MetricInfoSchema>;
+
+export const PaperLayoutSchema = z.object({
+  name: z.string(),
+  label: z.string(),
+  panels: z.array(z.string()),
+  xAxis: z.enum(['step', 'epoch', 'wall']),
+  description: z.string(),
+});
+export type PaperLayout = z.infer<typeof PaperLayoutSchema>;
+
+/**
+ * What an experiment kind is, as clients need it (engine/experiments/registry.ts): its fields,
+ * condition labels, metric keys with labels, the run browser's default metric columns (metric
+ * keys), the comparison view's default panels (metric keys) and the paper's figure layouts.
+ * The renderer names no kind, condition or metric key itself: it reads them from here.
+ */
+export const KindInfoSchema = z.object({
+  kind: z.string(),
+  label: z.string(),
+  fields: z.array(FieldInfoSchema),
+  conditions: z.array(z.string()),
+  metrics: z.array(MetricInfoSchema),
+  defaultColumns: z.array(z.string()),
+  defaultPanels: z.array(z.string()),
+  layouts: z.array(PaperLayoutSchema),
+});
+export type KindInfo = z.infer<typeof KindInfoSchema>;
 // ---------------------------------------------------------------- figures (comparison view and export)
 /** Okabe–Ito (colour-blind safe, the default), a grey scale for print, or Tableau 10. */
 export const FigurePaletteSchema = z.enum(['okabe-ito', 'tableau', 'grey']);
@@ -474,6 +522,9 @@ export const methods = {
     input: z.object({ content: z.string().min(1).max(512 * 1024 * 1024), overwrite: z.boolean().default(false) }).strict(),
     output: z.object({ imported: z.array(z.string()) }),
   },
+
+  // experiments: the experiment kinds this host can run (fields, conditions, metrics, defaults)
+  'experiments.kinds': { input: Empty, output: z.array(KindInfoSchema) },
 
   // training: design, launch, watch, stop, resume
   'training.presets': { input: Empty, output: z.array(PresetInfoSchema) },

@@ -6,8 +6,8 @@
  */
 import type { RunStore } from '../../../storage';
 import { presetSpec } from '../../../engine/presets';
-import { algorithmOf } from '../training/queue';
-import { describeSpec } from '../../../engine/experiments/designer';
+import { experiments } from '../../../engine/experiments/registry';
+import { describeSpec } from '../../../engine/experiments';
 
 export interface SeedOptions {
   readonly presets?: readonly string[];
@@ -65,7 +65,7 @@ export function seedComparisonRuns(store: RunStore, o: SeedOptions = {}): string
         spec,
         specHash: `fixture-${preset}-${seed}`,
         kind: spec.kind,
-        algorithm: algorithmOf(spec),
+        algorithm: experiments.condition(spec),
         preset,
         groupId: `fixture-${preset}`,
         seed,

@@ -8,7 +8,7 @@
 import type { FigureData, FigureSpec } from '../../api/schemas';
 import { FigureSpecSchema } from '../../api/schemas';
 import type { RunDetail, RunStore } from '../../../storage';
-import { describeSpec } from '../../../engine/experiments/designer';
+import { describeSpec } from '../../../engine/experiments';
 import { checkRunSpec } from '../../../engine/spec';
 import { PRESETS } from '../../../engine/presets';
 import { HostError } from '../host/errors';

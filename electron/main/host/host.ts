@@ -16,6 +16,8 @@ import { createSystemService, probeBackend, type BackendProbe } from '../service
 import { createRunsService } from '../services/runs';
 import { createTrainingService } from '../services/training';
 import { createDatasetsService } from '../services/datasets';
+import { createExperimentsService } from '../services/experiments';
+import { experiments, type ExperimentRegistry } from '../../../engine/experiments/registry';
 import { createFiguresService, type SaveDialog } from '../services/figures';
 import { RunQueue } from '../training/queue';
 import { defaultConcurrency, LocalExecutor } from '../training/localExecutor';
@@ -39,6 +41,8 @@ export interface HostOptions {
   readonly log?: (line: string) => void;
   /** better-sqlite3 addon built for this runtime's ABI (Electron). */
   readonly nativeBinding?: string;
+  /** The experiment kinds this host knows; default the engine's registry (tests add a fake kind). */
+  readonly registry?: ExperimentRegistry;
   /** The desktop window's native save dialog, for figure export (absent in browser mode and the CLI). */
   readonly saveDialog?: SaveDialog;
   /**
@@ -77,6 +81,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const storePath = resolveStorePath(options.storePath ?? undefined);
   const backendName = requestedBackend(options.backend ?? null);
   const events = new HostEvents();
+  const registry = options.registry ?? experiments;
   const dataDir = dirname(storePath);
   // Imported datasets live beside the store; workers inherit the variable.
   process.env['LRLAB_DATA_DIR'] ??= join(dataDir, 'datasets');
@@ -146,7 +151,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const services: ApiServices = {
     system: createSystemService({ mode: options.mode, storePath, logFile, backend }),
     runs: createRunsService(store, events),
-    training: createTrainingService(store, queue, async () => (await backend()).report?.name ?? null, slurm),
+    experiments: createExperimentsService(registry),
+    training: createTrainingService(store, queue, async () => (await backend()).report?.name ?? null, slurm, registry),
     datasets: createDatasetsService(process.env['LRLAB_DATA_DIR'] ?? join(dataDir, 'datasets'), events),
     figures: createFiguresService(store, options.saveDialog),
   };

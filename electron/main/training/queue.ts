@@ -5,6 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { parseRunSpec, type RunSpec } from '../../../engine/spec';
+import { experiments, type ExperimentRegistry } from '../../../engine/experiments/registry';
 import { StoreError, type HostLock, type HostLockOwner, type NewRun, type RunRow, type RunStore } from '../../../storage';
 import type { HostEvents } from '../host/events';
 import type { RunStatus } from '../../api/schemas';
@@ -59,13 +60,6 @@ export function specHash(spec: unknown): string {
   return createHash('sha256').update(JSON.stringify(canon(spec))).digest('hex');
 }
 
-/** The algorithm label for the run list: L-S / S / S+noise, or SGD / SGD+noise for images. */
-export function algorithmOf(spec: RunSpec): string {
-  if (spec.kind === 'synthetic') return spec.algorithm.name;
-  const noise = (spec as { noiseSchedule?: { kind?: string } }).noiseSchedule?.kind;
-  return noise && noise !== 'none' ? 'SGD+noise' : 'SGD';
-}
-
 export interface LaunchMeta {
   readonly preset?: string | null;
   readonly groupId?: string | null;
@@ -80,14 +74,17 @@ export interface LaunchMeta {
 /** Runs routed to an executor other than the default carry this tag (`executor:slurm`). */
 export const executorTag = (name: string): string => `executor:${name}`;
 
-/** The store row for a new run of `spec` (queue and CLI alike). */
-export function newRunInput(spec: RunSpec, meta: LaunchMeta = {}): NewRun {
+/**
+ * The store row for a new run of `spec` (queue and CLI alike). Its algorithm label is the
+ * spec's condition as its experiment kind names it (engine/experiments/registry.ts).
+ */
+export function newRunInput(spec: RunSpec, meta: LaunchMeta = {}, registry: ExperimentRegistry = experiments): NewRun {
   return {
     name: spec.name ?? `${meta.preset ?? spec.kind} s${spec.seed}`,
     spec,
     specHash: specHash(spec),
     kind: spec.kind,
-    algorithm: algorithmOf(spec),
+    algorithm: registry.condition(spec),
     preset: meta.preset ?? null,
     groupId: meta.groupId ?? null,
     seed: spec.seed,

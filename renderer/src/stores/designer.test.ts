@@ -10,6 +10,7 @@ import { useDesignerStore } from './designer';
 const toyLs: PresetInfo = {
   name: 'toy-ls',
   group: 'synthetic',
+  groupTitle: 'Synthetic',
   title: 'Toy L-S',
   description: 'large then small',
   condition: 'large-lr',

@@ -32,12 +32,6 @@ export interface PresetStorage {
   setItem(key: string, value: string): void;
 }
 
-export const PRESET_GROUPS: readonly { readonly id: string; readonly title: string }[] = [
-  { id: 'paper', title: 'Paper, full scale' },
-  { id: 'cpu-scale', title: 'CPU scale' },
-  { id: 'synthetic', title: 'Synthetic' },
-];
-
 export const useDesignerStore = defineStore('designer', () => {
   const schema = shallowRef<JsonSchema | null>(null);
   const presets = shallowRef<PresetInfo[]>([]);
@@ -119,9 +113,14 @@ export const useDesignerStore = defineStore('designer', () => {
   });
 
   const presetGroups = computed(() => {
-    const known = PRESET_GROUPS.map((g) => ({ ...g, presets: presets.value.filter((p) => p.group === g.id) }));
-    const other = presets.value.filter((p) => !PRESET_GROUPS.some((g) => g.id === p.group));
-    return other.length ? [...known, { id: 'other', title: 'Other', presets: other }] : known;
+    // The host lists presets group by group, in display order, each with its group's title.
+    const groups: { id: string; title: string; presets: PresetInfo[] }[] = [];
+    for (const p of presets.value) {
+      let g = groups.find((x) => x.id === p.group);
+      if (!g) groups.push((g = { id: p.group, title: p.groupTitle, presets: [] }));
+      g.presets.push(p);
+    }
+    return groups;
   });
 
   const currentPreset = computed(() => {
