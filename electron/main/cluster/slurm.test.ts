@@ -282,7 +282,7 @@ describe.skipIf(!cluster.ok)('lrlab --executor slurm', () => {
     const one = await lrlab(dir, 'run', join(dir, 'tiny.json'), '--executor', 'slurm', '--json');
     expect(one.code, one.stderr).toBe(0);
     expect(one.stderr).toMatch(/submitted 1 run to Slurm as job \d+/);
-    const result = JSON.parse(one.stdout) as { status: string; run_id: string; steps: number };
+    const result = JSON.parse(one.stdout) as { status: string; runId: string };
     expect(result.status).toBe('completed');
 
     const { seed: _seed, ...base } = spec;
@@ -298,7 +298,7 @@ describe.skipIf(!cluster.ok)('lrlab --executor slurm', () => {
     expect(runs).toHaveLength(5);
     expect(runs.every((r) => r.status === 'completed')).toBe(true);
     // the sweep's four runs are the four tasks of one array
-    const sweepJobs = runs.filter((r) => r.id !== result.run_id).map((r) => (r.versions?.['slurm job'] ?? '').split('_')[0]);
+    const sweepJobs = runs.filter((r) => r.id !== result.runId).map((r) => (r.versions?.['slurm job'] ?? '').split('_')[0]);
     expect(new Set(sweepJobs).size).toBe(1);
 
     const bad = await lrlab(dir, 'run', join(dir, 'tiny.json'), '--executor', 'slurm', '--partition', 'nope');
