@@ -72,6 +72,24 @@ export default tseslint.config(
     ],
     'engine/ may import only tfjs, zod and its own files.',
   ),
+  // figure/: the figure model shared by the renderer and the host's exporter: pure, DOM- and Node-free.
+  {
+    files: ['figure/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!echarts($|/)|vitest$|@api/|\\./)',
+              message: 'figure/ may import only echarts, the api contract types (@api/*) and its own files.',
+            },
+            { regex: '^@api/', allowTypeImports: true, message: 'figure/ may import the api contract as types only.' },
+          ],
+        },
+      ],
+    },
+  },
   // storage/: better-sqlite3 and its own files; engine only for types.
   {
     files: ['storage/**/*.ts'],
@@ -109,9 +127,9 @@ export default tseslint.config(
               message: 'renderer/ may import only vue, pinia, echarts and the api contract types (@api/*).',
             },
             {
-              regex: '^@api/(?!client$|channels$|errors$)',
+              regex: '^@api/(?!client$|channels$|errors$|statuses$)',
               allowTypeImports: true,
-              message: 'renderer/ may import the api contract as types only (`import type`); only the schema-free client builder (@api/client, @api/channels, @api/errors) as values.',
+              message: 'renderer/ may import the api contract as types only (`import type`); only the schema-free client builder (@api/client, @api/channels, @api/errors) and the status list (@api/statuses) as values.',
             },
             {
               regex: '^\\.{1,2}/.*(^|/)(engine|storage|electron)(/|$)',

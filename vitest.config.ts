@@ -7,7 +7,7 @@ export default defineConfig({
   plugins: [vue()],
   resolve: { alias: { '@api': resolve(import.meta.dirname, 'electron/api') } },
   test: {
-    include: ['{electron,engine,storage,renderer}/**/*.test.ts'],
+    include: ['{electron,engine,storage,renderer,figure,research}/**/*.test.ts'],
     exclude: ['node_modules/**', 'out/**', 'e2e/**'],
     pool: 'forks',
     testTimeout: 60_000,

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Before `npm test`: the system packages the tests need. Debian's Chromium (Playwright drives
 // it; no browser download), Debian's Fashion-MNIST (real images for the image engine) and
-// oneDNN (the engine's native kernels; built here if `npm install` ran before it existed).
+// oneDNN (the engine's native kernels; built here if `npm install` ran before it existed), and
+// on Linux a software Vulkan driver for the webgpu tests (bin/setup-lavapipe.js: libvulkan1,
+// and Mesa's lavapipe from bookworm-backports unpacked into LR Lab's own folder).
 // As root with apt-get available, installs what is missing; otherwise says what to install.
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -20,9 +22,20 @@ function buildKernels() {
   if (!existsSync(new URL('../node_modules', import.meta.url))) return;
   spawnSync(process.execPath, [new URL('./build-native-kernels.js', import.meta.url).pathname], { stdio: 'inherit' });
 }
+/** The webgpu tests' software Vulkan driver (Linux only; a no-op when it is already there). */
+function setupLavapipe() {
+  if (process.platform !== 'linux') return true;
+  const script = new URL('./setup-lavapipe.js', import.meta.url).pathname;
+  if (spawnSync(process.execPath, [script, '--check', '--quiet'], { stdio: 'ignore' }).status === 0) return true;
+  const r = spawnSync(process.execPath, [script], { stdio: 'inherit' });
+  if (r.status === 0) return true;
+  // Outside CI the webgpu tests then skip, each saying why; under CI=true they would fail anyway.
+  console.error(`The webgpu tests need a Vulkan driver: npm run setup:lavapipe failed (see above)${process.env.CI === 'true' ? '.' : '; they will be skipped.'}`);
+  return process.env.CI !== 'true';
+}
 if (missing.length === 0) {
   buildKernels();
-  process.exit(0);
+  process.exit(setupLavapipe() ? 0 : 1);
 }
 
 const names = missing.map((m) => m.pkg);
@@ -42,3 +55,4 @@ if (update.status !== 0 || install.status !== 0) {
   process.exit(1);
 }
 buildKernels();
+if (!setupLavapipe()) process.exit(1);

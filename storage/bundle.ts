@@ -9,8 +9,10 @@ import { z } from 'zod';
 import type { StoreCore } from './core';
 import { StoreError } from './errors';
 import { nestingDepth } from './json';
-import { emptyColumns, insertPoints, summarize, writeSummaries } from './metrics';
-import { type DbEvent, type DbRun, tagsOf } from './rows';
+import { emptyColumns, insertPoints } from './points';
+import { summarize } from './summaries';
+import { writeSummaries } from './summarySql';
+import { type DbEvent, type DbRun, type RunRecord, insertRunRecord, recordOf, tagsOf } from './rows';
 import { RUN_ID_PATTERN, getDbRun } from './runs';
 import { type JsonNumber, decodeValue, fromJsonNumber, toJsonNumber } from './values';
 import { RUN_STATUSES, type SpecValidator } from './types';
@@ -101,6 +103,12 @@ export const BundleSchema = z.object({
 });
 
 export type Bundle = z.infer<typeof BundleSchema>;
+
+/** A bundle's run is the store's run record (storage/rows.ts), with wallS as a JSON number: checked here. */
+type BundleRun = z.infer<typeof BundleRunSchema>;
+type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : false;
+const bundleRunIsRecord: SameKeys<BundleRun, RunRecord> = true;
+void bundleRunIsRecord;
 export type BundleEntry = z.infer<typeof BundleEntrySchema>;
 
 /** A run's points as raw rows [key, step, epoch, wall ms, value, vkind], by key then step. */
@@ -132,38 +140,9 @@ function exportEntry(core: StoreCore, r: DbRun): BundleEntry {
     cur.wallTimes.push(wall === null ? null : toJsonNumber(wall));
     cur.values.push(toJsonNumber(decodeValue(value, vkind)));
   }
+  const record = recordOf(r);
   return {
-    run: {
-      id: r.id,
-      name: r.name,
-      kind: r.kind,
-      algorithm: r.algorithm,
-      preset: r.preset,
-      groupId: r.group_id,
-      seed: r.seed,
-      specJson: r.spec_json,
-      specHash: r.spec_hash,
-      status: r.status,
-      createdAt: r.created_at,
-      startedAt: r.started_at,
-      endedAt: r.ended_at,
-      updatedAt: r.updated_at,
-      deletedAt: r.deleted_at,
-      backend: r.backend,
-      versionsJson: r.versions_json,
-      appVersion: r.app_version,
-      gitCommit: r.git_commit,
-      host: r.host,
-      pid: r.pid,
-      error: r.error,
-      notes: r.notes,
-      steps: r.steps,
-      epochs: r.epochs,
-      annealStep: r.anneal_step,
-      stopReason: r.stop_reason,
-      wallS: r.wall_s === null ? null : toJsonNumber(r.wall_s),
-      summaryJson: r.summary_json,
-    },
+    run: { ...record, wallS: record.wallS === null ? null : toJsonNumber(record.wallS) },
     tags: tagsOf(core, [r.rid]).get(r.rid) ?? [],
     events: events.map((e) => ({
       at: e.at,
@@ -394,45 +373,14 @@ function importEntry(core: StoreCore, e: BundleEntry): void {
   const r = e.run;
   const landed = importedStatus(r.status);
   const live = landed.note !== null;
-  const info = core
-    .stmt(
-      `INSERT INTO runs(id, name, kind, algorithm, preset, group_id, seed, spec_json, spec_hash, status, created_at,
-         started_at, ended_at, updated_at, deleted_at, backend, versions_json, app_version, git_commit, host, pid,
-         error, notes, steps, epochs, anneal_step, stop_reason, wall_s, summary_json)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      r.id,
-      r.name,
-      r.kind,
-      r.algorithm,
-      r.preset,
-      r.groupId,
-      r.seed,
-      r.specJson,
-      r.specHash,
-      landed.status,
-      r.createdAt,
-      r.startedAt,
-      live ? (r.endedAt ?? r.updatedAt) : r.endedAt,
-      r.updatedAt,
-      r.deletedAt,
-      r.backend,
-      r.versionsJson,
-      r.appVersion,
-      r.gitCommit,
-      live ? null : r.host, // no process here owns it: nothing must take it for a live run
-      live ? null : r.pid,
-      r.error,
-      r.notes,
-      r.steps,
-      r.epochs,
-      r.annealStep,
-      r.stopReason,
-      r.wallS === null ? null : fromJsonNumber(r.wallS),
-      r.summaryJson,
-    );
-  const rid = Number(info.lastInsertRowid);
+  const rid = insertRunRecord(core, {
+    ...r,
+    status: landed.status,
+    endedAt: live ? (r.endedAt ?? r.updatedAt) : r.endedAt,
+    host: live ? null : r.host, // no process here owns it: nothing must take it for a live run
+    pid: live ? null : r.pid,
+    wallS: r.wallS === null ? null : fromJsonNumber(r.wallS),
+  });
   const tag = core.stmt('INSERT OR IGNORE INTO run_tags(run_rid, tag) VALUES (?, ?)');
   for (const t of e.tags) tag.run(rid, t);
   const ev = core.stmt(

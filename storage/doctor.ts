@@ -19,7 +19,8 @@ import { type Db, checkHeader, openConnection, openRawReadOnly } from './connect
 import { StoreCore } from './core';
 import { StoreError } from './errors';
 import { isSound, quickCheck } from './integrity';
-import { rebuildSummaries } from './metrics';
+import { rebuildSummaries } from './summarySql';
+import { RUN_COLUMNS as RUN_COLUMN_MAP } from './rows';
 import type { RunStatus } from './types';
 
 export interface DoctorReport {
@@ -140,11 +141,8 @@ interface RunRowRaw {
   [col: string]: unknown;
 }
 
-const RUN_COLUMNS = [
-  'id', 'name', 'kind', 'algorithm', 'preset', 'group_id', 'seed', 'spec_json', 'spec_hash', 'status', 'created_at', 'started_at',
-  'ended_at', 'updated_at', 'deleted_at', 'backend', 'versions_json', 'app_version', 'git_commit', 'host', 'pid', 'error', 'notes',
-  'steps', 'epochs', 'anneal_step', 'stop_reason', 'wall_s', 'summary_json',
-] as const;
+/** The runs table's columns, from the one column map (rows.ts). */
+const RUN_COLUMNS = Object.values(RUN_COLUMN_MAP);
 
 /**
  * Copies every readable run (with its tags, events, points, checkpoint rows and files) and every

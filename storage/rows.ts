@@ -3,71 +3,102 @@ import type { StoreCore } from './core';
 import { fromJsonText } from './json';
 import type { RunRow, RunStatus, RunSummary, StoredEvent, StoreEventKind, JsonValue } from './types';
 
-/** A runs row as SQLite returns it. */
-export interface DbRun {
-  rid: number;
+/**
+ * Every column of the runs table, as a record with camelCase names and raw column values (JSON
+ * kept as text). The one column map: rows (RunRow), runs (insert) and bundles (export/import)
+ * are all built from it, so a new column is added here once.
+ */
+export interface RunRecord {
   id: string;
   name: string;
   kind: string;
   algorithm: string | null;
   preset: string | null;
-  group_id: string | null;
+  groupId: string | null;
   seed: number | null;
-  spec_json: string;
-  spec_hash: string;
+  specJson: string;
+  specHash: string;
   status: RunStatus;
-  created_at: number;
-  started_at: number | null;
-  ended_at: number | null;
-  updated_at: number;
-  deleted_at: number | null;
+  createdAt: number;
+  startedAt: number | null;
+  endedAt: number | null;
+  updatedAt: number;
+  deletedAt: number | null;
   backend: string | null;
-  versions_json: string | null;
-  app_version: string | null;
-  git_commit: string | null;
+  versionsJson: string | null;
+  appVersion: string | null;
+  gitCommit: string | null;
   host: string | null;
   pid: number | null;
   error: string | null;
   notes: string;
   steps: number | null;
   epochs: number | null;
-  anneal_step: number | null;
-  stop_reason: string | null;
-  wall_s: number | null;
-  summary_json: string | null;
+  annealStep: number | null;
+  stopReason: string | null;
+  wallS: number | null;
+  summaryJson: string | null;
+}
+
+/** Record field → runs column. */
+export const RUN_COLUMNS = {
+  id: 'id',
+  name: 'name',
+  kind: 'kind',
+  algorithm: 'algorithm',
+  preset: 'preset',
+  groupId: 'group_id',
+  seed: 'seed',
+  specJson: 'spec_json',
+  specHash: 'spec_hash',
+  status: 'status',
+  createdAt: 'created_at',
+  startedAt: 'started_at',
+  endedAt: 'ended_at',
+  updatedAt: 'updated_at',
+  deletedAt: 'deleted_at',
+  backend: 'backend',
+  versionsJson: 'versions_json',
+  appVersion: 'app_version',
+  gitCommit: 'git_commit',
+  host: 'host',
+  pid: 'pid',
+  error: 'error',
+  notes: 'notes',
+  steps: 'steps',
+  epochs: 'epochs',
+  annealStep: 'anneal_step',
+  stopReason: 'stop_reason',
+  wallS: 'wall_s',
+  summaryJson: 'summary_json',
+} as const satisfies { readonly [K in keyof RunRecord]: string };
+
+const RECORD_FIELDS = Object.keys(RUN_COLUMNS) as (keyof RunRecord)[];
+
+/** A runs row as SQLite returns it (`SELECT *`): the record's columns under their SQL names, plus rid. */
+export type DbRun = { rid: number } & { [K in keyof RunRecord as (typeof RUN_COLUMNS)[K]]: RunRecord[K] };
+
+/** The record of a row (every column, camelCase). */
+export function recordOf(r: DbRun): RunRecord {
+  const out: Record<string, unknown> = {};
+  for (const f of RECORD_FIELDS) out[f] = (r as unknown as Record<string, unknown>)[RUN_COLUMNS[f]];
+  return out as unknown as RunRecord;
+}
+
+const INSERT_RUN = `INSERT INTO runs(${RECORD_FIELDS.map((f) => RUN_COLUMNS[f]).join(', ')}) VALUES (${RECORD_FIELDS.map(() => '?').join(', ')})`;
+
+/** Inserts a full run record; returns its rid. */
+export function insertRunRecord(core: StoreCore, rec: RunRecord): number {
+  const info = core.stmt(INSERT_RUN).run(...RECORD_FIELDS.map((f) => rec[f]));
+  return Number(info.lastInsertRowid);
 }
 
 export function toRunRow(r: DbRun, tags: readonly string[]): RunRow {
+  const { versionsJson, summaryJson, ...rest } = recordOf(r);
   return {
-    id: r.id,
-    name: r.name,
-    kind: r.kind,
-    algorithm: r.algorithm,
-    preset: r.preset,
-    groupId: r.group_id,
-    seed: r.seed,
-    specJson: r.spec_json,
-    specHash: r.spec_hash,
-    status: r.status,
-    createdAt: r.created_at,
-    startedAt: r.started_at,
-    endedAt: r.ended_at,
-    updatedAt: r.updated_at,
-    deletedAt: r.deleted_at,
-    backend: r.backend,
-    versions: r.versions_json === null ? null : (JSON.parse(r.versions_json) as Record<string, string>),
-    appVersion: r.app_version,
-    gitCommit: r.git_commit,
-    host: r.host,
-    pid: r.pid,
-    error: r.error,
-    notes: r.notes,
-    steps: r.steps,
-    epochs: r.epochs,
-    annealStep: r.anneal_step,
-    stopReason: r.stop_reason,
-    wallS: r.wall_s,
-    summary: r.summary_json === null ? null : fromJsonText<RunSummary>(r.summary_json),
+    ...rest,
+    versions: versionsJson === null ? null : (JSON.parse(versionsJson) as Record<string, string>),
+    summary: summaryJson === null ? null : fromJsonText<RunSummary>(summaryJson),
     tags,
   };
 }

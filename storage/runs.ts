@@ -10,8 +10,8 @@ import { randomUUID } from 'node:crypto';
 import type { StoreCore } from './core';
 import { StoreError } from './errors';
 import { toJsonText } from './json';
-import { rebuildSummaries } from './metrics';
-import { type DbEvent, type DbRun, tagsOf, toRunRow, toStoredEvent } from './rows';
+import { rebuildSummaries } from './summarySql';
+import { type DbEvent, type DbRun, insertRunRecord, tagsOf, toRunRow, toStoredEvent } from './rows';
 import type {
   NewEvent,
   NewRun,
@@ -93,29 +93,37 @@ export function createRun(core: StoreCore, input: NewRun): RunRow {
     const exists = core.stmt('SELECT 1 FROM runs WHERE id = ?').pluck().get(id);
     if (exists) throw new StoreError('duplicate', `A run with id ${id} already exists in ${core.file}.`, core.file);
     const now = core.now();
-    const info = core
-      .stmt(
-        `INSERT INTO runs(id, name, kind, algorithm, preset, group_id, seed, spec_json, spec_hash, status,
-                          created_at, updated_at, app_version, git_commit, notes)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        id,
-        input.name,
-        input.kind,
-        input.algorithm ?? null,
-        input.preset ?? null,
-        input.groupId ?? null,
-        input.seed ?? null,
-        specJson,
-        input.specHash,
-        now,
-        now,
-        input.appVersion ?? null,
-        input.gitCommit ?? null,
-        input.notes ?? '',
-      );
-    const rid = Number(info.lastInsertRowid);
+    const rid = insertRunRecord(core, {
+      id,
+      name: input.name,
+      kind: input.kind,
+      algorithm: input.algorithm ?? null,
+      preset: input.preset ?? null,
+      groupId: input.groupId ?? null,
+      seed: input.seed ?? null,
+      specJson,
+      specHash: input.specHash,
+      status: 'queued',
+      createdAt: now,
+      startedAt: null,
+      endedAt: null,
+      updatedAt: now,
+      deletedAt: null,
+      backend: null,
+      versionsJson: null,
+      appVersion: input.appVersion ?? null,
+      gitCommit: input.gitCommit ?? null,
+      host: null,
+      pid: null,
+      error: null,
+      notes: input.notes ?? '',
+      steps: null,
+      epochs: null,
+      annealStep: null,
+      stopReason: null,
+      wallS: null,
+      summaryJson: null,
+    });
     const addTag = core.stmt('INSERT INTO run_tags(run_rid, tag) VALUES (?, ?)');
     for (const t of tags) addTag.run(rid, t);
   });
@@ -221,11 +229,16 @@ export function requeueRun(core: StoreCore, id: string, opts: { fromStep?: numbe
 
 /**
  * Runs left `running` by a process on this host that no longer exists become `interrupted`, with
- * their end time and an event. Runs owned by other hosts are left alone (their host knows).
+ * their end time and an event. Runs owned by other hosts are left alone (their host knows), and
+ * so are runs on a Slurm cluster (the next host re-attaches them).
  */
 export function recoverInterrupted(core: StoreCore, isAlive: (pid: number) => boolean): string[] {
+  // A run a cluster executor trains (versions.executor = 'slurm') is not a process here: it
+  // goes on when its host exits, and the next host adopts it.
   const rows = core
-    .stmt("SELECT rid, id, pid FROM runs WHERE status = 'running' AND host = ?")
+    .stmt(
+      "SELECT rid, id, pid FROM runs WHERE status = 'running' AND host = ? AND (versions_json IS NULL OR json_extract(versions_json, '$.executor') IS NOT 'slurm')",
+    )
     .all(core.hostname) as { rid: number; id: string; pid: number | null }[];
   const dead = rows.filter((r) => r.pid === null || !isAlive(r.pid));
   if (dead.length === 0) return [];

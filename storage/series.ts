@@ -5,7 +5,7 @@
  * still a bucket's min or max, so it survives (the "MinMax preselection, then LTTB" scheme).
  */
 import type { StoreCore } from './core';
-import { BUCKET_SIZE } from './metrics';
+import { BUCKET_SIZE } from './summaries';
 import { StoreError } from './errors';
 import { lttbIndices, minmaxIndices } from './downsample';
 import { VKIND_NAN, decodeValue } from './values';

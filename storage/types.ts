@@ -1,10 +1,15 @@
 /** Public shapes of the run store: what the host passes in and what it gets back. */
 import type { RunEventKind } from '../engine/experiments/types';
 
+/**
+ * The one list of run statuses: storage checks transitions against it, the api validates with it
+ * (electron/api/statuses.ts re-exports it) and the renderer gets it through the api.
+ */
 export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'diverged', 'stopped', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
-/** Statuses a running run can end with. */
-export type RunFinalStatus = 'completed' | 'failed' | 'diverged' | 'stopped' | 'interrupted';
+/** Statuses a run ends with (it no longer trains or waits). */
+export const FINAL_RUN_STATUSES = ['completed', 'failed', 'diverged', 'stopped', 'interrupted'] as const satisfies readonly RunStatus[];
+export type RunFinalStatus = (typeof FINAL_RUN_STATUSES)[number];
 
 /** Event kinds: the engine's, plus those the host and the store record. */
 export type StoreEventKind = RunEventKind | 'error' | 'interrupted';

@@ -17,6 +17,7 @@ export const METHOD_NAMES = [
   'runs.purge',
   'runs.export',
   'runs.import',
+  'experiments.kinds',
   'training.presets',
   'training.specSchema',
   'training.validate',
@@ -26,11 +27,16 @@ export const METHOD_NAMES = [
   'training.cancel',
   'training.resume',
   'training.queue',
+  'training.executors',
   'datasets.list',
   'datasets.importCifar10',
   'figures.list',
   'figures.save',
   'figures.delete',
+  'figures.get',
+  'figures.data',
+  'figures.render',
+  'figures.saveAs',
 ] as const;
 
 export const EVENT_NAMES = [

@@ -4,10 +4,12 @@
  * Kept free of Node and tfjs imports: the renderer's typecheck reads this file.
  */
 import { z } from 'zod';
+import { RUN_STATUSES } from './statuses';
 
 // ---------------------------------------------------------------- shared pieces
-export const RunStatusSchema = z.enum(['queued', 'running', 'completed', 'failed', 'diverged', 'stopped', 'interrupted']);
-export type RunStatus = z.infer<typeof RunStatusSchema>;
+/** The store's status list (storage/types.ts through ./statuses): one list in every layer. */
+export const RunStatusSchema = z.enum(RUN_STATUSES);
+export type { RunStatus, RunFinalStatus } from './statuses';
 
 /** The store's RUN_ID_PATTERN (storage/runs.ts), which bundles and figures follow too; a test keeps them equal. */
 export const RunIdSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'run ids are letters, digits, _ and -');
@@ -20,7 +22,7 @@ const Ok = z.object({ ok: z.literal(true) });
 export const SpecInputSchema = z.record(z.string(), z.unknown());
 
 export const BackendReportSchema = z.object({
-  name: z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']),
+  name: z.enum(['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']),
   tfjsBackend: z.string(),
   package: z.string(),
   version: z.string(),
@@ -29,6 +31,19 @@ export const BackendReportSchema = z.object({
   forced: z.boolean(),
   skipped: z.array(z.object({ name: z.string(), reason: z.string() })),
   summary: z.string(),
+  /** webgpu only: the adapter Dawn trains on (null on other backends). */
+  adapter: z
+    .object({
+      vendor: z.string(),
+      architecture: z.string(),
+      device: z.string(),
+      description: z.string(),
+      software: z.boolean(),
+      driver: z.enum(['system', 'lrlab-lavapipe']),
+      icd: z.string().nullable(),
+      limits: z.record(z.string(), z.number()),
+    })
+    .nullable(),
 });
 export type BackendReportDto = z.infer<typeof BackendReportSchema>;
 
@@ -145,6 +160,8 @@ export type StatusChange = z.infer<typeof StatusChangeSchema>;
 export const PresetInfoSchema = z.object({
   name: z.string(),
   group: z.string(),
+  /** The group's title for people; the host lists presets group by group, in display order. */
+  groupTitle: z.string(),
   title: z.string(),
   description: z.string(),
   condition: z.string(),
@@ -226,8 +243,233 @@ export const FigureSchema = z.object({
 });
 export type Figure = z.infer<typeof FigureSchema>;
 
+/** One field of a kind's spec as the designer and the run table show it (engine FieldMeta). */
+export const FieldInfoSchema = z.object({
+  path: z.string(),
+  label: z.string(),
+  unit: z.string().optional(),
+  help: z.string().optional(),
+  hyperparameter: z.boolean(),
+  condition: z.boolean(),
+});
+export type FieldInfo = z.infer<typeof FieldInfoSchema>;
+
+export const MetricInfoSchema = z.object({
+  key: z.string(),
+  label: z.string(),
+  unit: z.string().optional(),
+  better: z.enum(['min', 'max']).optional(),
+  family: z.string(),
+});
+export type MetricInfo = z.infer<typeof MetricInfoSchema>;
+
+export const PaperLayoutSchema = z.object({
+  name: z.string(),
+  label: z.string(),
+  panels: z.array(z.string()),
+  xAxis: z.enum(['step', 'epoch', 'wall']),
+  description: z.string(),
+});
+export type PaperLayout = z.infer<typeof PaperLayoutSchema>;
+
+/**
+ * What an experiment kind is, as clients need it (engine/experiments/registry.ts): its fields,
+ * condition labels, metric keys with labels, the run browser's default metric columns (metric
+ * keys), the comparison view's default panels (metric keys) and the paper's figure layouts.
+ * The renderer names no kind, condition or metric key itself: it reads them from here.
+ */
+export const KindInfoSchema = z.object({
+  kind: z.string(),
+  label: z.string(),
+  fields: z.array(FieldInfoSchema),
+  conditions: z.array(z.string()),
+  metrics: z.array(MetricInfoSchema),
+  defaultColumns: z.array(z.string()),
+  defaultPanels: z.array(z.string()),
+  layouts: z.array(PaperLayoutSchema),
+});
+export type KindInfo = z.infer<typeof KindInfoSchema>;
+// ---------------------------------------------------------------- figures (comparison view and export)
+/** Okabe–Ito (colour-blind safe, the default), a grey scale for print, or Tableau 10. */
+export const FigurePaletteSchema = z.enum(['okabe-ito', 'tableau', 'grey']);
+
+/** How a figure looks; lengths in inches and points, as a journal states them. */
+export const FigureStyleSchema = z
+  .object({
+    /** single column 3.25 in, double column 6.75 in, or any width (custom). */
+    widthIn: z.number().min(1).max(20).default(6.75),
+    /** Height in inches; when absent, width / aspect. */
+    heightIn: z.number().min(0.5).max(20).optional(),
+    aspect: z.number().min(0.2).max(5).default(1.6),
+    fontFamily: z.string().trim().min(1).max(100).default('Helvetica'),
+    fontSizePt: z.number().min(4).max(24).default(8),
+    lineWidthPt: z.number().min(0.25).max(6).default(1.25),
+    legend: z.enum(['top', 'right', 'bottom', 'none']).default('top'),
+    /** Titles and axis labels may use simple math: \\eta → η, \\sigma → σ, x_1 / x_{ab} subscripts. */
+    title: z.string().max(200).default(''),
+    xLabel: z.string().max(200).optional(),
+    /** Per panel (metric key) → y label; default the metric's label. */
+    yLabels: z.record(z.string(), z.string().max(200)).default({}),
+    palette: FigurePaletteSchema.default('okabe-ito'),
+  })
+  .strict();
+export type FigureStyle = z.output<typeof FigureStyleSchema>;
+
+export const BandKindSchema = z.enum(['none', 'std', 'minmax', 'ci95']);
+export type BandKind = z.infer<typeof BandKindSchema>;
+
+/**
+ * What a figure shows and how: runs (or a query for them), grouping, panels, axes, smoothing,
+ * band and style. Stored in the store (figures.save) so it re-exports identically later.
+ */
+export const FigureSpecSchema = z
+  .object({
+    version: z.literal(1).default(1),
+    /** The runs shown; or `query` (a tag, seed group, preset or text) resolved when drawn. */
+    runs: z.array(RunIdSchema).min(1).max(200).optional(),
+    query: z
+      .object({ tag: z.string().max(200).optional(), groupId: z.string().max(200).optional(), preset: z.string().max(200).optional(), text: z.string().max(500).optional() })
+      .strict()
+      .optional(),
+    /** `condition` (the run's condition/algorithm label), `run` (one line per run), or `spec:<dotted path>` (e.g. spec:optim.lr). */
+    groupBy: z.string().regex(/^(condition|run|spec:[A-Za-z0-9_.]+)$/, 'groupBy is condition, run, or spec:<dotted.path>').default('condition'),
+    /** One panel per metric key (small multiples), or all overlaid in one; absent = the runs' kind's default panels. */
+    panels: z.array(z.string().min(1).max(200)).min(1).max(12).optional(),
+    layout: z.enum(['grid', 'overlay']).default('grid'),
+    x: z.enum(['step', 'epoch', 'wall']).default('step'),
+    logX: z.boolean().default(false),
+    logY: z.boolean().default(false),
+    /** Debiased EMA weight (TensorBoard's), per run before aggregation; 0 = none. */
+    smoothing: z.number().min(0).max(0.99).default(0),
+    band: BandKindSchema.default('std'),
+    /** Draw each seed faintly under its condition's mean. */
+    showSeeds: z.boolean().default(false),
+    /** Leave runs flagged collapsed out of their condition's band and mean. */
+    excludeCollapsed: z.boolean().default(true),
+    /** Runs left out by hand (still listed, marked excluded). */
+    exclude: z.array(RunIdSchema).max(200).default([]),
+    schedule: z.boolean().default(true),
+    scheduleLog: z.boolean().default(false),
+    /** A step range (zoom); absent = everything. */
+    range: z.object({ from: z.number(), to: z.number() }).strict().optional(),
+    /** Summary table: value at this x (in the figure's x unit), and two conditions for Welch's test. */
+    summaryAt: z.number().nullable().default(null),
+    compare: z.tuple([z.string(), z.string()]).nullable().default(null),
+    style: FigureStyleSchema.default(() => FigureStyleSchema.parse({})),
+  })
+  .strict()
+  .refine((s) => s.runs !== undefined || s.query !== undefined, { message: 'a figure needs `runs` (run ids) or a `query`', path: ['runs'] });
+export type FigureSpec = z.output<typeof FigureSpecSchema>;
+export type FigureSpecInput = z.input<typeof FigureSpecSchema>;
+
+const Num = z.number().nullable();
+export const FigureRunSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  seed: z.number().nullable(),
+  group: z.string(),
+  status: RunStatusSchema,
+  collapsed: z.boolean(),
+  /** Left out of its group's band (collapsed with excludeCollapsed, or by hand). */
+  excluded: z.boolean(),
+});
+export const FigureCurveSchema = z.object({
+  group: z.string(),
+  /** Runs that went into the aggregate. */
+  n: z.number(),
+  x: z.array(z.number()),
+  mean: z.array(Num),
+  /** Band lower/upper edges for the spec's band kind (null where n < 2 for std/ci). */
+  lo: z.array(Num),
+  hi: z.array(Num),
+  nAt: z.array(z.number()),
+  /** Each run's (smoothed) series and its raw one. */
+  runs: z.array(z.object({ runId: z.string(), x: z.array(z.number()), y: z.array(Num), raw: z.array(Num) })),
+});
+export const FigurePanelSchema = z.object({
+  key: z.string(),
+  label: z.string(),
+  curves: z.array(FigureCurveSchema),
+  /** Points shown vs. points stored (over all runs), so the view can say it is downsampled. */
+  shownPoints: z.number(),
+  storedPoints: z.number(),
+});
+export const SummaryCellSchema = z.object({ mean: Num, std: Num, n: z.number() });
+export const FigureSummarySchema = z.object({
+  rows: z.array(
+    z.object({
+      group: z.string(),
+      key: z.string(),
+      final: SummaryCellSchema,
+      best: SummaryCellSchema,
+      at: SummaryCellSchema.nullable(),
+    }),
+  ),
+  /** Welch's test on the final values of two conditions, per metric. */
+  tests: z.array(
+    z.object({ key: z.string(), a: z.string(), b: z.string(), diff: Num, lo: Num, hi: Num, t: Num, df: Num, p: Num }),
+  ),
+  markdown: z.string(),
+  latex: z.string(),
+});
+export const FigureDataSchema = z.object({
+  spec: z.record(z.string(), z.unknown()),
+  xLabel: z.string(),
+  groups: z.array(z.object({ name: z.string(), color: z.string(), n: z.number(), annealAt: z.number().nullable(), collapsed: z.number() })),
+  runs: z.array(FigureRunSchema),
+  panels: z.array(FigurePanelSchema),
+  schedule: z
+    .array(z.object({ group: z.string(), x: z.array(z.number()), lr: z.array(z.number()), noise: z.array(z.number()) }))
+    .nullable(),
+  summary: FigureSummarySchema,
+  /** What the view says about what it shows (runs missing, excluded, downsampled). */
+  notes: z.array(z.string()),
+  /** Every metric key the runs have (for the panel chooser). */
+  availableKeys: z.array(z.string()),
+});
+export type FigureData = z.infer<typeof FigureDataSchema>;
+export type FigurePanel = z.infer<typeof FigurePanelSchema>;
+export type FigureCurve = z.infer<typeof FigureCurveSchema>;
+export type FigureSummary = z.infer<typeof FigureSummarySchema>;
+export const FigureFormatSchema = z.enum(['svg', 'pdf', 'png', 'csv']);
+export type FigureFormat = z.infer<typeof FigureFormatSchema>;
+
 // ---------------------------------------------------------------- the contract table
 /** Every method: its request and response schema. Names are `service.method`. */
+/** Where a launch trains: `local` (worker processes here) or `slurm` (one sbatch array; options over the settings file's defaults). */
+export const ExecutorChoiceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('local') }).strict(),
+  z
+    .object({
+      kind: z.literal('slurm'),
+      partition: z.string().min(1).max(200).optional(),
+      time: z.string().min(1).max(50).optional(),
+      gpus: z.number().int().min(0).max(64).optional(),
+      account: z.string().min(1).max(200).optional(),
+      qos: z.string().min(1).max(200).optional(),
+      maxParallel: z.number().int().min(1).max(100_000).optional(),
+      sbatchArgs: z.array(z.string().min(1).max(500)).max(50).optional(),
+      clusterDir: z.string().min(1).max(4000).optional(),
+    })
+    .strict(),
+]);
+export type ExecutorChoice = z.infer<typeof ExecutorChoiceSchema>;
+
+export const ExecutorsSchema = z.object({
+  /** null: no Slurm here (the reason says why). */
+  slurm: z
+    .object({
+      partitions: z.array(z.string()),
+      defaultPartition: z.string().nullable(),
+      /** The settings file's defaults (lrlab-settings.json beside the store). */
+      defaults: z.object({ partition: z.string().nullable(), time: z.string().nullable(), gpus: z.number().nullable(), maxParallel: z.number().nullable() }),
+      clusterDir: z.string(),
+    })
+    .nullable(),
+  reason: z.string().nullable(),
+});
+export type Executors = z.infer<typeof ExecutorsSchema>;
+
 export const methods = {
   // system: what is this host, which engine backend runs, where data lives
   'system.info': { input: Empty, output: SystemInfoSchema },
@@ -281,6 +523,9 @@ export const methods = {
     output: z.object({ imported: z.array(z.string()) }),
   },
 
+  // experiments: the experiment kinds this host can run (fields, conditions, metrics, defaults)
+  'experiments.kinds': { input: Empty, output: z.array(KindInfoSchema) },
+
   // training: design, launch, watch, stop, resume
   'training.presets': { input: Empty, output: z.array(PresetInfoSchema) },
   'training.specSchema': { input: Empty, output: z.record(z.string(), z.unknown()) },
@@ -290,6 +535,8 @@ export const methods = {
     input: z
       .object({
         spec: SpecInputSchema,
+        /** Where the runs train: this machine (default) or Slurm, with its options. */
+        executor: ExecutorChoiceSchema.optional(),
         /** Seeds to run (a seed group when more than one); default: the spec's own seed. */
         seeds: z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1).max(100).optional(),
         preset: z.string().optional(),
@@ -304,6 +551,7 @@ export const methods = {
         /** A preset comparison id (e.g. `toy`, `patch-fmnist`): its three conditions are launched. */
         comparison: z.string().min(1),
         seeds: z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1).max(100),
+        executor: ExecutorChoiceSchema.optional(),
         /** Overrides applied to all three conditions (dotted path → value). */
         set: z.record(z.string(), z.unknown()).default({}),
       })
@@ -318,6 +566,8 @@ export const methods = {
   'training.cancel': { input: IdReq, output: Ok },
   'training.resume': { input: IdReq, output: Ok },
   'training.queue': { input: Empty, output: QueueSchema },
+  /** Where launches can train: Slurm is offered when the host has `sbatch` on its PATH. */
+  'training.executors': { input: Empty, output: ExecutorsSchema },
 
   // datasets: what is on this machine
   'datasets.list': { input: Empty, output: z.array(DatasetInfoSchema) },
@@ -341,6 +591,19 @@ export const methods = {
     output: FigureSchema,
   },
   'figures.delete': { input: IdReq, output: Ok },
+  'figures.get': { input: z.object({ id: z.string().min(1).max(64) }).strict(), output: FigureSchema },
+  /** The data a comparison view or figure draws: grouped, smoothed, aggregated, with the summary table. */
+  'figures.data': { input: z.object({ spec: z.record(z.string(), z.unknown()) }).strict(), output: FigureDataSchema },
+  /** A figure rendered by the host (the same renderer as `lrlab figure`): SVG/CSV as text, PDF/PNG as base64. */
+  'figures.render': {
+    input: z.object({ spec: z.record(z.string(), z.unknown()), format: FigureFormatSchema, dpi: z.number().int().min(36).max(1200).default(300) }).strict(),
+    output: z.object({ filename: z.string(), mime: z.string(), encoding: z.enum(['utf8', 'base64']), content: z.string() }),
+  },
+  /** Desktop window only: renders and writes the figure where the native save dialog says (null when cancelled). */
+  'figures.saveAs': {
+    input: z.object({ spec: z.record(z.string(), z.unknown()), format: FigureFormatSchema, dpi: z.number().int().min(36).max(1200).default(300) }).strict(),
+    output: z.object({ path: z.string().nullable() }),
+  },
 } as const;
 
 /** Every event: its payload schema. Names follow `service.onDidX`. */

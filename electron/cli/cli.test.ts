@@ -1,25 +1,60 @@
 /** The `lrlab` command end to end on a temporary store (run from source through tsx). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { openStore } from '../../storage';
+import { createHost } from '../main/host/host';
 
 const exec = promisify(execFile);
 let dir: string;
 let store: string;
 
+const env = () => ({ ...process.env, LRLAB_HOME: dir, LRLAB_STORE: store, LRLAB_BACKEND: 'wasm' });
+
 async function lrlab(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const r = await exec(process.execPath, ['--import', 'tsx', 'electron/cli/main.ts', ...args], {
-      env: { ...process.env, LRLAB_HOME: dir, LRLAB_STORE: store, LRLAB_BACKEND: 'wasm' },
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    const r = await exec(process.execPath, ['--import', 'tsx', 'electron/cli/main.ts', ...args], { env: env(), maxBuffer: 64 * 1024 * 1024 });
     return { ...r, code: 0 };
   } catch (e) {
     const x = e as { stdout: string; stderr: string; code: number };
     return { stdout: x.stdout, stderr: x.stderr, code: x.code };
+  }
+}
+
+/** Starts `lrlab ARGS` in the background; `exited` gives its code (or signal) and output. */
+function lrlabBackground(...args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/cli/main.ts', ...args], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  const exited = new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
+  return { child, exited, output: () => stderr };
+}
+
+async function until<T>(what: string, f: () => T | undefined | null | false, timeoutMs = 90_000): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = f();
+    if (v) return v;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The store's only run matching `seed` (each test uses its own seed), read without recovering anything. */
+function runWithSeed(seed: number) {
+  const s = openStore(store, { recoverInterrupted: false });
+  try {
+    const row = s.listRuns({ limit: 1000 }).rows.find((r) => r.seed === seed);
+    return row ? s.getRun(row.id) : null;
+  } finally {
+    s.close();
   }
 }
 
@@ -38,6 +73,7 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'lrlab-cli-'));
   store = join(dir, 'runs.sqlite');
   writeFileSync(join(dir, 'tiny.json'), JSON.stringify(tiny));
+  writeFileSync(join(dir, 'long.json'), JSON.stringify({ ...tiny, stopping: { maxIterations: 100_000 }, logging: { every: 10, checkpointEvery: 100 } }));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -50,31 +86,52 @@ describe('lrlab', () => {
     expect(info.storePath).toBe(store);
   });
 
-  it('run --json records into the store; list, show, export and import work on it', async () => {
+  it('run --json trains in a worker process through the queue and records it; list, show, export and import work on it', async () => {
     const r = await lrlab('run', join(dir, 'tiny.json'), '--set', 'model.width=24', '--json');
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout) as { status: string; steps: number; backend: string; spec: { model: { width: number } }; final: Record<string, number>; run_id: string; anneal_step: null };
-    expect(out).toMatchObject({ status: 'completed', steps: 40, backend: 'wasm', anneal_step: null });
+    const out = JSON.parse(r.stdout) as {
+      runId: string;
+      status: string;
+      steps: number;
+      backend: string;
+      annealStep: null;
+      spec: { model: { width: number } };
+      final: Record<string, number>;
+      provenance: Record<string, string>;
+    };
+    expect(out).toMatchObject({ status: 'completed', steps: 40, backend: 'wasm', annealStep: null });
     expect(out.spec.model.width).toBe(24);
-    expect(out.final['test/p_only/err']).toBeGreaterThanOrEqual(0);
-    expect(r.stderr).toMatch(/recorded as run/);
+    expect(out.final['test/all/err']).toBeGreaterThanOrEqual(0);
+    // Trained by the queue's worker process, not in the CLI's own process.
+    expect(out.provenance['executor']).toBe('local');
+    expect(out.provenance['worker pid']).toMatch(/^\d+$/);
+    expect(r.stderr).toMatch(/recorded in/);
 
     const list = JSON.parse((await lrlab('list', '--json')).stdout) as { total: number; rows: { id: string; status: string }[] };
-    expect(list.rows.map((x) => x.id)).toContain(out.run_id);
+    expect(list.rows.map((x) => x.id)).toContain(out.runId);
 
-    const show = await lrlab('show', out.run_id.slice(0, 8));
-    expect(show.stdout).toContain(out.run_id);
-    expect(show.stdout).toMatch(/test\/p_only\/err/);
+    const show = await lrlab('show', out.runId.slice(0, 8));
+    expect(show.stdout).toContain(out.runId);
+    expect(show.stdout).toMatch(/worker pid/);
 
     const bundle = join(dir, 'b.json');
-    expect((await lrlab('export', out.run_id, '--out', bundle)).code).toBe(0);
+    expect((await lrlab('export', out.runId, '--out', bundle)).code).toBe(0);
     const dup = await lrlab('import', bundle);
     expect(dup.code).not.toBe(0);
     expect(dup.stderr).toMatch(/already in/);
-    expect((await lrlab('rm', out.run_id, '--purge')).code).toBe(0);
+    expect((await lrlab('rm', out.runId, '--purge')).code).toBe(0);
     const again = await lrlab('import', bundle);
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain(out.run_id);
+    expect(again.stdout).toContain(out.runId);
+  }, 120_000);
+
+  it('--no-store trains through a temporary store and keeps nothing', async () => {
+    const before = runWithSeed(11);
+    expect(before).toBeNull();
+    const r = await lrlab('run', join(dir, 'tiny.json'), '--seed', '11', '--no-store', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ runId: null, status: 'completed', steps: 40 });
+    expect(runWithSeed(11)).toBeNull();
   }, 120_000);
 
   it('names every problem of a bad spec and exits non-zero', async () => {
@@ -82,5 +139,79 @@ describe('lrlab', () => {
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/data\.d/);
     expect(r.stderr).toMatch(/model\.width/);
-  }, 60_000);
+  }, 120_000);
+
+  it('parses numeric options strictly and echoes what was typed', async () => {
+    for (const bad of ['1e40', '2.7']) {
+      const r = await lrlab('run', join(dir, 'tiny.json'), '--seed', bad, '--no-store');
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toContain(`"${bad}"`);
+    }
+    const limit = await lrlab('list', '--limit', '5.5');
+    expect(limit.code).not.toBe(0);
+    expect(limit.stderr).toContain('"5.5"');
+  }, 120_000);
+
+  it('kill -9 of the CLI mid-run leaves the run interrupted; `lrlab resume` finishes it through the queue', async () => {
+    const long = join(dir, 'resumable.json');
+    writeFileSync(long, JSON.stringify({ ...tiny, seed: 21, stopping: { maxIterations: 600 }, logging: { every: 10, checkpointEvery: 100 } }));
+    const bg = lrlabBackground('run', long);
+    const mid = await until('a checkpoint', () => {
+      const r = runWithSeed(21);
+      return r && r.checkpoints.length > 0 && r.status === 'running' ? r : null;
+    });
+    bg.child.kill('SIGKILL');
+    await bg.exited;
+    const show = JSON.parse((await lrlab('show', mid.id, '--json')).stdout) as { status: string };
+    expect(show.status).toBe('interrupted');
+
+    const r = await lrlab('resume', mid.id, '--json');
+    expect(r.stderr).toMatch(/Resuming .* from step \d+/);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ runId: mid.id, status: 'completed', steps: 600 });
+    const s = openStore(store, { recoverInterrupted: false });
+    try {
+      const series = s.getSeries({ runIds: [mid.id], keys: ['train/loss'], withWallTimes: true })[0]!;
+      expect(series.steps).toEqual(Array.from({ length: 61 }, (_, i) => i * 10));
+      const walls = series.wallTimes!.map(Number);
+      for (let i = 1; i < walls.length; i++) expect(walls[i]!).toBeGreaterThanOrEqual(walls[i - 1]!);
+    } finally {
+      s.close();
+    }
+  }, 180_000);
+
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    it(`${signal} stops a CLI run cleanly: the run ends stopped and the CLI exits ${code}`, async () => {
+      const seed = signal === 'SIGINT' ? 31 : 32;
+      const bg = lrlabBackground('run', join(dir, 'long.json'), '--seed', String(seed));
+      await until('the run training', () => {
+        const r = runWithSeed(seed);
+        return r && r.status === 'running' && r.metrics.length > 0;
+      });
+      bg.child.kill(signal);
+      const end = await bg.exited;
+      expect(end.code).toBe(code);
+      // The message starts on its own line (not over a progress line).
+      expect(end.stderr).toMatch(new RegExp(`\\nStopping after this step \\(${signal}`));
+      const run = runWithSeed(seed)!;
+      expect(run.status).toBe('stopped');
+      expect(run.metrics.length).toBeGreaterThan(0);
+    }, 120_000);
+  }
+
+  it('hands its run to the host that owns the queue, says who, and follows it to the end', async () => {
+    const host = await createHost({ mode: 'browser', storePath: store, runQueue: true, concurrency: 1, log: () => {} });
+    try {
+      expect(host.queue.ownsQueue).toBe(true);
+      const r = await lrlab('run', join(dir, 'tiny.json'), '--seed', '41', '--json');
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(new RegExp(`run queue of .* is owned by .*pid ${process.pid}`));
+      const out = JSON.parse(r.stdout) as { status: string; runId: string; provenance: Record<string, string> };
+      expect(out.status).toBe('completed');
+      // The owner's queue trained it: its worker, recorded by the owner (this process).
+      expect(host.store.getRun(out.runId).pid).toBe(process.pid);
+    } finally {
+      await host.close();
+    }
+  }, 120_000);
 });

@@ -7,6 +7,13 @@ export function formatInfo(info: SystemInfo): string {
     `engine backend: ${info.backend ? info.backend.summary : `none — ${info.backendError ?? 'unknown error'}`}`,
   ];
   if (info.backend?.forced) lines.push('  (forced by --backend / LRLAB_BACKEND)');
+  const a = info.backend?.adapter;
+  if (a) {
+    lines.push(`  adapter: ${a.description || a.device} (vendor ${a.vendor || '?'}, architecture ${a.architecture || '?'}${a.software ? ', software' : ''})`);
+    if (a.driver === 'lrlab-lavapipe') lines.push(`  no hardware adapter: using LR Lab's own lavapipe software driver (${a.icd ?? ''})`);
+    const mib = (n: number | undefined) => (n === undefined ? '?' : `${(n / 2 ** 20).toFixed(0)} MiB`);
+    lines.push(`  limits: max buffer ${mib(a.limits['maxBufferSize'])}, max storage binding ${mib(a.limits['maxStorageBufferBindingSize'])} (WebGPU does not report total GPU memory)`);
+  }
   for (const s of info.backend?.skipped ?? []) lines.push(`  skipped ${s.name}: ${s.reason}`);
   lines.push(
     `run store:      ${info.storePath}`,

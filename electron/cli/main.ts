@@ -2,23 +2,20 @@
  * `lrlab`: the headless door. Same host, services and store as the window and browser mode,
  * so a run launched here on a GPU server is in the store the GUI browses.
  */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { existsSync, readFileSync, statSync, writeFileSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createHost, type Host } from '../main/host/host';
 import { appFacts } from '../main/host/provenance';
 import { DEFAULT_PORT, startServer } from '../main/server/server';
-import { newRunInput } from '../main/training/queue';
-import { resolveStorePath } from '../main/host/paths';
 import { formatInfo, formatRunDetail, formatRunTable } from './format';
-import { startRecording } from './record';
-import { estimateRunMemory } from '../main/services/memory';
-import { initBackend, requestedBackend } from '../../engine/backend';
-import { formatPresetList, isSweepDocument, parseSweepSpec, readSpecFile, resolveRunSpec, resultToJson, runWithProgress, formatSweepTable, expandSweepPoints } from '../../engine/cli';
-import type { CliRunResult } from '../../engine/cli/run';
-import type { RunSpec } from '../../engine/spec';
-import { MAX_BUNDLE_BYTES, diagnoseStore, openStore, salvagePath, salvageStore, type RunStore } from '../../storage';
+import { formatPresetList, isSweepDocument, parseSweepSpec, readSpecFile, resolveRunSpec, formatSweepTable, expandSweepPoints } from '../../engine/cli';
+import { MAX_BUNDLE_BYTES, diagnoseStore, salvagePath, salvageStore, type RunStore } from '../../storage';
+import { resolveStorePath } from '../main/host/paths';
+import { outputJson, trainThroughQueue, type CliRunOutput, type TrainOutcome } from './train';
+import { registerFigureCommand } from './figure';
 import { runClusterWorker } from '../main/cluster/clusterWorker';
+import { addExecutorOptions, exitCodeOf, runOnSlurm, type SlurmCliOptions } from './slurm';
 
 const program = new Command();
 program
@@ -28,9 +25,25 @@ program
   .showHelpAfterError('(run `lrlab help` for usage)');
 
 const collect = (v: string, prev: string[]) => [...prev, v];
+
+/**
+ * A strict integer option: digits only (an optional minus sign), a safe integer within
+ * [min, max]; anything else is an error that echoes what was typed (`--seed 1e40`, `--seed 2.7`).
+ */
+export function intOption(name: string, min: number, max: number): (v: string) => number {
+  return (v: string) => {
+    const t = v.trim();
+    const n = /^-?\d+$/.test(t) ? Number(t) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}; got "${v}".`);
+    }
+    return n;
+  };
+}
+const seedOption = () => intOption('--seed', 0, 2 ** 31 - 1);
 const storeOption = () => new Option('--store <path>', 'run store file (default: $LRLAB_STORE or the per-user data folder)').env('LRLAB_STORE');
 const backendOption = () =>
-  new Option('--backend <name>', 'engine backend').choices(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).env('LRLAB_BACKEND');
+  new Option('--backend <name>', 'engine backend').choices(['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']).env('LRLAB_BACKEND');
 
 /** A host for one command (no queue): the store and the services, closed afterwards. */
 async function withHost<T>(opts: { store?: string; backend?: string }, f: (h: Host) => Promise<T>, how: { readOnly?: boolean } = {}): Promise<T> {
@@ -57,45 +70,6 @@ function resolveId(store: RunStore, idOrPrefix: string): string {
   }
 }
 
-/** Ctrl-C once: the run stops after its current step and is recorded as stopped. Twice: exit now. */
-function stopOnSigint(): () => boolean {
-  let stop = false;
-  process.on('SIGINT', () => {
-    if (stop) process.exit(130);
-    stop = true;
-    process.stderr.write('\nStopping after this step (Ctrl-C again to quit at once; the run then shows as interrupted)…\n');
-  });
-  return () => stop;
-}
-
-async function runOne(spec: RunSpec, opts: RunOpts, label?: string): Promise<CliRunResult & { run_id: string | null }> {
-  const common = { json: Boolean(opts.json), stderr: process.stderr, ...(opts.backend ? { backend: opts.backend } : {}), ...(label ? { label } : {}) };
-  if (opts.store === false) return { ...(await runWithProgress(spec, common)), run_id: null };
-  const store = openStore(resolveStorePath(typeof opts.store === 'string' ? opts.store : undefined));
-  try {
-    const row = store.createRun(newRunInput(spec, { preset: opts.preset ?? null, groupId: opts.groupId ?? null }));
-    const wanted = opts.backend ?? spec.backend;
-    const backend = await initBackend({ force: requestedBackend(wanted === 'auto' ? null : wanted) });
-    const memory = estimateRunMemory(spec, backend.name);
-    if (!memory.fits) {
-      store.finishRun(row.id, 'failed', { error: memory.message });
-      throw new Error(memory.message);
-    }
-    const rec = startRecording(store, row.id, backend, { resumedFrom: null, shouldStop: opts.shouldStop });
-    try {
-      const result = await runWithProgress(spec, { ...common, hooks: rec.hooks });
-      rec.finish(result);
-      process.stderr.write(`${label ? `${label} ` : ''}recorded as run ${row.id} in ${store.file}\n`);
-      return { ...result, run_id: row.id };
-    } catch (e) {
-      rec.fail(e);
-      throw e;
-    }
-  } finally {
-    store.close();
-  }
-}
-
 interface RunOpts {
   preset?: string;
   set: string[];
@@ -103,41 +77,82 @@ interface RunOpts {
   backend?: string;
   json?: boolean;
   store?: string | false;
-  groupId?: string;
-  shouldStop: () => boolean;
+  concurrency?: number;
 }
 
-async function runSweepFile(file: string, opts: RunOpts): Promise<void> {
+/** Ctrl-C once while a Slurm launch is followed: tells runOnSlurm to stop (what that means is its call). */
+function slurmStopFlag(): () => boolean {
+  let stop = false;
+  process.once('SIGINT', () => {
+    stop = true;
+    process.stderr.write('\nStopping (Ctrl-C)…\n');
+  });
+  return () => stop;
+}
+
+/** Exit status of a CLI training: a signal's (130/143), 3 when a run diverged, 1 when one failed or was interrupted. */
+function finish(outcome: TrainOutcome, json: boolean, many: boolean): void {
+  const { outputs, signalExit } = outcome;
+  if (json) process.stdout.write(outputJson(many ? outputs : outputs[0]!) + '\n');
+  else if (!many) {
+    const r = outputs[0]!;
+    process.stdout.write(`${r.status}${r.steps !== null ? ` after ${r.steps} steps` : ''}${r.stopReason ? ` (${r.stopReason})` : ''}${r.runId ? `; run ${r.runId}` : ''}\n`);
+  }
+  if (signalExit !== null) process.exitCode = signalExit;
+  else if (outputs.some((r) => r.status === 'failed' || r.status === 'interrupted')) process.exitCode = 1;
+  else if (outputs.some((r) => r.status === 'diverged')) process.exitCode = 3;
+}
+
+async function runSweepFile(file: string, opts: RunOpts & SlurmCliOptions): Promise<void> {
   const doc = readSpecFile(file);
   const sweep = parseSweepSpec({ ...doc, set: [...((doc['set'] as string[] | undefined) ?? []), ...opts.set] });
   const points = expandSweepPoints(sweep);
-  const rows: { value: unknown; seed: number; result: CliRunResult }[] = [];
-  const groupId = `sweep-${Date.now().toString(36)}`;
-  for (const [i, p] of points.entries()) {
-    if (opts.shouldStop()) break;
-    const label = `[${i + 1}/${points.length} ${sweep.parameter}=${JSON.stringify(p.value)} seed=${p.seed}]`;
-    rows.push({ value: p.value, seed: p.seed, result: await runOne(p.spec, { ...opts, groupId: `${groupId}-${i}` }, label) });
+  if (opts.executor === 'slurm') {
+    const groupId = `sweep-${Date.now().toString(36)}`;
+    const results = await runOnSlurm(
+      points.map((p, i) => ({ spec: p.spec, label: `[${i + 1}/${points.length} ${sweep.parameter}=${JSON.stringify(p.value)} seed=${p.seed}]`, groupId: `${groupId}-${i}` })),
+      { ...opts, shouldStop: slurmStopFlag() },
+    );
+    if (!results) return;
+    const rows = points.map((p, i) => ({ value: p.value, seed: p.seed, result: results[i]! }));
+    const table = formatSweepTable(sweep.parameter, rows);
+    if (opts.json) process.stderr.write(table);
+    else process.stdout.write(table);
+    if (opts.json) process.stdout.write(outputJson(results) + '\n');
+    process.exitCode = exitCodeOf(results);
+    return;
   }
+  const groupName = `sweep-${Date.now().toString(36)}`;
+  const outcome = await trainThroughQueue(
+    {
+      plans: points.map((p, i) => ({
+        spec: opts.backend ? { ...p.spec, backend: opts.backend as never } : p.spec,
+        label: `[${i + 1}/${points.length} ${sweep.parameter}=${JSON.stringify(p.value)} seed=${p.seed}]`,
+        groupName,
+      })),
+    },
+    { store: opts.store, backend: opts.backend, concurrency: opts.concurrency, stderr: process.stderr },
+  );
+  const rows = outcome.outputs.map((result: CliRunOutput, i) => ({ value: points[i]!.value, seed: points[i]!.seed, result }));
   const table = formatSweepTable(sweep.parameter, rows);
-  if (opts.json) {
-    process.stderr.write(table);
-    process.stdout.write(resultToJson(rows.map((r) => r.result)) + '\n');
-  } else process.stdout.write(table);
+  if (opts.json) process.stderr.write(table);
+  else process.stdout.write(table);
+  finish(outcome, Boolean(opts.json), true);
 }
 
-program
+const runCommand = program
   .command('run')
   .description('train one run (or every point of a sweep spec) and record it in the store')
   .argument('[spec]', 'run spec JSON file, or a sweep spec ({"kind": "sweep", ...})')
   .option('--preset <name>', 'start from a preset (`lrlab presets`)')
   .option('--set <path=value>', 'override a spec field, e.g. --set data.d=128 (repeatable)', collect, [])
-  .option('--seed <n>', 'seed', (v) => Number.parseInt(v, 10))
+  .option('--seed <n>', 'seed (a whole number)', seedOption())
   .addOption(backendOption())
   .addOption(storeOption())
-  .option('--no-store', 'do not record the run')
+  .option('--no-store', 'do not keep the run (it trains through a temporary store)')
+  .option('--concurrency <n>', 'runs trained at once when this command runs the queue (a sweep)', intOption('--concurrency', 1, 64))
   .option('--json', 'print the result as one JSON object on stdout (progress stays on stderr)')
-  .action(async (file: string | undefined, o: Omit<RunOpts, 'shouldStop'>) => {
-    const opts: RunOpts = { ...o, shouldStop: stopOnSigint() };
+  .action(async (file: string | undefined, opts: RunOpts & SlurmCliOptions) => {
     if (!file && !opts.preset) throw new Error('Give a spec file or --preset NAME (`lrlab presets` lists them).');
     if (file && isSweepDocument(readSpecFile(file))) return runSweepFile(file, opts);
     const spec = resolveRunSpec({
@@ -147,22 +162,32 @@ program
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       ...(opts.backend !== undefined ? { backend: opts.backend } : {}),
     });
-    const result = await runOne(spec, opts);
-    if (opts.json) process.stdout.write(resultToJson(result) + '\n');
-    else process.stdout.write(`${result.status} after ${result.steps} steps (${result.stop_reason})${result.run_id ? `; run ${result.run_id}` : ''}\n`);
-    if (result.status === 'diverged') process.exitCode = 3;
+    if (opts.executor === 'slurm') {
+      const results = await runOnSlurm([{ spec, label: `[${spec.name ?? spec.kind} s${spec.seed}]`, preset: opts.preset ?? null }], { ...opts, shouldStop: slurmStopFlag() });
+      if (!results) return;
+      const r = results[0]!;
+      if (opts.json) process.stdout.write(outputJson(r) + '\n');
+      else process.stdout.write(`${r.status} after ${r.steps ?? 0} steps (${r.stopReason ?? r.error ?? r.status}); run ${r.runId}\n`);
+      process.exitCode = exitCodeOf(results);
+      return;
+    }
+    const outcome = await trainThroughQueue({ plans: [{ spec, preset: opts.preset ?? null }] }, { store: opts.store, backend: opts.backend, stderr: process.stderr });
+    finish(outcome, Boolean(opts.json), false);
   });
 
-program
+const sweepCommand = program
   .command('sweep')
   .description('run every point of a sweep spec (one parameter over a list × seeds) and print a table')
   .argument('<file>', 'sweep spec JSON file')
   .option('--set <path=value>', 'override a base-spec field for every point (repeatable)', collect, [])
   .addOption(backendOption())
   .addOption(storeOption())
-  .option('--no-store', 'do not record the runs')
+  .option('--no-store', 'do not keep the runs (they train through a temporary store)')
+  .option('--concurrency <n>', 'runs trained at once when this command runs the queue', intOption('--concurrency', 1, 64))
   .option('--json', 'print the results as a JSON array on stdout (the table goes to stderr)')
-  .action((file: string, o: Omit<RunOpts, 'shouldStop'>) => runSweepFile(file, { ...o, shouldStop: stopOnSigint() }));
+  .action((file: string, o: Omit<RunOpts, 'preset' | 'seed'> & SlurmCliOptions) => runSweepFile(file, o));
+addExecutorOptions(runCommand);
+addExecutorOptions(sweepCommand);
 
 program
   .command('presets')
@@ -182,7 +207,7 @@ program
   .option('--deleted', 'show deleted runs (the bin)')
   .option('--sort <col>', 'sort column, or metric:<key>:last|min|max', 'createdAt')
   .option('--asc', 'ascending')
-  .option('--limit <n>', 'at most this many', (v) => Number.parseInt(v, 10), 50)
+  .option('--limit <n>', 'at most this many', intOption('--limit', 1, 100_000), 50)
   .option('--metric <key>', 'metric columns (repeatable; default test/all/err and val/clean/acc)', collect, [])
   .option('--json', 'print JSON')
   .action(async (o: { store?: string; text?: string; status: string[]; preset: string[]; tag: string[]; deleted?: boolean; sort: string; asc?: boolean; limit: number; metric: string[]; json?: boolean }) => {
@@ -223,36 +248,15 @@ program
 
 program
   .command('resume')
-  .description('continue an interrupted or stopped run from its last checkpoint, in this process')
+  .description('continue an interrupted, stopped or failed run from its last checkpoint, through the queue like `lrlab run`')
   .argument('<id>', 'run id or a unique prefix')
   .addOption(storeOption())
   .addOption(backendOption())
   .option('--json', 'print the result as JSON')
   .action(async (idArg: string, o: { store?: string; backend?: string; json?: boolean }) => {
-    const shouldStop = stopOnSigint();
-    const store = openStore(resolveStorePath(o.store));
-    try {
-      const id = resolveId(store, idArg);
-      const run = store.getRun(id);
-      if (run.status !== 'interrupted' && run.status !== 'stopped') throw new Error(`Run ${id} is ${run.status}; only interrupted or stopped runs can be resumed.`);
-      const spec = resolveRunSpec({ specInput: run.spec as Record<string, unknown> });
-      const ckpt = await store.latestCheckpoint(id);
-      store.truncateMetrics(id, ckpt ? ckpt.step : -1);
-      const wanted = o.backend ?? spec.backend;
-      const backend = await initBackend({ force: requestedBackend(wanted === 'auto' ? null : wanted) });
-      process.stderr.write(ckpt ? `Resuming ${id} from step ${ckpt.step}\n` : `Run ${id} has no checkpoint: starting it again from step 0\n`);
-      const rec = startRecording(store, id, backend, { resumedFrom: ckpt?.step ?? null, shouldStop });
-      try {
-        const result = await runWithProgress(spec, { json: Boolean(o.json), stderr: process.stderr, hooks: rec.hooks, ...(o.backend ? { backend: o.backend } : {}), ...(ckpt ? { resumeFrom: ckpt } : {}) });
-        rec.finish(result);
-        process.stdout.write(o.json ? resultToJson({ ...result, run_id: id } as CliRunResult) + '\n' : `${result.status} after ${result.steps} steps; run ${id}\n`);
-      } catch (e) {
-        rec.fail(e);
-        throw e;
-      }
-    } finally {
-      store.close();
-    }
+    const id = await withHost(o, async (h) => resolveId(h.store, idArg));
+    const outcome = await trainThroughQueue({ resumeId: id }, { store: o.store, backend: o.backend, stderr: process.stderr });
+    finish(outcome, Boolean(o.json), false);
   });
 
 program
@@ -307,8 +311,11 @@ program
   .action(async (ids: string[], o: { purge?: boolean; store?: string }) => {
     await withHost(o, async (h) => {
       const full = ids.map((i) => resolveId(h.store, i));
-      const r = await h.dispatch(o.purge ? 'runs.purge' : 'runs.delete', { ids: full });
-      if (!r.ok) throw new Error(r.error.message);
+      const queued = full.filter((id) => h.store.getRun(id).status === 'queued');
+      // A queued run is cancelled (stopped) before it is deleted; a training run is refused (runs service).
+      if (o.purge) await h.services.runs.purge({ ids: full });
+      else await h.services.runs.delete({ ids: full });
+      if (queued.length) process.stdout.write(`cancelled first (they were queued): ${queued.join(', ')}\n`);
       process.stdout.write(`${o.purge ? 'purged' : 'deleted (restore with `lrlab restore ID`)'}: ${full.join(', ')}\n`);
     });
   });
@@ -393,8 +400,8 @@ program
   .description('serve the workbench to a browser on 127.0.0.1 (use an SSH tunnel to reach it from another machine)')
   .addOption(storeOption())
   .addOption(backendOption())
-  .option('--port <n>', `port (default ${DEFAULT_PORT}, or a free one when it is taken; 0: any free one)`, (v) => Number.parseInt(v, 10))
-  .option('--concurrency <n>', 'runs trained at once (default: 1 on ≤ 2 cores or a GPU)', (v) => Number.parseInt(v, 10))
+  .option('--port <n>', `port (default ${DEFAULT_PORT}, or a free one when it is taken; 0: any free one)`, intOption('--port', 0, 65_535))
+  .option('--concurrency <n>', 'runs trained at once (default: 1 on ≤ 2 cores or a GPU)', intOption('--concurrency', 1, 64))
   .action(async (opts: { store?: string; backend?: string; port?: number; concurrency?: number }) => {
     const host = await createHost({
       mode: 'browser',
@@ -406,16 +413,18 @@ program
     const server = await startServer({ dispatch: host.dispatch, events: host.events, staticDir: join(appFacts().root, 'out', 'renderer'), ...(opts.port !== undefined ? { port: opts.port } : {}) });
     process.stdout.write(`LR Lab is serving ${host.storePath}\nOpen ${server.url}\n`);
     let stopping = false;
-    const stop = async () => {
+    const stop = async (signal: 'SIGINT' | 'SIGTERM') => {
       if (stopping) return;
       stopping = true;
       await server.close();
-      await host.close();
+      await host.close(`\`lrlab serve\` was stopped (${signal}) while the run trained.`);
       process.exit(0);
     };
-    process.on('SIGINT', () => void stop());
-    process.on('SIGTERM', () => void stop());
+    process.on('SIGINT', () => void stop('SIGINT'));
+    process.on('SIGTERM', () => void stop('SIGTERM'));
   });
+
+registerFigureCommand(program, { storeOption, withHost, resolveId });
 
 program
   .parseAsync(process.argv)

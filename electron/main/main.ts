@@ -74,6 +74,11 @@ async function main(): Promise<void> {
     backend: argValue('--backend') ?? null,
     runQueue: true,
     nativeBinding,
+    // Figure export in the desktop window: the native save dialog (untested here: no Electron binary).
+    saveDialog: async (suggestedName, format) => {
+      const r = await dialog.showSaveDialog({ defaultPath: suggestedName, filters: [{ name: format.toUpperCase(), extensions: [format] }] });
+      return r.canceled || !r.filePath ? null : r.filePath;
+    },
   });
   for (const name of METHOD_NAMES) {
     ipcMain.handle(ipcChannel(name), (event, input: unknown) => {

@@ -7,10 +7,10 @@ describe('backend selection', () => {
 
   it('picks the fastest available backend and explains every skip', async () => {
     const r = await initBackend();
-    expect(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).toContain(r.name);
+    expect(['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']).toContain(r.name);
     expect(tf.getBackend()).toBe(r.tfjsBackend);
     // Everything faster than the chosen one must have a reason.
-    const order = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+    const order = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
     expect(r.skipped.map((s) => s.name)).toEqual(order.slice(0, order.indexOf(r.name)));
     for (const s of r.skipped) expect(s.reason.length).toBeGreaterThan(10);
     expect(r.version).toMatch(/^\d+\.\d+/);

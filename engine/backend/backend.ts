@@ -1,7 +1,8 @@
 /**
  * Chooses the fastest tfjs backend this machine can run, in the order
- * tfjs-node-gpu → tfjs-node → wasm → cpu, and says which one ran and why the faster ones
- * were skipped. A user can force one (`--backend`, LRLAB_BACKEND, a setting).
+ * tfjs-node-gpu → webgpu (on a real GPU adapter only) → tfjs-node → wasm → cpu, and says which
+ * one ran and why the faster ones were skipped. A user can force one (`--backend`,
+ * LRLAB_BACKEND, a setting).
  *
  * Native backends download libtensorflow at install time, so they are optional: a missing
  * or broken one is caught here, recorded as a skip reason, and the next one is tried.
@@ -11,8 +12,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { cpus } from 'node:os';
 import { initWasmThreaded, oneDnn, oneDnnVersion, registerTrainingKernels } from '../kernels';
+import { adapterLine, tryWebgpu, webgpuAdapter, type WebgpuAdapterReport } from './webgpu';
 
-export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKEND_NAMES = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
 export interface BackendSkip {
@@ -33,10 +35,13 @@ export interface BackendReport {
   readonly skipped: readonly BackendSkip[];
   /** One line for people: what ran and what that means for speed. */
   readonly summary: string;
+  /** webgpu only: the adapter (vendor, architecture, description, limits); null elsewhere. */
+  readonly adapter: WebgpuAdapterReport | null;
 }
 
 const PACKAGES: Record<BackendName, string> = {
   'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
+  webgpu: '@tensorflow/tfjs-backend-webgpu',
   tensorflow: '@tensorflow/tfjs-node',
   wasm: '@tensorflow/tfjs-backend-wasm',
   cpu: '@tensorflow/tfjs-backend-cpu', // comes with @tensorflow/tfjs, which registers it
@@ -74,8 +79,21 @@ function errorText(e: unknown): string {
   return msg.split('\n')[0]?.slice(0, 200) ?? msg;
 }
 
+/** Set when tfjs-node-gpu loaded but found no GPU: its CPU TensorFlow serves as `tensorflow`. */
+let gpuPackageOnCpu = false;
+/** The package that serves `tensorflow` (tfjs-node, or tfjs-node-gpu on the CPU). */
+let nativePackage: string = PACKAGES.tensorflow;
+
 async function tryNative(name: 'tensorflow-gpu' | 'tensorflow'): Promise<string | null> {
-  const pkg = PACKAGES[name];
+  let pkg = PACKAGES[name];
+  if (name === 'tensorflow' && gpuPackageOnCpu) {
+    try {
+      nodeRequire.resolve(pkg);
+    } catch {
+      // tfjs-node is not installed, but tfjs-node-gpu is loaded and runs TensorFlow on the CPU.
+      pkg = PACKAGES['tensorflow-gpu'];
+    }
+  }
   try {
     nodeRequire.resolve(pkg);
   } catch {
@@ -88,8 +106,10 @@ async function tryNative(name: 'tensorflow-gpu' | 'tensorflow'): Promise<string 
     nodeRequire(pkg);
     if (!(await tf.setBackend('tensorflow'))) return `${pkg} loaded but its backend failed to initialize`;
     if (name === 'tensorflow-gpu' && !(await nativeHasGpu())) {
-      return `${pkg} loaded but found no CUDA GPU`;
+      gpuPackageOnCpu = true;
+      return `${pkg} loaded but found no CUDA GPU (its CPU TensorFlow stands in for tensorflow below)`;
     }
+    if (name === 'tensorflow') nativePackage = pkg;
     return null;
   } catch (e) {
     return `${pkg} failed to load: ${errorText(e)}`;
@@ -167,8 +187,13 @@ async function tryCpu(): Promise<string | null> {
   }
 }
 
-const TRY: Record<BackendName, () => Promise<string | null>> = {
+const TRY: Record<BackendName, (forced: boolean) => Promise<string | null>> = {
   'tensorflow-gpu': () => tryNative('tensorflow-gpu'),
+  webgpu: async (forced) => {
+    const why = await tryWebgpu(forced);
+    if (why === null) registerTrainingKernels('webgpu');
+    return why;
+  },
   tensorflow: () => tryNative('tensorflow'),
   wasm: tryWasm,
   cpu: tryCpu,
@@ -186,7 +211,7 @@ export async function initBackend(options: { force?: BackendName | null } = {}):
   const order: readonly BackendName[] = force ? [force] : BACKEND_NAMES;
   const skipped: BackendSkip[] = [];
   for (const name of order) {
-    const why = await TRY[name]();
+    const why = await TRY[name](force !== null);
     if (why === null) {
       await tf.ready();
       current = describe(name, force !== null, skipped);
@@ -208,12 +233,14 @@ export function currentBackend(): BackendReport | null {
 }
 
 function describe(name: BackendName, forced: boolean, skipped: readonly BackendSkip[]): BackendReport {
-  const pkg = PACKAGES[name];
+  const pkg = name === 'tensorflow' ? nativePackage : PACKAGES[name];
+  const adapter = name === 'webgpu' ? webgpuAdapter() : null;
   const simd = name === 'wasm' ? Boolean(tf.env().getBool('WASM_HAS_SIMD_SUPPORT')) : null;
-  const threads = name === 'wasm' ? wasmThreads() : name === 'cpu' ? 1 : cpus().length;
+  const threads = name === 'wasm' ? wasmThreads() : name === 'cpu' || name === 'webgpu' ? 1 : cpus().length;
   const speed: Record<BackendName, string> = {
     'tensorflow-gpu': 'native TensorFlow on the GPU',
-    tensorflow: 'native TensorFlow on the CPU',
+    webgpu: `WebGPU (Dawn) on ${adapter ? adapterLine(adapter) : 'an unknown adapter'}`,
+    tensorflow: `native TensorFlow on the CPU${pkg === PACKAGES['tensorflow-gpu'] ? ' (tfjs-node-gpu without a GPU)' : ''}`,
     wasm: `WebAssembly${simd ? ' with SIMD' : ''}, ${threads} thread${threads === 1 ? '' : 's'}${wasmThreadNote ? ` (${wasmThreadNote})` : ''}; ${wasmKernels()}`,
     cpu: 'pure JavaScript: a correctness reference, far too slow to train on',
   };
@@ -227,6 +254,7 @@ function describe(name: BackendName, forced: boolean, skipped: readonly BackendS
     forced,
     skipped: [...skipped],
     summary: `${name} (${pkg} ${packageVersion(pkg)}): ${speed[name]}`,
+    adapter,
   };
 }
 

@@ -1,4 +1,5 @@
-// engine/backend: picks and reports the tfjs backend. Imports tfjs and Node built-ins only.
+// engine/backend: picks and reports the tfjs backend. Imports tfjs and Node built-ins only
+// (and, lazily, the webgpu backend's packages).
 export {
   BACKEND_NAMES,
   currentBackend,
@@ -8,3 +9,6 @@ export {
   resetBackendForTests,
 } from './backend';
 export type { BackendName, BackendReport, BackendSkip } from './backend';
+export { isSoftwareAdapter, shutdownWebgpu, webgpuAdapter } from './webgpu';
+export type { WebgpuAdapterReport } from './webgpu';
+export { lavapipeDir, lavapipeIcd, vulkanIcdFiles } from './lavapipe';

@@ -1,6 +1,6 @@
 /**
  * The benchmark's workloads as self-contained step functions (architectures of
- * experiments.md §1.2 and §2.3, mirrored op for op by torch_bench.py), with switches for the
+ * docs/paper.md §1.2 and §2.3, mirrored op for op by torch_bench.py), with switches for the
  * optimizations being measured: which batch-norm backward, which Gaussian generator.
  * engine/models is measured separately (its own rows) so the two can be compared.
  */
@@ -13,8 +13,8 @@ export type BnMode = 'autodiff' | 'fused';
 export type NormalMode = 'polar' | 'fast';
 
 export interface Workload {
-  /** One SGD step, noise included; leaves no tensor behind; reads the loss back (one sync). */
-  step(): number;
+  /** One SGD step, noise included; leaves no tensor behind; reads the loss back (one read). */
+  step(): number | Promise<number>;
   /** Examples per step. */
   readonly batch: number;
   /** Multiply-adds ×2 of forward + backward, for GFLOP/s. */

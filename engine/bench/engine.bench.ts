@@ -8,14 +8,21 @@
  * names), --final (only the final configuration), --no-cpu, --no-torch, --no-models,
  * --threads N (also measure the final configuration on the threaded wasm build with N
  * threads, in a child process; default: the machine's logical cores; 0 = skip).
- * Internal: --child WORKLOAD runs that one measurement threaded and prints its row as JSON.
+ * GPU rows: the webgpu backend (engine/backend/webgpu.ts) runs each workload's engine path
+ * (and WRN-16-10 at batch 128, which only a GPU holds) when Dawn finds a hardware adapter, or
+ * with --webgpu also on a software one (lavapipe: correct but slow, its speed says nothing
+ * about a GPU's; use --steps 1 --only small-cnn there); --no-webgpu skips them. PyTorch CUDA
+ * rows come with them when python3's torch has CUDA. --gpu-only: only the GPU rows;
+ * --row-timeout S: give up on a webgpu row after S seconds (the GPU check's time budget).
+ * Internal: --child WORKLOAD runs that one measurement threaded and prints its row as JSON
+ * (--backend webgpu: on webgpu; --child probe-webgpu prints the adapter).
  */
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { initBackend } from '../backend';
+import { initBackend, shutdownWebgpu, webgpuAdapter } from '../backend';
 import { initWasmThreaded, oneDnn, oneDnnVersion, useTrainingKernels } from '../kernels';
 import { Rng, useNativeNormals } from '../random';
 import { convWorkload, fillNormalPolar, twoLayerWorkload } from './benchModels';
@@ -60,6 +67,8 @@ interface WorkloadDef {
   /** engine/models' own step for the same workload, when that module is there. */
   readonly models?: { arch: 'wrn'; depth: number; widen: number } | { arch: 'small-cnn'; width: number };
   readonly noiseStd: number;
+  /** Only GPU rows (webgpu, PyTorch CUDA): too large for wasm's 4 GiB heap. */
+  readonly gpuOnly?: boolean;
 }
 
 const TWO_LAYER_FINAL: Variant = { label: 'engine SyntheticNet: U [m, D], fused in-place update', kernels: ALL_KERNELS, bn: 'fused', normals: 'fast', twoLayer: 'engine' };
@@ -114,6 +123,17 @@ const WORKLOADS: WorkloadDef[] = [
     make: (v) =>
       convWorkload({ model: { arch: 'wrn', depth: 16, widen: 4 }, inputShape: [32, 32, 3], batch: 128, classes: 10, noiseStd: 0.1, bn: v.bn, normals: v.normals, seed: 1 }),
   },
+  {
+    name: 'wrn-16-10',
+    title: 'WRN-16-10 32×32×3, batch 128, pre-activation noise σ=0.1 (GPU rows only)',
+    cpu: false,
+    gpuOnly: true,
+    variants: [FINAL],
+    noiseStd: 0.1,
+    models: { arch: 'wrn', depth: 16, widen: 10 },
+    make: (v) =>
+      convWorkload({ model: { arch: 'wrn', depth: 16, widen: 10 }, inputShape: [32, 32, 3], batch: 128, classes: 10, noiseStd: 0.1, bn: v.bn, normals: v.normals, seed: 1 }),
+  },
 ];
 
 interface Row {
@@ -132,12 +152,12 @@ function median(xs: readonly number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-function timeSteps(step: () => number, warmup: number, steps: number): number[] {
-  for (let i = 0; i < warmup; i++) step();
+async function timeSteps(step: () => number | Promise<number>, warmup: number, steps: number): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await step();
   const ms: number[] = [];
   for (let i = 0; i < steps; i++) {
     const t = performance.now();
-    const loss = step();
+    const loss = await step();
     ms.push(performance.now() - t);
     if (!Number.isFinite(loss)) throw new Error(`loss is ${loss}`);
   }
@@ -145,20 +165,20 @@ function timeSteps(step: () => number, warmup: number, steps: number): number[] 
 }
 
 /** Peak tensor bytes during one step, above `base` (what was allocated before the workload). */
-async function peakOf(step: () => number, base: number): Promise<number> {
-  const info = await tf.profile(() => {
-    step();
+async function peakOf(step: () => number | Promise<number>, base: number): Promise<number> {
+  const info = await tf.profile(async () => {
+    await step();
   });
   return info.peakBytes - base;
 }
 
-async function measure(def: WorkloadDef, v: Variant, backend: 'wasm' | 'cpu', steps: number): Promise<Row> {
+async function measure(def: WorkloadDef, v: Variant, backend: 'wasm' | 'cpu' | 'webgpu', steps: number): Promise<Row> {
   if (backend === 'wasm') useTrainingKernels('wasm', v.kernels);
   const base = tf.memory().numBytes;
   const w = def.make(v);
   try {
     const before = tf.memory().numTensors;
-    const ms = timeSteps(() => w.step(), WARMUP, steps);
+    const ms = await timeSteps(() => w.step(), WARMUP, steps);
     const leaked = tf.memory().numTensors - before;
     const peak = await peakOf(() => w.step(), base);
     return {
@@ -193,8 +213,8 @@ async function measureModels(def: WorkloadDef, steps: number): Promise<Row | nul
     const x = data.fillNormal(new Float32Array(batch * shape[0] * shape[1] * shape[2]));
     const labels = Int32Array.from({ length: batch }, () => data.int(10));
     const noise = def.noiseStd > 0 ? { std: def.noiseStd, rng: Rng.forStream(1, 'noise') } : null;
-    const step = (): number => models.trainStep(model, opt, { x, labels, batch }, 0.01, noise, shape, 10).loss;
-    const ms = timeSteps(step, WARMUP, steps);
+    const step = async (): Promise<number> => (await models.trainStep(model, opt, { x, labels, batch }, 0.01, noise, shape, 10)).loss;
+    const ms = await timeSteps(step, WARMUP, steps);
     const peak = await peakOf(step, base);
     model.dispose();
     opt.dispose();
@@ -239,7 +259,7 @@ async function gemmChild(): Promise<void> {
   const n = 1024;
   const a = tf.randomNormal([n, n]);
   const b = tf.randomNormal([n, n]);
-  const ms = timeSteps(() => tf.tidy(() => tf.matMul(a, b).dataSync()[0] ?? 0), 2, 7);
+  const ms = await timeSteps(() => tf.tidy(() => tf.matMul(a, b).dataSync()[0] ?? 0), 2, 7);
   console.log(JSON.stringify({ gflops: (2 * n ** 3) / median(ms) / 1e6 }));
 }
 
@@ -262,8 +282,48 @@ function torchGemmRate(threads: number): number | null {
   return r.status === 0 ? Number(r.stdout) : null;
 }
 
+/** A webgpu measurement (child process): the engine's path for the workload, as runs take it. */
+async function webgpuChild(): Promise<void> {
+  await initBackend({ force: 'webgpu' });
+  const a = webgpuAdapter();
+  if (CHILD === 'probe-webgpu') {
+    console.log(JSON.stringify(a));
+    return;
+  }
+  const def = WORKLOADS.find((d) => d.name === CHILD);
+  if (!def) throw new Error(`unknown workload ${CHILD}`);
+  const row = def.models ? await measureModels(def, STEPS) : await measure(def, TWO_LAYER_FINAL, 'webgpu', STEPS);
+  if (!row) return;
+  const name = a ? a.description || a.device : 'unknown adapter';
+  console.log(JSON.stringify({ ...row, engine: `${row.engine.replace(/^tfjs webgpu/, 'tfjs webgpu')} on ${name}${a?.software ? ' (software)' : ''}` }));
+  shutdownWebgpu();
+}
+
+function webgpuRow(def: WorkloadDef | 'probe-webgpu', steps: number): { row: Row | null; stdout: string; error: string } {
+  const script = fileURLToPath(import.meta.url);
+  const name = def === 'probe-webgpu' ? def : def.name;
+  const rowTimeout = Number(option('row-timeout', '0'));
+  const r = spawnSync(process.execPath, [...process.execArgv, script, '--child', name, '--backend', 'webgpu', '--steps', String(steps), '--warmup', String(WARMUP)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+    ...(rowTimeout > 0 ? { timeout: rowTimeout * 1000 } : {}),
+  });
+  if (r.error && rowTimeout > 0 && def !== 'probe-webgpu') {
+    return { row: { workload: def.name, engine: 'tfjs webgpu', ms: [], batch: 0, flops: 0, peakBytes: null, note: `not finished within --row-timeout ${rowTimeout} s` }, stdout: '', error: 'timeout' };
+  }
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  const error = (r.stderr || '').trim().split('\n').filter((l) => /Error|not available/.test(l)).pop() ?? `exit ${r.status}`;
+  if (def === 'probe-webgpu') return { row: null, stdout: r.status === 0 ? line : '', error };
+  try {
+    return { row: JSON.parse(line) as Row, stdout: line, error: '' };
+  } catch {
+    return { row: { workload: def.name, engine: 'tfjs webgpu', ms: [], batch: 0, flops: 0, peakBytes: null, note: `failed: ${error.slice(0, 120)}` }, stdout: '', error };
+  }
+}
+
 async function child(): Promise<void> {
   if (CHILD === 'gemm') return gemmChild();
+  if (option('backend', '') === 'webgpu') return webgpuChild();
   const def = WORKLOADS.find((d) => d.name === CHILD);
   if (!def) throw new Error(`unknown workload ${CHILD}`);
   const variant = Number(option('variant', '-1'));
@@ -304,12 +364,21 @@ interface TorchResult {
   threads: number;
   torch: string;
   blas: string;
+  gpu?: string;
 }
 
-function runTorch(workload: string, steps: number): TorchResult | string {
+/** True when python3's PyTorch sees a CUDA GPU. */
+function torchHasCuda(): boolean {
+  const py = findTorch();
+  if (!py) return false;
+  const r = spawnSync(py, ['-c', 'import torch,sys; sys.exit(0 if torch.cuda.is_available() else 1)'], { encoding: 'utf8' });
+  return r.status === 0;
+}
+
+function runTorch(workload: string, steps: number, device = 'cpu'): TorchResult | string {
   const py = findTorch();
   if (!py) return 'PyTorch not importable by python3 or /usr/bin/python3 (Debian: apt-get install python3-torch)';
-  const r = spawnSync(py, [join(here, 'torch_bench.py'), workload, '--steps', String(steps), '--warmup', String(WARMUP)], { encoding: 'utf8' });
+  const r = spawnSync(py, [join(here, 'torch_bench.py'), workload, '--steps', String(steps), '--warmup', String(WARMUP), '--device', device], { encoding: 'utf8' });
   if (r.status !== 0) return `torch_bench.py failed: ${(r.stderr || '').trim().split('\n').pop() ?? ''}`;
   const line = r.stdout.trim().split('\n').pop() ?? '';
   return JSON.parse(line) as TorchResult;
@@ -338,19 +407,8 @@ function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
 
-async function main(): Promise<void> {
-  const rows: Row[] = [];
-  const push = (r: Row | null): void => {
-    if (!r) return;
-    rows.push(r);
-    const med = r.ms.length ? median(r.ms).toFixed(0) : '—';
-    console.error(`  ${r.engine}: ${med} ms/step${r.note ? ` (${r.note})` : ''}`);
-  };
-  const torchRef = new Map<string, number>();
-  const notes: string[] = [];
-  const defs = WORKLOADS.filter((d) => ONLY.length === 0 || ONLY.includes(d.name));
-  const useTorch = !flag('no-torch');
-
+/** The Gaussian generators' rates and the GEMM ceiling (CPU rows only). */
+async function cpuPreamble(useTorch: boolean): Promise<void> {
   // Gaussian generators.
   const rng = Rng.fromSeed(1);
   const polar = normalsPerSecond((o) => fillNormalPolar(rng, o));
@@ -378,6 +436,37 @@ async function main(): Promise<void> {
     if (useTorch) parts.push(`PyTorch ${fmt(torchGemmRate(Math.max(1, THREADS)))} (${Math.max(1, THREADS)} threads)`);
     console.log(`GEMM ceiling, 1024³ f32 matmul: ${parts.join(', ')}\n`);
   }
+}
+
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  const push = (r: Row | null): void => {
+    if (!r) return;
+    rows.push(r);
+    const med = r.ms.length ? median(r.ms).toFixed(0) : '—';
+    console.error(`  ${r.engine}: ${med} ms/step${r.note ? ` (${r.note})` : ''}`);
+  };
+  const torchRef = new Map<string, number>();
+  const notes: string[] = [];
+  const defs = WORKLOADS.filter((d) => ONLY.length === 0 || ONLY.includes(d.name));
+  const useTorch = !flag('no-torch');
+  const GPU_ONLY = flag('gpu-only');
+  // GPU rows: webgpu on a hardware adapter (or forced onto a software one with --webgpu).
+  let webgpuOn = false;
+  if (!flag('no-webgpu')) {
+    const probe = webgpuRow('probe-webgpu', 0);
+    const adapter = probe.stdout ? (JSON.parse(probe.stdout) as { description: string; software: boolean } | null) : null;
+    webgpuOn = adapter !== null && (!adapter.software || flag('webgpu'));
+    console.log(
+      adapter
+        ? `webgpu adapter: ${adapter.description}${adapter.software ? ` (software${webgpuOn ? '' : '; its rows need --webgpu'})` : ''}`
+        : `webgpu: no adapter (${probe.error.slice(0, 160)})`,
+    );
+  }
+  const torchCuda = useTorch && (webgpuOn || GPU_ONLY) && torchHasCuda();
+  const cudaRef = new Map<string, number>();
+
+  if (!GPU_ONLY) await cpuPreamble(useTorch);
 
   for (const def of defs) {
     console.error(`… ${def.title}`);
@@ -393,12 +482,26 @@ async function main(): Promise<void> {
       torchMs.push(...r.ms);
       torchInfo = r;
     };
-    torchOnce();
-    def.variants.forEach((v, i) => {
-      if (!FINAL_ONLY || i === def.variants.length - 1) push(measureInChild(def, i, 1, STEPS));
-    });
-    if (def.models && !flag('no-models')) push(measureInChild(def, -1, 1, STEPS));
-    if (THREADS > 1) push(measureInChild(def, def.variants.length - 1, THREADS, STEPS));
+    const cpuRows = !GPU_ONLY && !def.gpuOnly;
+    if (cpuRows) torchOnce();
+    if (cpuRows) {
+      def.variants.forEach((v, i) => {
+        if (!FINAL_ONLY || i === def.variants.length - 1) push(measureInChild(def, i, 1, STEPS));
+      });
+      if (def.models && !flag('no-models')) push(measureInChild(def, -1, 1, STEPS));
+      if (THREADS > 1) push(measureInChild(def, def.variants.length - 1, THREADS, STEPS));
+    }
+    if (webgpuOn) push(webgpuRow(def, STEPS).row);
+    if (torchCuda) {
+      const r = runTorch(def.name, STEPS, 'cuda');
+      if (typeof r === 'string') notes.push(`PyTorch CUDA ${def.name}: ${r}`);
+      else {
+        cudaRef.set(def.name, median(r.ms));
+        const batch = rows.find((x) => x.workload === def.name && x.batch > 0)?.batch ?? (def.name.startsWith('two-layer') ? 0 : 128);
+        push({ workload: def.name, engine: `PyTorch ${r.torch} CUDA on ${r.gpu ?? 'GPU'}`, ms: r.ms, batch, flops: 0, peakBytes: r.peak_rss_bytes, note: 'peak = torch.cuda.max_memory_allocated' });
+      }
+    }
+    if (!cpuRows) continue;
     if (def.cpu && !flag('no-cpu')) {
       await initBackend({ force: 'cpu' });
       push(await measure(def, def.variants[def.variants.length - 1]!, 'cpu', CPU_STEPS));
@@ -415,6 +518,14 @@ async function main(): Promise<void> {
     }
   }
 
+  /** × PyTorch CPU for CPU rows; GPU rows (webgpu, PyTorch CUDA) against PyTorch CUDA. */
+  const ratio = (r: Row, med: number, cpuRef: number | undefined): string => {
+    if (!Number.isFinite(med)) return '—';
+    const gpuRow = /webgpu|CUDA/.test(r.engine);
+    const cuda = cudaRef.get(r.workload);
+    if (gpuRow) return cuda ? `${(med / cuda).toFixed(2)}× CUDA` : '—';
+    return cpuRef ? `${(med / cpuRef).toFixed(2)}×` : '—';
+  };
   const header = ['workload', 'engine / configuration', 'ms/step (median)', 'min–max', 'ex/s', 'GFLOP/s', 'peak memory', '× PyTorch'];
   const widths = [15, 64, 17, 16, 8, 8, 12, 10];
   console.log(header.map((h, i) => pad(h, widths[i]!)).join(' | '));
@@ -430,10 +541,13 @@ async function main(): Promise<void> {
       Number.isFinite(med) && r.batch ? ((r.batch * 1000) / med).toFixed(0) : '—',
       Number.isFinite(med) && r.flops ? (r.flops / med / 1e6).toFixed(1) : '—',
       fmtBytes(r.peakBytes),
-      ref && Number.isFinite(med) ? `${(med / ref).toFixed(2)}×` : '—',
+      ratio(r, med, ref),
     ];
     console.log(cells.map((c, i) => pad(c, widths[i]!)).join(' | '));
   }
+  if (webgpuOn) console.log('\nwebgpu rows: engine/models trainStep (conv nets) or SyntheticNet (two-layer) on the webgpu backend; the "× CUDA" column compares them with PyTorch CUDA on the same machine.');
+  for (const n of GPU_ONLY ? notes : []) console.log(`note: ${n}`);
+  if (GPU_ONLY) return;
   const backend = await initBackend({ force: 'wasm' });
   console.log(`\nwasm: ${backend.summary}. tfjs peak memory = tf.profile peakBytes of one step (tensor bytes, not the wasm heap).`);
   console.log('GFLOP/s counts forward + backward (≈3× forward for convs, 4·B·D·m for the two-layer net).');

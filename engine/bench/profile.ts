@@ -26,10 +26,10 @@ function make(): Workload {
 
 await initBackend({ force: backendName });
 const w = make();
-w.step();
+await w.step();
 const t0 = performance.now();
-const info = await tf.profile(() => {
-  w.step();
+const info = await tf.profile(async () => {
+  await w.step();
 });
 const wall = performance.now() - t0;
 const byKernel = new Map<string, { ms: number; calls: number }>();

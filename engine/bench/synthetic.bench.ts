@@ -45,12 +45,12 @@ const shapes: Shape[] = [
 ];
 
 /** Times `fn` for at least `minMs` and `minReps` calls (after `warm` untimed calls); returns ms per call. */
-function time(fn: () => void, warm: number, minReps: number, minMs: number): { ms: number; reps: number } {
-  for (let i = 0; i < warm; i++) fn();
+async function time(fn: () => unknown, warm: number, minReps: number, minMs: number): Promise<{ ms: number; reps: number }> {
+  for (let i = 0; i < warm; i++) await fn();
   let reps = 0;
   const t0 = performance.now();
   while (reps < minReps || performance.now() - t0 < minMs) {
-    fn();
+    await fn();
     reps++;
     if (performance.now() - t0 > 4 * minMs && reps >= 1) break;
   }
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     const xi = new Float32Array(R.m * D);
     const rng = Rng.forStream(1, 'bench-noise');
     const ref = { n: R.N, D, m: R.m, x: S.train.x, y: S.train.y, U, u: S.u };
-    const r = time(
+    const r = await time(
       () => {
         rng.fillNormal(xi, R.tauXi);
         referenceStep(ref, 0.01, R.lambda, xi);
@@ -104,10 +104,8 @@ async function main(): Promise<void> {
       const batch = net.makeBatch(toPatchRows(S.train.x, R.N, R.d, R.k), S.train.y, R.N);
       const noise = { rng: Rng.forStream(1, 'bench-noise'), std: R.tauXi };
       const before = tf.memory().numTensors;
-      const t = time(
-        () => {
-          net.step(batch, 0.01, R.lambda, noise, null);
-        },
+      const t = await time(
+        () => net.step(batch, 0.01, R.lambda, noise, null),
         b === 'cpu' ? 1 : 3,
         b === 'cpu' ? 1 : 5,
         b === 'cpu' ? 2000 : 3000,

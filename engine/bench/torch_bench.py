@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
-"""PyTorch CPU reference for engine.bench.ts: the same workloads, op for op.
+"""PyTorch reference for engine.bench.ts: the same workloads, op for op, on the CPU or (with
+--device cuda) on a CUDA GPU, next to the webgpu rows.
 
-Usage: torch_bench.py WORKLOAD [--steps N] [--warmup N] [--threads N]
-Prints one JSON line: {"workload", "ms": [per-step ms], "peak_rss_bytes", "threads", "torch", "blas"}.
+Usage: torch_bench.py WORKLOAD [--steps N] [--warmup N] [--threads N] [--device cpu|cuda]
+Prints one JSON line: {"workload", "ms": [per-step ms], "peak_rss_bytes", "threads", "torch", "blas",
+"device"}; on cuda peak_rss_bytes is torch.cuda.max_memory_allocated and "gpu" names the GPU.
 Each workload runs in its own process so the peak RSS is that workload's.
 Workloads (see benchModels.ts for the tfjs side):
   two-layer-256   D=512,  m=4096, batch 512, gradient noise
   two-layer-1024  D=2048, m=8192, batch 256, gradient noise
   small-cnn       28x28x1, widths 32/64/128, batch 128
   wrn-16-4        32x32x3, batch 128, pre-activation noise (one (H, W) sample per site)
+  wrn-16-10       32x32x3, batch 128, pre-activation noise (the paper's model; GPU rows)
 """
 import argparse
 import json
@@ -21,17 +24,20 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 
+DEV = torch.device('cpu')
+
+
 def two_layer(D, m, batch, noise_std, gen):
-    U = (torch.randn(D, m, generator=gen) * 0.01).requires_grad_()
-    u = (torch.randint(0, 2, (m, 1), generator=gen).float() * 2 - 1) / m ** 0.5
-    x = torch.randn(batch, D, generator=gen) / D ** 0.5
-    y = torch.randint(0, 2, (batch, 1), generator=gen).float() * 2 - 1
+    U = (torch.randn(D, m, generator=gen, device=DEV) * 0.01).requires_grad_()
+    u = (torch.randint(0, 2, (m, 1), generator=gen, device=DEV).float() * 2 - 1) / m ** 0.5
+    x = torch.randn(batch, D, generator=gen, device=DEV) / D ** 0.5
+    y = torch.randint(0, 2, (batch, 1), generator=gen, device=DEV).float() * 2 - 1
     lr, lam = 0.1, 1e-3
 
     def step():
         loss = F.softplus(-(y * (torch.relu(x @ U) @ u))).mean()
         g, = torch.autograd.grad(loss, U)
-        xi = torch.randn(D, m, generator=gen) * noise_std
+        xi = torch.randn(D, m, generator=gen, device=DEV) * noise_std
         with torch.no_grad():
             U.sub_(lr * (g + lam * U + xi))
         return loss.item()
@@ -47,7 +53,7 @@ class Noise(nn.Module):
     def forward(self, x):
         if self.std == 0 or not self.training:
             return x
-        return x + torch.randn(1, 1, x.shape[2], x.shape[3], generator=self.gen) * self.std
+        return x + torch.randn(1, 1, x.shape[2], x.shape[3], generator=self.gen, device=x.device) * self.std
 
 
 class BnRelu(nn.Module):
@@ -107,10 +113,10 @@ class SmallCnn(nn.Module):
 
 
 def conv_net(model, shape, batch, gen):
-    model.train()
+    model.to(DEV).train()
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, nesterov=True, weight_decay=5e-4)
-    x = torch.randn(batch, *shape, generator=gen)
-    y = torch.randint(0, 10, (batch,), generator=gen)
+    x = torch.randn(batch, *shape, generator=gen, device=DEV)
+    y = torch.randint(0, 10, (batch,), generator=gen, device=DEV)
 
     def step():
         opt.zero_grad(set_to_none=True)
@@ -131,6 +137,8 @@ def build(name, gen):
         return conv_net(SmallCnn(32, 1, 10, 0.0, gen), (1, 28, 28), 128, gen)
     if name == 'wrn-16-4':
         return conv_net(Wrn(16, 4, 3, 10, 0.1, gen), (3, 32, 32), 128, gen)
+    if name == 'wrn-16-10':
+        return conv_net(Wrn(16, 10, 3, 10, 0.1, gen), (3, 32, 32), 128, gen)
     raise SystemExit(f'unknown workload {name}')
 
 
@@ -158,10 +166,15 @@ def main():
     p.add_argument('--steps', type=int, default=5)
     p.add_argument('--warmup', type=int, default=1)
     p.add_argument('--threads', type=int, default=os.cpu_count() or 1)
+    p.add_argument('--device', default='cpu')
     a = p.parse_args()
     if a.threads > 0:
         torch.set_num_threads(a.threads)
-    gen = torch.Generator().manual_seed(1)
+    global DEV
+    DEV = torch.device(a.device)
+    if DEV.type == 'cuda' and not torch.cuda.is_available():
+        raise SystemExit('CUDA is not available to this PyTorch')
+    gen = torch.Generator(device=DEV).manual_seed(1)
     step = build(a.workload, gen)
     for _ in range(a.warmup):
         step()
@@ -170,10 +183,15 @@ def main():
         t = time.perf_counter()
         step()
         ms.append((time.perf_counter() - t) * 1000)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    print(json.dumps({'workload': a.workload, 'ms': ms, 'peak_rss_bytes': peak,
-                      'threads': torch.get_num_threads(), 'torch': torch.__version__,
-                      'blas': blas_library()}))
+    out = {'workload': a.workload, 'ms': ms, 'threads': torch.get_num_threads(), 'torch': torch.__version__,
+           'blas': blas_library(), 'device': DEV.type}
+    if DEV.type == 'cuda':
+        out['peak_rss_bytes'] = torch.cuda.max_memory_allocated()
+        out['gpu'] = torch.cuda.get_device_name()
+        out['cudnn'] = torch.backends.cudnn.version()
+    else:
+        out['peak_rss_bytes'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps(out))
 
 
 if __name__ == '__main__':

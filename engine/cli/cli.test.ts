@@ -7,7 +7,7 @@ import { resolveRunSpec } from './resolve';
 import { resultToJson } from './json';
 import type { CliRunResult } from './run';
 import { runWithProgress } from './run';
-import { expandSweepPoints, formatSweepTable, parseSweepSpec } from './sweep';
+import { expandSweepPoints, formatSweepTable, parseSweepSpec, sweepLabel } from './sweep';
 
 const tiny = {
   kind: 'synthetic',
@@ -18,6 +18,60 @@ const tiny = {
   stopping: { maxIterations: 6 },
   logging: { every: 3 },
 };
+
+describe('grid sweeps', () => {
+  const grid = {
+    kind: 'sweep',
+    name: 'grid',
+    base: tiny,
+    parameter: 'data.r',
+    values: [0.1, 1],
+    grid: [
+      { parameter: 'model.width', values: [4, 8] },
+      { parameter: 'algorithm', values: [{ name: 'S', eta2: 0.02 }, { name: 'L-S', eta1: 0.5, eta2: 0.02, anneal: { mode: 'iteration', at: 3 } }] },
+    ],
+    seeds: [1, 2],
+  };
+
+  it('expands every combination × every seed, with every axis applied (an object replaces the field)', () => {
+    const sweep = parseSweepSpec(grid);
+    expect(sweepLabel(sweep)).toBe('data.r × model.width × algorithm');
+    const pts = expandSweepPoints(sweep);
+    expect(pts).toHaveLength(2 * 2 * 2 * 2);
+    const first = pts[0]!;
+    expect(first.value).toEqual({ 'data.r': 0.1, 'model.width': 4, algorithm: { name: 'S', eta2: 0.02 } });
+    expect(first.seed).toBe(1);
+    expect(pts[1]!.seed).toBe(2);
+    // The last axis varies fastest, then seeds within each combination.
+    expect((pts[2]!.value as Record<string, unknown>)['algorithm']).toMatchObject({ name: 'L-S' });
+    const spec = pts[2]!.spec;
+    if (spec.kind !== 'synthetic') throw new Error('kind');
+    expect(spec.data.r).toBe(0.1);
+    expect(spec.model.width).toBe(4);
+    expect(spec.algorithm).toMatchObject({ name: 'L-S', eta1: 0.5, anneal: { mode: 'iteration', at: 3 } });
+    expect(spec.name).toBe('grid data.r=0.1 model.width=4 algorithm=L-S s1');
+    const last = pts.at(-1)!.spec;
+    if (last.kind !== 'synthetic') throw new Error('kind');
+    expect([last.data.r, last.model.width, last.algorithm.name, last.seed]).toEqual([1, 8, 'L-S', 2]);
+    // One-parameter sweeps keep their plain values.
+    expect(expandSweepPoints(parseSweepSpec({ ...grid, grid: [] }))[0]!.value).toBe(0.1);
+  });
+
+  it('rejects a parameter swept twice', () => {
+    expect(() => parseSweepSpec({ ...grid, grid: [{ parameter: 'data.r', values: [2] }] })).toThrow(/swept twice/);
+  });
+
+  it('tables group rows by grid cell', () => {
+    const pts = expandSweepPoints(parseSweepSpec(grid));
+    const res = (v: number): CliRunResult => ({ spec: pts[0]!.spec, status: 'completed', backend: 'cpu', steps: 6, annealStep: null, wallS: 1, stopReason: 'max iterations', epochs: null, final: { 'test/p_only/err': v } });
+    const out = formatSweepTable('grid', [
+      { value: pts[0]!.value, seed: 1, result: res(0.1) },
+      { value: pts[1]!.value, seed: 2, result: res(0.3) },
+    ], ['test/p_only/err']);
+    expect(out).toContain('data.r=0.1 model.width=4 algorithm=S');
+    expect(out).toContain('0.2000±0.1414');
+  });
+});
 
 describe('applyOverrides', () => {
   it('sets JSON values at dotted paths without touching the input', () => {
@@ -99,9 +153,9 @@ describe('sweeps', () => {
       status: 'completed',
       backend: 'cpu',
       steps: 6,
-      anneal_step: null,
-      wall_s: 1,
-      stop_reason: 'max iterations',
+      annealStep: null,
+      wallS: 1,
+      stopReason: 'max iterations',
       epochs: null,
       final: { 'test/p_only/err': v },
     });
@@ -122,8 +176,9 @@ describe('runWithProgress', () => {
     let metrics = 0;
     const spec = resolveRunSpec({ specInput: tiny, seed: 1 });
     const r = await runWithProgress(spec, { json: true, stderr, backend: 'cpu', hooks: { onMetrics: () => metrics++ } });
-    expect(Object.keys(r).sort()).toEqual(['anneal_step', 'backend', 'collapsed', 'epochs', 'final', 'spec', 'status', 'steps', 'stop_reason', 'wall_s']);
-    expect(r).toMatchObject({ status: 'completed', backend: 'cpu', steps: 6, anneal_step: null, collapsed: expect.any(Boolean) });
+    // The engine's RunResult as it is (no renamed copy), with the spec and the backend.
+    expect(Object.keys(r).sort()).toEqual(['annealStep', 'backend', 'collapsed', 'epochs', 'final', 'spec', 'status', 'steps', 'stopReason', 'wallS']);
+    expect(r).toMatchObject({ status: 'completed', backend: 'cpu', steps: 6, annealStep: null, collapsed: expect.any(Boolean) });
     expect(metrics).toBe(3);
     expect(lines.join('')).toMatch(/backend: cpu/);
     expect(lines.join('')).toMatch(/completed after 6 steps/);

@@ -1,29 +1,21 @@
 /**
- * `lrlab run`: initializes the backend, runs one spec with a progress bar on stderr, and
- * returns the result object `--json` prints:
- *   { spec, status, collapsed, backend, steps, anneal_step, wall_s, final }
+ * Runs one spec in this process with a progress bar on stderr (research scripts and tests; the
+ * `lrlab` command trains through the host's queue and worker processes instead).
  */
 import cliProgress from 'cli-progress';
 import type { BackendName } from '../backend';
 import { initBackend, requestedBackend } from '../backend';
-import type { Checkpoint, RunEndStatus, RunEvent, RunHooks, RunResult } from '../experiments';
+import type { Checkpoint, RunEvent, RunHooks, RunResult } from '../experiments';
 import { runExperiment } from '../experiments';
 import type { RunSpec } from '../spec';
 
-export interface CliRunResult {
+/**
+ * The result of an in-process run (research scripts, tests): the engine's RunResult as it is,
+ * with the spec and the backend that ran it. (`lrlab run` itself trains through the host's queue.)
+ */
+export interface CliRunResult extends RunResult {
   readonly spec: RunSpec;
-  readonly status: RunEndStatus;
   readonly backend: BackendName;
-  readonly steps: number;
-  readonly anneal_step: number | null;
-  readonly wall_s: number;
-  /** Why the run ended ('max iterations', 'loss ≤ ε2', 'NaN in train/loss', ...). */
-  readonly stop_reason: string;
-  readonly epochs: number | null;
-  /** Last value of every metric key (NaN/Inf print as null in JSON). */
-  readonly final: Readonly<Record<string, number>>;
-  /** Training loss stayed at chance or collapsed back to it (docs/science.md); status stays 'completed'. */
-  readonly collapsed?: boolean;
 }
 
 /** What the CLI writes progress to: process.stderr, or a test double. */
@@ -129,16 +121,5 @@ export async function runWithProgress(spec: RunSpec, options: RunWithProgressOpt
   stderr.write(
     `${label}${result.status} after ${result.steps} steps (${result.stopReason}); anneal ${result.annealStep ?? 'none'}; ${result.wallS.toFixed(1)} s\n`,
   );
-  return {
-    spec,
-    status: result.status,
-    backend: report.name,
-    steps: result.steps,
-    anneal_step: result.annealStep,
-    wall_s: result.wallS,
-    stop_reason: result.stopReason,
-    epochs: result.epochs,
-    final: result.final,
-    collapsed: result.collapsed ?? false,
-  };
+  return { ...result, collapsed: result.collapsed ?? false, spec, backend: report.name };
 }

@@ -27,19 +27,44 @@ export function parseSweepSpec(doc: unknown): SweepSpec {
   );
 }
 
-/** The run specs of a sweep, value-major (all seeds of the first value first). */
+/** A swept value for names and labels: an object with a `name` (an algorithm) by that name. */
+export function formatSweptValue(v: unknown): string {
+  if (typeof v === 'object' && v !== null && typeof (v as { name?: unknown }).name === 'string') return (v as { name: string }).name;
+  return JSON.stringify(v);
+}
+
+/** The axes of a sweep: its parameter, then its grid axes. */
+export function sweepAxes(sweep: SweepSpec): { parameter: string; values: readonly unknown[] }[] {
+  return [{ parameter: sweep.parameter, values: sweep.values }, ...sweep.grid];
+}
+
+/** "data.r" for a one-parameter sweep, "data.r × model.width × algorithm" for a grid. */
+export function sweepLabel(sweep: SweepSpec): string {
+  return sweepAxes(sweep).map((a) => a.parameter).join(' × ');
+}
+
+/**
+ * The run specs of a sweep, value-major (all seeds of the first value first; with grid axes
+ * the last axis varies fastest). A point's `value` is the swept value, or for a grid an object
+ * { parameter: value } over every axis.
+ */
 export function expandSweepPoints(sweep: SweepSpec): SweepPoint[] {
+  const axes = sweepAxes(sweep);
+  let combos: unknown[][] = [[]];
+  for (const a of axes) combos = combos.flatMap((c) => a.values.map((v) => [...c, v]));
   const points: SweepPoint[] = [];
-  for (const value of sweep.values) {
+  for (const combo of combos) {
+    const value = sweep.grid.length === 0 ? combo[0] : Object.fromEntries(axes.map((a, i) => [a.parameter, combo[i]]));
     for (const seed of sweep.seeds) {
-      const set = [...sweep.set, `${sweep.parameter}=${JSON.stringify(value)}`];
+      const set = [...sweep.set, ...axes.map((a, i) => `${a.parameter}=${JSON.stringify(combo[i])}`)];
       const spec = resolveRunSpec({
         ...(sweep.preset !== undefined ? { preset: sweep.preset } : { specInput: sweep.base ?? {} }),
         set,
         seed,
       });
       const prefix = sweep.name ?? spec.name ?? sweep.preset ?? 'sweep';
-      const named = { ...spec, name: `${prefix.replace(/ s\d+$/, '')} ${sweep.parameter}=${JSON.stringify(value)} s${seed}` };
+      const coords = axes.map((a, i) => `${a.parameter}=${formatSweptValue(combo[i])}`).join(' ');
+      const named = { ...spec, name: `${prefix.replace(/ s\d+$/, '')} ${coords} s${seed}` };
       points.push({ value, seed, spec: named });
     }
   }
@@ -50,10 +75,21 @@ export function expandSweep(sweep: SweepSpec): RunSpec[] {
   return expandSweepPoints(sweep).map((p) => p.spec);
 }
 
-export interface SweepRow {
+/** What a sweep table shows of one run: an engine RunResult, or a stored run's row (null where it has none). */
+export interface SweepResult {
+  readonly status: string;
+  readonly steps: number | null;
+  readonly annealStep: number | null;
+  readonly wallS: number | null;
+  readonly final: Readonly<Record<string, number>>;
+  /** Training loss stuck at or collapsed back to chance (engine RunResult.collapsed). */
+  readonly collapsed?: boolean;
+}
+
+export interface SweepRow<R extends SweepResult = CliRunResult> {
   readonly value: unknown;
   readonly seed: number;
-  readonly result: CliRunResult;
+  readonly result: R;
 }
 
 export interface RunSweepOptions extends Omit<RunWithProgressOptions, 'label'> {
@@ -67,11 +103,23 @@ export async function runSweep(sweep: SweepSpec, options: RunSweepOptions): Prom
   const rows: SweepRow[] = [];
   const { hooksFor, ...base } = options;
   for (const [i, p] of points.entries()) {
-    const label = `[${i + 1}/${points.length} ${sweep.parameter}=${JSON.stringify(p.value)} seed=${p.seed}]`;
+    const label = `[${i + 1}/${points.length} ${sweep.grid.length ? formatGridValue(p.value) : `${sweep.parameter}=${JSON.stringify(p.value)}`} seed=${p.seed}]`;
     const hooks = hooksFor ? hooksFor(p, i) : base.hooks;
     rows.push({ value: p.value, seed: p.seed, result: await runWithProgress(p.spec, { ...base, label, ...(hooks ? { hooks } : {}) }) });
   }
   return rows;
+}
+
+/** "data.r=1 model.width=64 algorithm=S" for a grid point's value. */
+export function formatGridValue(v: unknown): string {
+  if (typeof v !== 'object' || v === null) return JSON.stringify(v);
+  return Object.entries(v as Record<string, unknown>)
+    .map(([k, x]) => `${k}=${formatSweptValue(x)}`)
+    .join(' ');
+}
+
+function showValue(v: unknown): string {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? formatGridValue(v) : JSON.stringify(v);
 }
 
 export const DEFAULT_SWEEP_KEYS = ['train/loss', 'test/p_only/err', 'test/q_only/err', 'test/both/err', 'test/all/err', 'test/r_acc', 'test/g_acc'] as const;
@@ -100,15 +148,15 @@ function table(header: readonly string[], body: readonly (readonly string[])[]):
  * One row per point (value, seed, status, steps, anneal, wall, final metrics), then one row
  * per value with mean ± sample std over its seeds.
  */
-export function formatSweepTable(parameter: string, rows: readonly SweepRow[], keys: readonly string[] = DEFAULT_SWEEP_KEYS): string {
+export function formatSweepTable(parameter: string, rows: readonly SweepRow<SweepResult>[], keys: readonly string[] = DEFAULT_SWEEP_KEYS): string {
   const header = [parameter, 'seed', 'status', 'steps', 'anneal', 'wall_s', ...keys];
   const body = rows.map((r) => [
-    JSON.stringify(r.value),
+    showValue(r.value),
     String(r.seed),
     r.result.collapsed ? `${r.result.status} (collapsed)` : r.result.status,
-    String(r.result.steps),
-    r.result.anneal_step === null ? '—' : String(r.result.anneal_step),
-    r.result.wall_s.toFixed(1),
+    r.result.steps === null ? '—' : String(r.result.steps),
+    r.result.annealStep === null ? '—' : String(r.result.annealStep),
+    r.result.wallS === null ? '—' : r.result.wallS.toFixed(1),
     ...keys.map((k) => cell(r.result.final[k])),
   ]);
   const values: unknown[] = [];
@@ -116,7 +164,7 @@ export function formatSweepTable(parameter: string, rows: readonly SweepRow[], k
   const aggHeader = [parameter, 'seeds', ...keys.map((k) => `${k} mean±std`)];
   const agg = values.map((v) => {
     const rs = rows.filter((r) => JSON.stringify(r.value) === JSON.stringify(v));
-    return [JSON.stringify(v), String(rs.length), ...keys.map((k) => meanStd(rs.map((r) => r.result.final[k] ?? Number.NaN)))];
+    return [showValue(v), String(rs.length), ...keys.map((k) => meanStd(rs.map((r) => r.result.final[k] ?? Number.NaN)))];
   });
   return `${table(header, body)}\n\n${table(aggHeader, agg)}\n`;
 }

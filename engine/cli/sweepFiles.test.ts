@@ -9,7 +9,7 @@ describe('example sweep files', () => {
     it(`${f} expands into valid run specs`, () => {
       const sweep = parseSweepSpec(JSON.parse(readFileSync(join(dir, f), 'utf8')));
       const specs = expandSweep(sweep);
-      expect(specs).toHaveLength(sweep.values.length * sweep.seeds.length);
+      expect(specs).toHaveLength(sweep.grid.reduce((n, a) => n * a.values.length, sweep.values.length) * sweep.seeds.length);
     });
   }
 });

@@ -9,7 +9,7 @@ import { CIFAR10_RECORD_BYTES, CIFAR10_TEST_FILE, CIFAR10_TRAIN_FILES, loadCifar
 import { DatasetFileError } from './errors';
 import { isGzip, readIdxPair } from './idx';
 import { NORMALIZATION } from './normalize';
-import type { DatasetName, ImageDataset, ProgressCallback } from './types';
+import { DATASET_FACTS, type DatasetName, type ImageDataset, type ProgressCallback } from './types';
 
 /** Folders searched when a spec gives no path: $LRLAB_DATA_DIR/<name>, then Debian's packages. */
 export function defaultDatasetDirs(name: DatasetName, env: NodeJS.ProcessEnv = process.env): string[] {
@@ -167,7 +167,7 @@ async function describeDataset(name: DatasetName, path: string): Promise<KnownDa
   const info = await stat(path);
   if (name === 'cifar10') {
     if (!info.isDirectory()) {
-      return { name, path, format: 'cifar-tar-gz', trainCount: null, testCount: null, imageShape: [32, 32, 3], sizeBytes: info.size };
+      return { name, path, format: 'cifar-tar-gz', trainCount: null, testCount: null, imageShape: DATASET_FACTS.cifar10.imageShape, sizeBytes: info.size };
     }
     let base = path;
     if (await exists(join(path, 'cifar-10-batches-bin', CIFAR10_TEST_FILE))) base = join(path, 'cifar-10-batches-bin');
@@ -180,7 +180,7 @@ async function describeDataset(name: DatasetName, path: string): Promise<KnownDa
       format: 'cifar-bin-folder',
       trainCount: Math.floor(trainBytes / CIFAR10_RECORD_BYTES),
       testCount: Math.floor(testBytes / CIFAR10_RECORD_BYTES),
-      imageShape: [32, 32, 3],
+      imageShape: DATASET_FACTS.cifar10.imageShape,
       sizeBytes: trainBytes + testBytes,
     };
   }
@@ -188,5 +188,5 @@ async function describeDataset(name: DatasetName, path: string): Promise<KnownDa
   const f = await idxFiles(path);
   let size = 0;
   for (const p of Object.values(f)) size += (await stat(p)).size;
-  return { name, path, format: 'idx', trainCount: await idxCount(f.trainLabels), testCount: await idxCount(f.testLabels), imageShape: [28, 28, 1], sizeBytes: size };
+  return { name, path, format: 'idx', trainCount: await idxCount(f.trainLabels), testCount: await idxCount(f.testLabels), imageShape: DATASET_FACTS[name].imageShape, sizeBytes: size };
 }

@@ -2,6 +2,7 @@
 // Imports Node built-ins (fs, zlib, crypto), engine/random and its own files; no tfjs.
 export { DatasetFileError } from './errors';
 export type { DatasetName, ImageDataset, ImageSplit, ProgressCallback } from './types';
+export { DATASET_FACTS } from './types';
 export { NORMALIZATION, normalizer } from './normalize';
 export type { Normalizer } from './normalize';
 export { parseIdx, readIdxFile, readIdxPair } from './idx';

@@ -4,6 +4,13 @@
  */
 export type DatasetName = 'cifar10' | 'fashion-mnist' | 'mnist';
 
+/** What each release holds, known before reading it: image shape [H, W, C], split sizes, classes. */
+export const DATASET_FACTS: Readonly<Record<DatasetName, { readonly imageShape: readonly [number, number, number]; readonly train: number; readonly test: number; readonly classes: number }>> = {
+  cifar10: { imageShape: [32, 32, 3], train: 50_000, test: 10_000, classes: 10 },
+  'fashion-mnist': { imageShape: [28, 28, 1], train: 60_000, test: 10_000, classes: 10 },
+  mnist: { imageShape: [28, 28, 1], train: 60_000, test: 10_000, classes: 10 },
+};
+
 export interface ImageSplit {
   /** count × height × width × channels bytes, HWC order per image. */
   readonly pixels: Uint8Array;

@@ -1,19 +1,22 @@
-// engine/experiments: runs a RunSpec of any kind. Imports tfjs, zod and engine files only.
+// engine/experiments: the experiment-kind registry and running a RunSpec of any kind.
+// Imports tfjs, zod and engine files only.
 import type { RunSpec } from '../spec';
 import type { RunHooks, RunOptions, RunResult } from './types';
-import { runSyntheticExperiment } from './synthetic';
-import { runImageExperiment } from './image';
+import type { SpecDescription } from './kind';
+import { experiments } from './registry';
 
 export type * from './types';
+export type { DerivedValue, ExperimentKind, FieldMeta, KindInfo, MemoryModel, MetricInfo, PaperLayout, ScheduleCurve, SpecDescription } from './kind';
+export { metric } from './kind';
+export { BUILTIN_KINDS, createRegistry, experiments } from './registry';
+export type { AnySpec, ExperimentRegistry } from './registry';
 
 /** Runs one experiment to its end (completed, diverged or stopped). The backend must be initialized. */
 export function runExperiment(spec: RunSpec, hooks: RunHooks = {}, options: RunOptions = {}): Promise<RunResult> {
-  switch (spec.kind) {
-    case 'synthetic':
-      return runSyntheticExperiment(spec, hooks, options);
-    case 'image':
-      return runImageExperiment(spec, hooks, options);
-  }
+  return experiments.run(spec, hooks, options);
 }
-export { describeSpec } from './designer';
-export type { DerivedValue, SchedulePreview, SpecDescription } from './designer';
+
+/** What the designer shows beside a spec: derived values, the schedule, step count. */
+export function describeSpec(spec: RunSpec): SpecDescription {
+  return experiments.describe(spec);
+}

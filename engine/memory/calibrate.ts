@@ -37,14 +37,14 @@ for (const c of cases) {
   if (c.model.arch === 'two-layer') {
     const w0 = tf.memory().numBytes;
     const w = twoLayerWorkload({ impl: 'engine', inputDim: c.model.inputDim, width: c.model.width, batch: c.batch, noiseStd: 0.01, normals: 'fast', seed: 1 });
-    w.step();
-    bench = (await tf.profile(() => void w.step())).peakBytes - tf.memory().numBytes + resting(w0);
+    await w.step();
+    bench = (await tf.profile(async () => void (await w.step()))).peakBytes - tf.memory().numBytes + resting(w0);
     w.dispose();
   } else {
     const w0 = tf.memory().numBytes;
     const w = convWorkload({ model: c.model, inputShape: c.shape, batch: c.batch, classes: 10, noiseStd: 0.1, bn: 'fused', normals: 'fast', seed: 1 });
-    w.step();
-    bench = (await tf.profile(() => void w.step())).peakBytes - tf.memory().numBytes + resting(w0);
+    await w.step();
+    bench = (await tf.profile(async () => void (await w.step()))).peakBytes - tf.memory().numBytes + resting(w0);
     w.dispose();
     if (models && optim) {
       const before = tf.memory().numBytes;
@@ -55,8 +55,8 @@ for (const c of cases) {
       const noise = { std: 0.1, rng: Rng.forStream(1, 'noise') };
       const step = () => models.trainStep(m, opt, { x, labels, batch: c.batch }, 0.01, noise, c.shape, 10);
       const e0 = before;
-      step();
-      eng = (await tf.profile(() => void step())).peakBytes - tf.memory().numBytes + resting(e0);
+      await step();
+      eng = (await tf.profile(async () => void (await step()))).peakBytes - tf.memory().numBytes + resting(e0);
       m.dispose();
       opt.dispose();
     }

@@ -53,7 +53,7 @@ describe('estimatePeakMemory', () => {
 
   // The estimate against tf.profile's measured peak of a real step (small settings, wasm):
   // never below it, and not so far above that it refuses runs that fit.
-  const measured: [string, () => { step(): number; dispose(): void }, Parameters<typeof estimatePeakMemory>[0]][] = [
+  const measured: [string, () => { step(): number | Promise<number>; dispose(): void }, Parameters<typeof estimatePeakMemory>[0]][] = [
     [
       'WRN-16-1, batch 8',
       () => convWorkload({ model: { arch: 'wrn', depth: 16, widen: 1 }, inputShape: [32, 32, 3], batch: 8, classes: 10, noiseStd: 0.1, bn: 'fused', normals: 'fast', seed: 1 }),
@@ -75,8 +75,8 @@ describe('estimatePeakMemory', () => {
       await initBackend({ force: 'wasm' });
       const base = tf.memory().numBytes;
       const w = make();
-      w.step();
-      const info = await tf.profile(() => void w.step());
+      await w.step();
+      const info = await tf.profile(async () => void (await w.step()));
       w.dispose();
       const peak = info.peakBytes - base;
       const est = estimatePeakMemory(query).bytes;

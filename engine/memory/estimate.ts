@@ -19,6 +19,7 @@ import { freemem, totalmem } from 'node:os';
 import { oneDnn } from '../kernels/onednn';
 import { modelSizes } from './activations';
 import type { InputShape, ModelDescription } from './activations';
+import { DEFAULT_GPU_MEMORY_GB, gpuMemoryBudgetBytes, isGpuBackend, largestTensorBytes } from './gpu';
 
 export type { InputShape, ModelDescription } from './activations';
 
@@ -49,6 +50,11 @@ export interface MemoryQuery {
   readonly kernels?: KernelSet;
   /** Override of the memory the backend may use (tests, or a known GPU). */
   readonly limitBytes?: number;
+  /**
+   * webgpu: the adapter's maxStorageBufferBindingSize, the largest tensor a shader can bind
+   * (engine/backend's adapter report); unchecked when absent.
+   */
+  readonly bufferLimitBytes?: number;
 }
 
 export interface MemoryEstimate {
@@ -78,6 +84,8 @@ function peakBytes(model: ModelDescription, inputShape: InputShape, batch: numbe
 
 function backendLimit(backend: string): number {
   if (backend === 'wasm') return WASM_HEAP_BYTES;
+  // WebGPU reports no total memory: the user's GPU budget (engine/memory/gpu.ts).
+  if (isGpuBackend(backend)) return gpuMemoryBudgetBytes();
   // cpu and native TensorFlow allocate outside any fixed heap: the machine's memory bounds
   // them (what is free now, plus what the OS can reclaim — take the larger of free and
   // half the total).
@@ -96,7 +104,8 @@ function describeModel(m: ModelDescription): string {
 
 /** The nearest settings that fit: the model made narrower at this batch, or the batch made smaller. */
 function nearestFitting(q: MemoryQuery, budget: number, classes: number, kernels: KernelSet): string {
-  const fits = (m: ModelDescription, b: number): boolean => peakBytes(m, q.inputShape, b, classes, q.backend, kernels) <= budget;
+  const fits = (m: ModelDescription, b: number): boolean =>
+    peakBytes(m, q.inputShape, b, classes, q.backend, kernels) <= budget && (q.bufferLimitBytes === undefined || largestTensorBytes(m, q.inputShape, b) <= q.bufferLimitBytes);
   const options: string[] = [];
   const m = q.model;
   if (m.arch === 'wrn') {
@@ -139,18 +148,34 @@ export function estimatePeakMemory(q: MemoryQuery): MemoryEstimate {
   const bytes = peakBytes(q.model, q.inputShape, q.batch, classes, q.backend, kernels);
   const limitBytes = q.limitBytes ?? backendLimit(q.backend);
   const budget = HEADROOM * limitBytes;
-  const fits = bytes <= budget;
+  const largest = largestTensorBytes(q.model, q.inputShape, q.batch);
+  const bufferOk = q.bufferLimitBytes === undefined || largest <= q.bufferLimitBytes;
+  const fits = bytes <= budget && bufferOk;
   const what = `${describeModel(q.model)} at batch ${q.batch} on ${q.backend}`;
+  const gpu = isGpuBackend(q.backend);
+  const budgetNote =
+    gpu && q.limitBytes === undefined
+      ? ` (a GPU memory budget: WebGPU reports no total GPU memory; set LRLAB_GPU_MEMORY_GB to your GPU's, default ${DEFAULT_GPU_MEMORY_GB})`
+      : '';
   if (fits) {
-    return { bytes, fits, limitBytes, suggestion: null, message: `${what} needs about ${fmt(bytes)} of ${fmt(limitBytes)}.` };
+    return { bytes, fits, limitBytes, suggestion: null, message: `${what} needs about ${fmt(bytes)} of ${fmt(limitBytes)}${budgetNote}.` };
   }
   const suggestion = nearestFitting(q, budget, classes, kernels);
-  const why = q.backend === 'wasm' ? 'the wasm backend’s 32-bit heap' : 'this machine’s memory';
+  if (!bufferOk) {
+    return {
+      bytes,
+      fits,
+      limitBytes,
+      suggestion,
+      message: `${what} has a ${fmt(largest)} tensor, larger than the adapter's largest buffer a shader can bind (maxStorageBufferBindingSize ${fmt(q.bufferLimitBytes ?? 0)}). ${suggestion}`,
+    };
+  }
+  const why = q.backend === 'wasm' ? 'the wasm backend’s 32-bit heap' : gpu ? 'the GPU memory budget' : 'this machine’s memory';
   return {
     bytes,
     fits,
     limitBytes,
     suggestion,
-    message: `${what} needs about ${fmt(bytes)} per training step, more than ${why} allows (${fmt(budget)} usable of ${fmt(limitBytes)}). ${suggestion}`,
+    message: `${what} needs about ${fmt(bytes)} per training step, more than ${why} allows (${fmt(budget)} usable of ${fmt(limitBytes)}${budgetNote}). ${suggestion}`,
   };
 }

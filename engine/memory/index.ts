@@ -4,3 +4,4 @@ export { estimatePeakMemory, WASM_HEAP_BYTES } from './estimate';
 export type { InputShape, MemoryEstimate, MemoryQuery, ModelDescription } from './estimate';
 export { modelSizes } from './activations';
 export type { ModelSizes } from './activations';
+export { DEFAULT_GPU_MEMORY_GB, gpuMemoryBudgetBytes, isGpuBackend, largestTensorBytes } from './gpu';

@@ -4,9 +4,9 @@
 // For the engine benchmark (one SGD step of WRN-16-4 32×32×3 or the small CNN 28×28×1, batch 128):
 //   const model = buildModel({ arch: 'wrn', depth: 16, widen: 4 }, { inputShape: [32, 32, 3], classes: 10, rng });
 //   const opt = new Sgd({ momentum: 0.9, nesterov: true, weightDecay: 5e-4 }, model.params);   // engine/optim
-//   trainStep(model, opt, { x, labels, batch: 128 }, lr, noise /* {std, rng} or null */, [32, 32, 3], 10);
+//   await trainStep(model, opt, { x, labels, batch: 128 }, lr, noise /* {std, rng} or null */, [32, 32, 3], 10);
 //   model.dispose(); opt.dispose();
-// `trainStep` = forward (training-mode BN, noise) + backward + Nesterov SGD update, one sync for the loss.
+// `trainStep` (async) = forward (training-mode BN, noise) + backward + Nesterov SGD update, one read of the loss.
 import type { BuildOptions, ImageModel, ModelConfig } from './types';
 import { buildSmallCnn, smallCnnParameterCount } from './smallCnn';
 import { buildWrn, wrnParameterCount } from './wrn';

@@ -123,17 +123,17 @@ describe('models', () => {
     m.dispose();
   });
 
-  it('trainStep leaks no tensors and lowers the loss on a fixed batch', () => {
+  it('trainStep leaks no tensors and lowers the loss on a fixed batch', async () => {
     const rng = Rng.fromSeed(8);
     const m = buildModel({ arch: 'small-cnn', width: 2 }, { inputShape: [8, 8, 1], classes: 10, rng });
     const opt = new Sgd({ momentum: 0.9, nesterov: true, weightDecay: 5e-4 }, m.params);
     const x = rng.fillNormal(new Float32Array(16 * 64));
     const labels = Int32Array.from({ length: 16 }, (_, i) => i % 10);
-    const first = trainStep(m, opt, { x, labels, batch: 16 }, 0.1, { std: 0.1, rng }, [8, 8, 1], 10);
+    const first = await trainStep(m, opt, { x, labels, batch: 16 }, 0.1, { std: 0.1, rng }, [8, 8, 1], 10);
     const n0 = tf.memory().numTensors;
     let last = first;
     for (let i = 0; i < 15; i++) {
-      last = trainStep(m, opt, { x, labels, batch: 16 }, 0.1, { std: 0.1, rng }, [8, 8, 1], 10);
+      last = await trainStep(m, opt, { x, labels, batch: 16 }, 0.1, { std: 0.1, rng }, [8, 8, 1], 10);
       expect(tf.memory().numTensors).toBe(n0);
     }
     expect(last.loss).toBeLessThan(first.loss);

@@ -30,9 +30,10 @@ export interface BatchInput {
 
 /**
  * One SGD step on a batch: forward in training mode (batch-stat BN, noise), backward, update.
- * Leaves no tensors behind. Reads the loss back (one sync), which divergence checks need anyway.
+ * Leaves no tensors behind. Reads the loss back (one asynchronous read: the webgpu backend has
+ * no synchronous one), which divergence checks need anyway.
  */
-export function trainStep(model: ImageModel, optimizer: Sgd, input: BatchInput, lr: number, noise: NoiseSource | null, inputShape: readonly [number, number, number], classes: number): StepResult {
+export async function trainStep(model: ImageModel, optimizer: Sgd, input: BatchInput, lr: number, noise: NoiseSource | null, inputShape: readonly [number, number, number], classes: number): Promise<StepResult> {
   const [h, w, c] = inputShape;
   const out = tf.tidy(() => {
     const x = tf.tensor4d(input.x.subarray(0, input.batch * h * w * c), [input.batch, h, w, c]);
@@ -52,15 +53,15 @@ export function trainStep(model: ImageModel, optimizer: Sgd, input: BatchInput, 
     return [value, correct as unknown as tf.Scalar] as const;
   });
   const [lossT, correctT] = out;
-  const loss = lossT.dataSync()[0] ?? NaN;
-  const correct = correctT.dataSync()[0] ?? 0;
+  const loss = (await lossT.data())[0] ?? NaN;
+  const correct = (await correctT.data())[0] ?? 0;
   lossT.dispose();
   correctT.dispose();
   return { loss, correct };
 }
 
 /** Sum of losses and count correct over a batch, in eval mode (running BN stats, no noise). */
-export function evaluateBatch(model: ImageModel, input: BatchInput, inputShape: readonly [number, number, number], classes: number): { lossSum: number; correct: number } {
+export async function evaluateBatch(model: ImageModel, input: BatchInput, inputShape: readonly [number, number, number], classes: number): Promise<{ lossSum: number; correct: number }> {
   const [h, w, c] = inputShape;
   const [ls, cr] = tf.tidy(() => {
     const x = tf.tensor4d(input.x.subarray(0, input.batch * h * w * c), [input.batch, h, w, c]);
@@ -70,8 +71,8 @@ export function evaluateBatch(model: ImageModel, input: BatchInput, inputShape: 
     const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'float32'));
     return [lossSum, correct];
   });
-  const lossSum = ls.dataSync()[0] ?? NaN;
-  const correct = cr.dataSync()[0] ?? 0;
+  const lossSum = (await ls.data())[0] ?? NaN;
+  const correct = (await cr.data())[0] ?? 0;
   ls.dispose();
   cr.dispose();
   return { lossSum, correct };

@@ -7,6 +7,7 @@ import { syntheticPresets } from './synthetic';
 import type { Preset } from './types';
 
 export type { Preset, PresetGroup } from './types';
+export { PRESET_GROUPS } from './types';
 
 export const PRESETS: readonly Preset[] = [...syntheticPresets, ...imagePresets];
 

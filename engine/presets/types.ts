@@ -5,6 +5,13 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 
 export type PresetGroup = 'synthetic' | 'cpu-scale' | 'paper';
 
+/** The preset groups in the order the designer lists them, with their titles. */
+export const PRESET_GROUPS: readonly { readonly id: PresetGroup; readonly title: string }[] = [
+  { id: 'paper', title: 'Paper, full scale' },
+  { id: 'cpu-scale', title: 'CPU scale' },
+  { id: 'synthetic', title: 'Synthetic' },
+];
+
 export interface Preset {
   /** Stable id used by `lrlab run --preset NAME`, e.g. `toy-ls`. */
   readonly name: string;

@@ -8,3 +8,5 @@ export {
   updateScheduleState,
 } from './schedules';
 export type { LrSchedule, NoiseSchedule, ScheduleState, SchedulePosition } from './schedules';
+export { annealCurve, annealPhase } from './anneal';
+export type { AnnealPhase, AnnealSchedule } from './anneal';

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 
 export const BackendChoiceSchema = z
-  .enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'])
+  .enum(['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'])
   .default('auto')
   .meta({ title: 'Backend', description: 'tfjs backend; auto picks the fastest available' });
 

@@ -49,7 +49,7 @@ try {
   const store = openStore(file);
   const keys = Array.from({ length: 10 }, (_, k) => `metric/${k}`);
   {
-    const { id } = store.createRun({ name: 'ingest', spec: {}, specHash: 'h', kind: 'synthetic' });
+    const { id } = store.createRun({ name: 'ingest', spec: {}, specHash: 'h', kind: 'bench' });
     const w = store.metricWriter(id, { flushEveryPoints: 50_000, flushEveryMs: 1e9 });
     const steps = 100_000;
     const c0 = process.cpuUsage();
@@ -66,7 +66,7 @@ try {
     rows.push(['ingest, MetricWriter batches of 50k (incl. summaries)', `${fmt(n / dt)} rows/s`, `${fmt(n)} rows in ${dt.toFixed(2)} s wall; ${fmt(n / cpu)} rows per CPU-second`]);
   }
   {
-    const { id } = store.createRun({ name: 'naive', spec: {}, specHash: 'h', kind: 'synthetic' });
+    const { id } = store.createRun({ name: 'naive', spec: {}, specHash: 'h', kind: 'bench' });
     const db = new Database(file);
     db.pragma('synchronous = NORMAL');
     const rid = db.prepare('SELECT rid FROM runs WHERE id = ?').pluck().get(id) as number;
@@ -84,7 +84,7 @@ try {
   // ── comparison load ─────────────────────────────────────────────────
   const runIds: string[] = [];
   for (let r = 0; r < 10; r++) {
-    const { id } = store.createRun({ name: `cmp ${r}`, spec: {}, specHash: 'h', kind: 'synthetic', groupId: 'cmp' });
+    const { id } = store.createRun({ name: `cmp ${r}`, spec: {}, specHash: 'h', kind: 'bench', groupId: 'cmp' });
     runIds.push(id);
     const w = store.metricWriter(id, { flushEveryPoints: 50_000, flushEveryMs: 1e9 });
     let x = 1;
@@ -120,7 +120,7 @@ try {
   // ── run list at 5 000 runs ──────────────────────────────────────────
   const addRuns = (): void => {
     for (let i = 0; i < 5000; i++) {
-      const { id } = store.createRun({ name: `list ${i}`, spec: { i }, specHash: 'h', kind: 'synthetic', preset: i % 2 ? 'a' : 'b', tags: i % 10 ? [] : ['ten'] });
+      const { id } = store.createRun({ name: `list ${i}`, spec: { i }, specHash: 'h', kind: 'bench', preset: i % 2 ? 'a' : 'b', tags: i % 10 ? [] : ['ten'] });
       const w = store.metricWriter(id);
       w.writePoint('train/loss', 0, Math.random());
       w.close();

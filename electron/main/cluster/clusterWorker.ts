@@ -11,7 +11,7 @@
 import { runExperiment } from '../../../engine/experiments';
 import { parseRunSpec } from '../../../engine/spec';
 import { startEngine } from '../training/engineRun';
-import { latestCheckpointIn, newAttemptDir, readCheckpointFile, readRunFile, writeCheckpointFile } from './runDir';
+import { checkpointIn, latestCheckpointIn, newAttemptDir, readCheckpointFile, readRunFile, writeCheckpointFile } from './runDir';
 import { metricLine, SegmentWriter, type SlurmFacts } from './segments';
 
 export function slurmFacts(env: NodeJS.ProcessEnv = process.env): SlurmFacts {
@@ -43,10 +43,12 @@ export async function runClusterWorker(runDir: string): Promise<number> {
   // Lines reach the shared filesystem at most ~100 ms after they are logged.
   const timer = setInterval(() => out.flush(), 100);
   try {
-    const ckpt = latestCheckpointIn(runDir);
+    // A resubmission names the checkpoint the store was cut back to; a Slurm requeue takes the latest.
+    const from = run.resumeFromStep;
+    const ckpt = from === undefined || from === null ? latestCheckpointIn(runDir) : from < 0 ? null : checkpointIn(runDir, from);
     const resumeFrom = ckpt ? readCheckpointFile(ckpt) : null;
     const { backend, versions } = await startEngine(spec, run.backend);
-    out.append({ t: 'start', attempt, at: Date.now(), backend: backend.name, versions, slurm: slurmFacts(), resumedFrom: resumeFrom?.step ?? null });
+    out.append({ t: 'start', attempt, at: Date.now(), backend, versions, slurm: slurmFacts(), resumedFrom: resumeFrom?.step ?? null });
     out.flush();
     let lastProgress = 0;
     const result = await runExperiment(
@@ -61,7 +63,7 @@ export async function runClusterWorker(runDir: string): Promise<number> {
           const now = Date.now();
           if (now - lastProgress < 100) return;
           lastProgress = now;
-          out.append({ t: 'p', p });
+          out.append({ t: 'p', p, at: now });
         },
         onCheckpoint: (c) => {
           // Durable (file fsynced and renamed, line fsynced) before training goes on.

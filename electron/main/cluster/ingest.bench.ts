@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     const ing = new Ingester({ store, pollMs: 250, onStored: (_id, _n, last) => lags.push(Date.now() - last.wallTimeMs) });
     const ids: string[] = [];
     for (let i = 0; i < RUNS; i++) {
-      const id = store.createRun({ name: `bench ${i}`, spec: {}, specHash: 'bench', kind: 'synthetic' }).id;
+      const id = store.createRun({ name: `bench ${i}`, spec: {}, specHash: 'bench', kind: 'bench' }).id;
       ids.push(id);
       mkdirSync(join(root, String(i)), { recursive: true });
       writeRunFile(join(root, String(i)), { runId: id, spec: {} as never, backend: null });
@@ -95,7 +95,7 @@ async function main(): Promise<void> {
     const store2 = openStore(join(dir, 'runs2.sqlite'));
     const ing2 = new Ingester({ store: store2 });
     for (let i = 0; i < RUNS; i++) {
-      const id = store2.createRun({ name: `bench ${i}`, spec: {}, specHash: 'bench', kind: 'synthetic' }).id;
+      const id = store2.createRun({ name: `bench ${i}`, spec: {}, specHash: 'bench', kind: 'bench' }).id;
       ing2.watch(id, join(root, String(i)));
     }
     const c0 = performance.now();

@@ -55,6 +55,8 @@ export interface IngesterOptions {
   readonly events?: HostEvents | null;
   readonly log?: (line: string) => void;
   readonly pollMs?: number;
+  /** Live lag: ms from a node writing a progress line to the host handing it on (each poll, newest line per run). */
+  readonly onProgressLag?: (ms: number) => void;
   /** After each poll of a run that stored points: the newest point's step and wall time (benchmarks measure lag with it). */
   readonly onStored?: (runId: string, points: number, last: { step: number; wallTimeMs: number }) => void;
 }
@@ -79,6 +81,7 @@ interface Watched {
   outcomeSent: boolean;
   last: { step: number; wallTimeMs: number } | null;
   progress: ProgressInfo | null;
+  progressAt: number | null;
 }
 
 export interface IngestStats {
@@ -124,6 +127,7 @@ export class Ingester {
       outcomeSent: false,
       last: null,
       progress: null,
+      progressAt: null,
     });
   }
 
@@ -217,8 +221,12 @@ export class Ingester {
     w.sink.flush();
     this.stats.points += points;
     if (points > 0 && w.last) this.o.onStored?.(w.runId, points, w.last);
-    if (w.progress) w.sink.progress(w.progress); // the newest only: ≤ one per poll and run
+    if (w.progress) {
+      w.sink.progress(w.progress); // the newest only: ≤ one per poll and run
+      if (w.progressAt !== null) this.o.onProgressLag?.(Date.now() - w.progressAt);
+    }
     w.progress = null;
+    w.progressAt = null;
     if (w.outcome && !w.outcomeSent && w.outcome.attempt === w.newestAttempt) {
       w.outcomeSent = true;
       const outcome = w.outcome;
@@ -265,6 +273,7 @@ export class Ingester {
       }
       case 'p':
         w.progress = l.p;
+        w.progressAt = l.at ?? null;
         return 0;
       case 'c': {
         if (w.ckptSteps.has(l.step)) return 0;

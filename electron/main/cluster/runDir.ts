@@ -23,6 +23,8 @@ export interface RunFile {
   readonly spec: RunSpec;
   /** Forced backend (`--backend`), null to let the spec choose. */
   readonly backend: string | null;
+  /** Resume from the checkpoint at this step (a resubmission after stopped/interrupted; -1: from scratch); absent: the latest one, if any. */
+  readonly resumeFromStep?: number | null;
 }
 
 export const runDirOf = (clusterDir: string, runId: string): string => join(clusterDir, 'runs', runId);
@@ -93,6 +95,17 @@ export function latestCheckpointIn(runDir: string): { step: number; epoch: numbe
     }
   }
   return best;
+}
+
+/** The checkpoint at `step` in any attempt; an error when it is not there (the run folder lost it). */
+export function checkpointIn(runDir: string, step: number): { step: number; epoch: number | null; path: string } {
+  for (const dir of attemptDirs(runDir)) {
+    for (const n of readdirSync(dir)) {
+      const m = /^ckpt-(\d+)-e(\d+|-)\.bin$/.exec(n);
+      if (m && Number(m[1]) === step) return { step, epoch: m[2] === '-' ? null : Number(m[2]), path: join(dir, n) };
+    }
+  }
+  throw new Error(`${runDir} has no checkpoint at step ${step} to resume from (was the cluster folder cleaned?).`);
 }
 
 export function readCheckpointFile(c: { step: number; epoch: number | null; path: string }): Checkpoint {

@@ -14,6 +14,7 @@
  */
 import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readSync, fstatSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import type { BackendReport } from '../../../engine/backend';
 import type { MetricRecord, ProgressInfo, RunEvent, RunResult } from '../../../engine/experiments/types';
 
 export interface SlurmFacts {
@@ -27,10 +28,10 @@ export interface SlurmFacts {
 }
 
 export type SegmentLine =
-  | { readonly t: 'start'; readonly attempt: number; readonly at: number; readonly backend: string; readonly versions: Readonly<Record<string, string>>; readonly slurm: SlurmFacts; readonly resumedFrom: number | null }
+  | { readonly t: 'start'; readonly attempt: number; readonly at: number; readonly backend: BackendReport; readonly versions: Readonly<Record<string, string>>; readonly slurm: SlurmFacts; readonly resumedFrom: number | null }
   | { readonly t: 'm'; readonly s: number; readonly e: number | null; readonly w: number; readonly v: Readonly<Record<string, number | string>> }
   | { readonly t: 'ev'; readonly event: RunEvent }
-  | { readonly t: 'p'; readonly p: ProgressInfo }
+  | { readonly t: 'p'; readonly p: ProgressInfo; /** When the worker wrote it (epoch ms): the host's live lag is measured against it. */ readonly at?: number }
   | { readonly t: 'c'; readonly step: number; readonly epoch: number | null; readonly file: string; readonly bytes: number }
   | { readonly t: 'end'; readonly result: RunResult; readonly signal: string | null }
   | { readonly t: 'error'; readonly message: string };

@@ -5,8 +5,10 @@
  * preflight errors for an unknown partition, a missing sbatch and an unwritable cluster folder.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { openStore, type RunStore } from '../../../storage';
 import { runExperiment } from '../../../engine/experiments';
@@ -16,7 +18,8 @@ import { newRunInput } from '../training/queue';
 import { startEngine } from '../training/engineRun';
 import { Ingester, type IngestOutcome } from './ingester';
 import { launchDirOf, runDirOf, writeRunFile } from './runDir';
-import { jobScript, preflight, sourceWorkerCommand, submit, taskStates, SlurmError } from './slurm';
+import { jobScript, preflight, sourceWorkerCommand, submit, taskPids, taskStates, SlurmError } from './slurm';
+import { createHost, type Host } from '../host/host';
 import { ensureTestCluster, releaseTestCluster } from './testCluster';
 
 const cluster = ensureTestCluster();
@@ -101,7 +104,7 @@ describe.skipIf(!cluster.ok)('single-node Slurm', () => {
       expect(stored.steps).toEqual(want.map((m) => m.step));
       expect(stored.values).toEqual(want.map((m) => m.values['train/loss']));
     }
-  });
+  }, 300_000);
 
   it('says clearly what is wrong with an unknown partition, a missing sbatch or an unwritable cluster folder', () => {
     const dir = temp();
@@ -117,4 +120,190 @@ describe.skipIf(!cluster.ok)('single-node Slurm', () => {
     writeFileSync(join(dir, 'file'), 'x');
     expect(() => preflight({ clusterDir: join(dir, 'file', 'cluster') })).toThrow(/cluster folder .* is not writable.*--cluster-dir/);
   });
+});
+
+// ── the Slurm executor behind the queue, through the api ──────────────────────────────────
+
+const hosts: Host[] = [];
+afterEach(async () => {
+  for (const h of hosts.splice(0)) await h.close();
+});
+
+/** Tiny toy conditions (the machine has 2 shared cores). */
+const tinyToy = { 'data.d': 16, 'data.testSize': 200, 'model.width': 32, 'stopping.maxIterations': 300, 'logging.every': 10, 'logging.checkpointEvery': 100, 'algorithm.anneal.at': 150, backend: 'cpu' };
+
+async function slurmHost(dir: string, runQueue = true): Promise<Host> {
+  const h = await createHost({ mode: 'cli', storePath: join(dir, 'runs.sqlite'), runQueue, slurm: { clusterDir: join(dir, 'cluster'), workerCommand: sourceWorkerCommand() }, log: () => {} });
+  hosts.push(h);
+  return h;
+}
+
+async function call<T>(h: Host, method: string, input: unknown): Promise<T> {
+  const r = (await h.dispatch(method as never, input as never)) as { ok: true; value: T } | { ok: false; error: { message: string } };
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+}
+
+describe.skipIf(!cluster.ok)('Slurm executor', () => {
+  it('runs a 3-condition × 2-seed comparison launched through the api as one array, with live progress, equal to the engine run', async () => {
+    const dir = temp();
+    const h = await slurmHost(dir);
+    const progress = new Map<string, number>();
+    h.events.subscribe((event, payload) => {
+      if (event === 'training.onDidProgress') {
+        const p = payload as { runId: string };
+        progress.set(p.runId, (progress.get(p.runId) ?? 0) + 1);
+      }
+    });
+    const { runIds } = await call<{ runIds: string[] }>(h, 'training.launchComparison', { comparison: 'toy', seeds: [1, 2], set: tinyToy, executor: { kind: 'slurm', maxParallel: 2 } });
+    expect(runIds).toHaveLength(6);
+    await until('all six runs to end', () => runIds.every((id) => !['queued', 'running'].includes(h.store.getRun(id).status)), 300_000);
+    const runs = runIds.map((id) => h.store.getRun(id));
+    for (const r of runs) expect(r.status, `${r.name}: ${r.error ?? ''}`).toBe('completed');
+    // one array: every run is a task of the same job, with its node and the job script recorded
+    const jobs = runs.map((r) => r.versions?.['slurm job'] ?? '');
+    expect(new Set(jobs.map((j) => j.split('_')[0])).size).toBe(1);
+    expect(new Set(jobs).size).toBe(6);
+    for (const r of runs) {
+      expect(r.versions?.['slurm node']).toBeTruthy();
+      const submitted = r.events.find((e) => e.message.startsWith('Submitted to Slurm'));
+      expect(String(submitted?.data?.['jobScript'])).toContain('#SBATCH --array=0-5%2');
+      expect(progress.get(r.id) ?? 0, 'live progress reached the host').toBeGreaterThan(0);
+    }
+    // the same points as the engine trained here, same seed and backend (one run per condition)
+    await startEngine(parseRunSpec(JSON.parse(runs[0]!.specJson)), 'cpu');
+    for (const r of [runs[0]!, runs[2]!, runs[5]!]) {
+      const spec = parseRunSpec(JSON.parse(r.specJson));
+      const direct: MetricRecord[] = [];
+      await runExperiment(spec, { onMetrics: (m) => direct.push(m) });
+      const stored = h.store.getSeries({ runIds: [r.id], keys: ['train/loss'] })[0]!;
+      const want = direct.filter((m) => 'train/loss' in m.values);
+      expect(stored.steps, r.name).toEqual(want.map((m) => m.step));
+      expect(stored.values, r.name).toEqual(want.map((m) => m.values['train/loss']));
+    }
+  }, 420_000);
+
+  it('scancel → stopped; kill -9 → interrupted → resumed through Slurm → completed; a host restart in the middle re-attaches', async () => {
+    const dir = temp();
+    let h = await slurmHost(dir);
+    const { runIds } = await call<{ runIds: string[] }>(h, 'training.launch', { spec: { ...tiny(8000, 1), logging: { every: 10, checkpointEvery: 200 } }, seeds: [1, 2], executor: { kind: 'slurm' } });
+    const [a, b] = runIds as [string, string];
+    const stepOf = (hh: Host, id: string) => hh.store.getRun(id).metrics.find((m) => m.key === 'train/loss')?.lastStep ?? -1;
+    await until('both running with points', () => stepOf(h, a) >= 0 && stepOf(h, b) >= 0, 120_000);
+
+    // the host restarts while both train: the new one re-attaches and keeps ingesting
+    await h.close('test restart');
+    h = await slurmHost(dir);
+    expect(h.store.getRun(a).status).toBe('running');
+    const before = stepOf(h, a);
+    await until('a to advance after the restart', () => stepOf(h, a) > before + 50, 120_000);
+
+    // cancel a → stopped, its points kept
+    await call(h, 'training.cancel', { id: a });
+    await until('a stopped', () => h.store.getRun(a).status === 'stopped', 120_000);
+    expect(stepOf(h, a)).toBeGreaterThan(before);
+
+    // kill -9 b's worker on the node → interrupted
+    await until('b past a checkpoint', () => h.store.getRun(b).checkpoints.length > 0, 120_000);
+    const job = h.store.getRun(b).versions?.['slurm job'] ?? '';
+    const pids = taskPids(job);
+    const worker = pids.find((p) => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('workerMain');
+      } catch {
+        return false;
+      }
+    });
+    expect(worker, `worker pid among ${pids.join(',')}`).toBeTruthy();
+    process.kill(worker!, 'SIGKILL');
+    await until('b interrupted', () => h.store.getRun(b).status === 'interrupted', 120_000);
+    expect(h.store.getRun(b).error).toMatch(/Slurm ended task/);
+
+    // resume b → resubmitted with its checkpoint → completed, every step once
+    await call(h, 'training.resume', { id: b });
+    await until('b completed', () => h.store.getRun(b).status === 'completed', 300_000);
+    const loss = h.store.getSeries({ runIds: [b], keys: ['train/loss'] })[0]!;
+    const steps = loss.steps;
+    expect(new Set(steps).size).toBe(steps.length);
+    expect(steps).toEqual([...steps].sort((x, y) => x - y));
+    expect(steps[steps.length - 1]).toBeGreaterThanOrEqual(7990);
+    // equal to an uninterrupted run of the same seed on the same backend
+    const spec = parseRunSpec(JSON.parse(h.store.getRun(b).specJson));
+    await startEngine(spec, 'cpu');
+    const direct: MetricRecord[] = [];
+    await runExperiment(spec, { onMetrics: (m) => direct.push(m) });
+    const want = direct.filter((m) => 'train/loss' in m.values);
+    expect(steps).toEqual(want.map((m) => m.step));
+    expect(loss.values).toEqual(want.map((m) => m.values['train/loss']));
+  }, 600_000);
+
+  it('refuses bad Slurm options through the api with a clear error and stores nothing', async () => {
+    const dir = temp();
+    const h = await slurmHost(dir, false);
+    const launch = (executor: unknown) => h.dispatch('training.launch', { spec: tiny(10, 1), executor } as never);
+    let r = await launch({ kind: 'slurm', partition: 'nope' });
+    expect(r.ok).toBe(false);
+    expect(JSON.stringify(r)).toMatch(/no partition \\"nope\\"/);
+    writeFileSync(join(dir, 'file'), 'x');
+    r = await launch({ kind: 'slurm', clusterDir: join(dir, 'file', 'c') });
+    expect(JSON.stringify(r)).toMatch(/not writable/);
+    expect(h.store.listRuns({}).rows).toHaveLength(0);
+    const noSlurm = await createHost({ mode: 'cli', storePath: join(dir, 'other.sqlite'), slurm: false, log: () => {} });
+    hosts.push(noSlurm);
+    r = await noSlurm.dispatch('training.launch', { spec: tiny(10, 1), executor: { kind: 'slurm' } } as never);
+    expect(JSON.stringify(r)).toMatch(/sbatch.*not on the PATH/);
+    expect(noSlurm.store.listRuns({}).rows).toHaveLength(0);
+  });
+});
+
+// ── the CLI: lrlab run / sweep --executor slurm ───────────────────────────────────────────
+
+async function lrlab(dir: string, ...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  const exec = promisify(execFile);
+  try {
+    const r = await exec(process.execPath, ['--import', 'tsx', 'electron/cli/main.ts', ...args], {
+      env: { ...process.env, LRLAB_HOME: dir, LRLAB_STORE: join(dir, 'runs.sqlite') },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return { ...r, code: 0 };
+  } catch (e) {
+    const x = e as { stdout: string; stderr: string; code: number };
+    return { stdout: x.stdout, stderr: x.stderr, code: x.code };
+  }
+}
+
+describe.skipIf(!cluster.ok)('lrlab --executor slurm', () => {
+  it('runs one run and a 4-point sweep on Slurm, waiting with progress; bad options store nothing', async () => {
+    const dir = temp();
+    // defaults in the settings file beside the store (here: the worker from this checkout's source)
+    writeFileSync(join(dir, 'lrlab-settings.json'), JSON.stringify({ slurm: { workerCommand: sourceWorkerCommand(), maxParallel: 2 } }));
+    const spec = { ...tiny(200, 3), logging: { every: 10, checkpointEvery: 100 } };
+    writeFileSync(join(dir, 'tiny.json'), JSON.stringify(spec));
+    const one = await lrlab(dir, 'run', join(dir, 'tiny.json'), '--executor', 'slurm', '--json');
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stderr).toMatch(/submitted 1 run to Slurm as job \d+/);
+    const result = JSON.parse(one.stdout) as { status: string; run_id: string; steps: number };
+    expect(result.status).toBe('completed');
+
+    const { seed: _seed, ...base } = spec;
+    writeFileSync(join(dir, 'sweep.json'), JSON.stringify({ kind: 'sweep', base, parameter: 'algorithm.eta2', values: [0.02, 0.05], seeds: [1, 2] }));
+    const sweep = await lrlab(dir, 'sweep', join(dir, 'sweep.json'), '--executor', 'slurm');
+    expect(sweep.code, sweep.stderr).toBe(0);
+    expect(sweep.stderr).toMatch(/submitted 4 runs to Slurm as job \d+/);
+    expect(sweep.stdout.trim().split('\n').filter((l) => /completed/.test(l))).toHaveLength(4);
+
+    const s = openStore(join(dir, 'runs.sqlite'));
+    stores.push(s);
+    const runs = s.listRuns({ limit: 100 }).rows;
+    expect(runs).toHaveLength(5);
+    expect(runs.every((r) => r.status === 'completed')).toBe(true);
+    // the sweep's four runs are the four tasks of one array
+    const sweepJobs = runs.filter((r) => r.id !== result.run_id).map((r) => (r.versions?.['slurm job'] ?? '').split('_')[0]);
+    expect(new Set(sweepJobs).size).toBe(1);
+
+    const bad = await lrlab(dir, 'run', join(dir, 'tiny.json'), '--executor', 'slurm', '--partition', 'nope');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/no partition "nope"/);
+    expect(s.listRuns({ limit: 100 }).rows).toHaveLength(5);
+  }, 600_000);
 });

@@ -9,6 +9,7 @@ function services(overrides: Partial<ApiServices['runs']> = {}): ApiServices {
   return {
     runs: { ...(unused as ApiServices['runs']), ...overrides },
     training: unused as ApiServices['training'],
+    experiments: unused as ApiServices['experiments'],
     datasets: unused as ApiServices['datasets'],
     figures: unused as ApiServices['figures'],
     system: { info: () => { throw new Error('boom'); } },

@@ -16,8 +16,17 @@ import { createSystemService, probeBackend, type BackendProbe } from '../service
 import { createRunsService } from '../services/runs';
 import { createTrainingService } from '../services/training';
 import { createDatasetsService } from '../services/datasets';
-import { createFiguresService } from '../services/figures';
+import { createExperimentsService } from '../services/experiments';
+import { experiments, type ExperimentRegistry } from '../../../engine/experiments/registry';
+import { createFiguresService, type SaveDialog } from '../services/figures';
 import { RunQueue } from '../training/queue';
+import { defaultConcurrency, LocalExecutor } from '../training/localExecutor';
+import { SlurmExecutor } from '../cluster/slurmExecutor';
+import { defaultClusterDir, readSlurmSettings, sbatchOnPath, type SlurmSettings } from '../cluster/slurm';
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
 
 export interface HostOptions {
   readonly mode: SystemInfo['mode'];
@@ -32,6 +41,15 @@ export interface HostOptions {
   readonly log?: (line: string) => void;
   /** better-sqlite3 addon built for this runtime's ABI (Electron). */
   readonly nativeBinding?: string;
+  /** The experiment kinds this host knows; default the engine's registry (tests add a fake kind). */
+  readonly registry?: ExperimentRegistry;
+  /** The desktop window's native save dialog, for figure export (absent in browser mode and the CLI). */
+  readonly saveDialog?: SaveDialog;
+  /**
+   * Slurm: options over the settings file's defaults (lrlab-settings.json beside the store).
+   * The Slurm executor exists when these are given or `sbatch` is on the PATH; false: never.
+   */
+  readonly slurm?: (SlurmSettings & { readonly clusterDir?: string }) | false;
   /**
    * Open the store for reading only (`lrlab list`, `show`, `info`): nothing is written, so these
    * work on a full disk and on a read-only store. Writing api calls then fail `unwritable`.
@@ -47,6 +65,8 @@ export interface Host {
   readonly queue: RunQueue;
   readonly storePath: string;
   readonly backendName: BackendName | null;
+  /** The Slurm executor, when this host can submit to Slurm. */
+  readonly slurm: SlurmExecutor | null;
   /** Closes the queue (running runs become interrupted, with `reason` as their error) and the store. */
   close(reason?: string): Promise<void>;
 }
@@ -61,6 +81,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const storePath = resolveStorePath(options.storePath ?? undefined);
   const backendName = requestedBackend(options.backend ?? null);
   const events = new HostEvents();
+  const registry = options.registry ?? experiments;
   const dataDir = dirname(storePath);
   // Imported datasets live beside the store; workers inherit the variable.
   process.env['LRLAB_DATA_DIR'] ??= join(dataDir, 'datasets');
@@ -104,20 +125,36 @@ export async function createHost(options: HostOptions): Promise<Host> {
   let probe: Promise<BackendProbe> | null = null;
   const backend = (): Promise<BackendProbe> => (probe ??= probeBackend(backendName));
 
+  let slurm: SlurmExecutor | null = null;
+  if (options.slurm !== false && !options.readOnly && (options.slurm !== undefined || sbatchOnPath())) {
+    let defaults: SlurmSettings = {};
+    try {
+      defaults = readSlurmSettings(storePath);
+    } catch (e) {
+      // A bad settings file must not stop the window or `serve`; a Slurm launch from the CLI says why.
+      if (options.slurm !== undefined) throw e;
+      log(e instanceof Error ? e.message : String(e));
+    }
+    const settings = { ...defaults, ...stripUndefined(options.slurm ?? {}) };
+    slurm = new SlurmExecutor({ store, log, settings: { ...settings, clusterDir: settings.clusterDir ?? defaultClusterDir(storePath) } });
+  }
+  const localSlots = options.concurrency ?? defaultConcurrency(backendName);
   const queue = new RunQueue({
     store,
     events,
     backend: backendName,
     log,
+    ...(slurm ? { executors: [new LocalExecutor(localSlots), slurm] } : {}),
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     ...(options.stopGraceMs !== undefined ? { stopGraceMs: options.stopGraceMs } : {}),
   });
   const services: ApiServices = {
     system: createSystemService({ mode: options.mode, storePath, logFile, backend }),
     runs: createRunsService(store, events),
-    training: createTrainingService(store, queue, async () => (await backend()).report?.name ?? null),
+    experiments: createExperimentsService(registry),
+    training: createTrainingService(store, queue, async () => (await backend()).report?.name ?? null, slurm, registry),
     datasets: createDatasetsService(process.env['LRLAB_DATA_DIR'] ?? join(dataDir, 'datasets'), events),
-    figures: createFiguresService(store),
+    figures: createFiguresService(store, options.saveDialog),
   };
   if (options.runQueue) queue.start();
 
@@ -148,6 +185,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     queue,
     storePath,
     backendName,
+    slurm,
     async close(reason?: string) {
       if (closed) return;
       closed = true;

@@ -71,6 +71,26 @@ function parseDate(s: string | undefined, field: string): number | undefined {
 
 export function createRunsService(store: RunStore, events: HostEvents): ApiServices['runs'] {
   const changed = (runIds: string[] | null, reason: string) => events.emit('runs.onDidChange', { runIds, reason });
+  /**
+   * Before a run is deleted: a training run is refused (it would keep its queue slot and its
+   * worker), a queued one is cancelled (stopped) first. Checks every id before changing any.
+   */
+  const settleBeforeDelete = (ids: readonly string[], what: string): void => {
+    for (const id of ids) {
+      const r = store.getRun(id);
+      if (r.status === 'running') {
+        throw new HostError(
+          'conflict',
+          `Run ${id} is training (process ${r.pid ?? '?'} on ${r.host ?? '?'}): stop it first (Stop in the window, or Ctrl-C of its \`lrlab run\`), then ${what} it. Nothing was ${what}d.`,
+        );
+      }
+    }
+    for (const id of ids) {
+      if (store.getRun(id).status !== 'queued') continue;
+      store.finishRun(id, 'stopped', { error: null });
+      events.emit('training.onDidChangeStatus', { runId: id, status: 'stopped', error: null });
+    }
+  };
   return {
     list(q) {
       const createdFrom = parseDate(q.createdFrom, 'createdFrom');
@@ -172,6 +192,7 @@ export function createRunsService(store: RunStore, events: HostEvents): ApiServi
       return store.listTags().map((t) => ({ tag: t.tag, count: t.count }));
     },
     delete({ ids }) {
+      settleBeforeDelete(ids, 'delete');
       for (const id of ids) store.deleteRun(id);
       changed(ids, 'deleted');
       return { ok: true };
@@ -182,11 +203,8 @@ export function createRunsService(store: RunStore, events: HostEvents): ApiServi
       return { ok: true };
     },
     async purge({ ids }) {
-      for (const id of ids) {
-        const status = store.getRun(id).status;
-        if (status === 'running') throw new HostError('conflict', `Run ${id} is running: cancel it before deleting it for good.`);
-        await store.purgeRun(id);
-      }
+      settleBeforeDelete(ids, 'purge');
+      for (const id of ids) await store.purgeRun(id);
       changed(ids, 'purged');
       return { ok: true };
     },

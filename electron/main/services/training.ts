@@ -1,18 +1,21 @@
 /** The training service: design (presets, schema, validation, schedule), launch, watch, stop, resume. */
 import { randomUUID } from 'node:crypto';
 import type { ApiServices } from '../../api/contract';
-import { PRESETS } from '../../../engine/presets';
-import { checkRunSpec, parseRunSpec, runSpecJsonSchema, type RunSpec } from '../../../engine/spec';
-import { describeSpec } from '../../../engine/experiments/designer';
+import { PRESET_GROUPS, PRESETS } from '../../../engine/presets';
+import type { RunSpec } from '../../../engine/spec';
+import { experiments, type AnySpec, type ExperimentRegistry } from '../../../engine/experiments/registry';
 import { applyOverrides } from '../../../engine/cli/overrides';
 import type { RunStore } from '../../../storage';
 import { HostError } from '../host/errors';
-import type { RunQueue } from '../training/queue';
-import { estimateRunMemory } from './memory';
+import type { LaunchMeta, RunQueue } from '../training/queue';
+import type { ExecutorChoice } from '../../api/schemas';
+import { partitions, SlurmError } from '../cluster/slurm';
+import type { SlurmExecutor } from '../cluster/slurmExecutor';
 
-function specOrThrow(input: unknown, prefix = 'spec'): RunSpec {
-  const c = checkRunSpec(input);
-  if (c.ok) return c.spec;
+function specOrThrow(registry: ExperimentRegistry, input: unknown, prefix = 'spec'): RunSpec {
+  const c = registry.check(input);
+  // The registry's union is RunSpecSchema's (engine/experiments/registry.test.ts checks they match).
+  if (c.ok) return c.spec as RunSpec;
   throw new HostError(
     'invalid_spec',
     `The run spec is invalid (${c.problems.length} problem${c.problems.length === 1 ? '' : 's'}): ` +
@@ -22,13 +25,14 @@ function specOrThrow(input: unknown, prefix = 'spec'): RunSpec {
 }
 
 /** Milliseconds per step of past completed runs of the same shape (median), or null. */
-function measuredMsPerStep(store: RunStore, shapeKey: string, kind: string): number | null {
+function measuredMsPerStep(registry: ExperimentRegistry, store: RunStore, shapeKey: string, kind: string): number | null {
   const rows = store.listRuns({ status: ['completed'], kind: [kind], sortBy: 'createdAt', sortDir: 'desc', limit: 50 }).rows;
   const samples: number[] = [];
   for (const r of rows) {
     if (!r.wallS || !r.steps) continue;
     try {
-      if (describeSpec(parseRunSpec(JSON.parse(r.specJson))).shapeKey === shapeKey) samples.push((r.wallS * 1000) / r.steps);
+      const c = registry.check(JSON.parse(r.specJson));
+      if (c.ok && registry.describe(c.spec).shapeKey === shapeKey) samples.push((r.wallS * 1000) / r.steps);
     } catch {
       // an old spec that no longer parses says nothing about speed
     }
@@ -44,22 +48,50 @@ function fmtDuration(s: number): string {
   return `${(s / 3600).toFixed(1)} h`;
 }
 
-export function createTrainingService(store: RunStore, queue: RunQueue, hostBackend: () => Promise<string | null>): ApiServices['training'] {
-  let schema: Record<string, unknown> | null = null;
+/**
+ * The queue's routing for a launch: local (undefined), or Slurm with its options checked first —
+ * a missing sbatch, an unknown partition or an unwritable cluster folder is an error before any
+ * run is stored.
+ */
+function executorFor(choice: ExecutorChoice | undefined, slurm: SlurmExecutor | null): LaunchMeta['executor'] {
+  if (!choice || choice.kind === 'local') return undefined;
+  if (!slurm) {
+    throw new HostError('unavailable', "Slurm's `sbatch` is not on the PATH of the machine LR Lab runs on, so runs cannot go to a cluster from here. Run LR Lab on a login node (`lrlab serve` there, opened through `ssh -L`), or start a local test cluster with `npm run slurm:up`.");
+  }
+  const { kind: _kind, ...over } = choice;
+  let settings;
+  try {
+    settings = slurm.check(over);
+  } catch (e) {
+    if (e instanceof SlurmError) throw new HostError('invalid_request', e.message);
+    throw e;
+  }
+  return { name: 'slurm', prepare: (ids) => slurm.prepare(ids, settings) };
+}
+
+export function createTrainingService(
+  store: RunStore,
+  queue: RunQueue,
+  hostBackend: () => Promise<string | null>,
+  slurm: SlurmExecutor | null = null,
+  registry: ExperimentRegistry = experiments,
+): ApiServices['training'] {
   /** The backend a spec will run on: its own choice, else what this host found. */
-  const backendFor = async (spec: RunSpec): Promise<string | null> => (spec.backend !== 'auto' ? spec.backend : await hostBackend());
+  const backendFor = async (spec: AnySpec): Promise<string | null> => (spec.backend && spec.backend !== 'auto' ? spec.backend : await hostBackend());
   /** Refuses a spec whose training step cannot fit in its backend's memory. */
   const assertFits = async (spec: RunSpec): Promise<void> => {
     const backend = await backendFor(spec);
     if (!backend) return;
-    const m = estimateRunMemory(spec, backend);
+    const m = registry.memory(spec, backend);
     if (!m.fits) throw new HostError('unavailable', m.message, [{ path: 'spec.model', message: m.message }]);
   };
   return {
     presets() {
-      return PRESETS.map((p) => ({
+      const order = (g: string) => PRESET_GROUPS.findIndex((x) => x.id === g);
+      return [...PRESETS].sort((a, b) => order(a.group) - order(b.group)).map((p) => ({
         name: p.name,
         group: p.group,
+        groupTitle: PRESET_GROUPS.find((g) => g.id === p.group)?.title ?? p.group,
         title: p.title,
         description: p.description,
         condition: p.condition,
@@ -68,21 +100,21 @@ export function createTrainingService(store: RunStore, queue: RunQueue, hostBack
       }));
     },
     specSchema() {
-      return (schema ??= runSpecJsonSchema());
+      return registry.jsonSchema();
     },
     async validate({ spec }) {
-      const c = checkRunSpec(spec);
+      const c = registry.check(spec);
       if (!c.ok) return { ok: false, problems: [...c.problems], derived: [], resolved: null };
-      const d = describeSpec(c.spec);
+      const d = registry.describe(c.spec);
       const derived = [...d.derived];
       const problems: { path: string; message: string }[] = [];
       const backend = await backendFor(c.spec);
       if (backend) {
-        const m = estimateRunMemory(c.spec, backend);
+        const m = registry.memory(c.spec, backend);
         derived.push({ label: 'Peak memory (est.)', value: `${(m.bytes / 2 ** 30).toFixed(2)} GiB of ${(m.limitBytes / 2 ** 30).toFixed(1)}`, hint: `on ${backend}` });
         if (!m.fits) problems.push({ path: 'model', message: m.message });
       }
-      const ms = measuredMsPerStep(store, d.shapeKey, c.spec.kind);
+      const ms = measuredMsPerStep(registry, store, d.shapeKey, c.spec.kind);
       derived.push(
         ms === null
           ? { label: 'Estimated time', value: 'unknown', hint: 'measured once a run of this shape has completed on this machine' }
@@ -91,18 +123,19 @@ export function createTrainingService(store: RunStore, queue: RunQueue, hostBack
       return { ok: problems.length === 0, problems, derived, resolved: c.spec as unknown as Record<string, unknown> };
     },
     schedulePreview({ spec }) {
-      return describeSpec(specOrThrow(spec)).schedule;
+      return registry.describe(specOrThrow(registry, spec)).schedule;
     },
-    async launch({ spec, seeds, preset, groupName }) {
-      const base = specOrThrow(spec);
+    async launch({ spec, seeds, preset, groupName, executor }) {
+      const base = specOrThrow(registry, spec);
       await assertFits(base);
+      const ex = executorFor(executor, slurm);
       const list = seeds ?? [base.seed];
       const specs = list.map((seed) => ({ ...base, seed, name: base.name && list.length > 1 ? `${base.name} s${seed}` : base.name }) as RunSpec);
       const groupId = list.length > 1 ? `g-${randomUUID().slice(0, 8)}` : null;
-      const runIds = queue.launch(specs, { preset: preset ?? null, groupId, tags: groupName ? [groupName] : [] });
+      const runIds = queue.launch(specs, { preset: preset ?? null, groupId, tags: groupName ? [groupName] : [], ...(ex ? { executor: ex } : {}) });
       return { runIds, groupId };
     },
-    async launchComparison({ comparison, seeds, set }) {
+    async launchComparison({ comparison, seeds, set, executor }) {
       const members = PRESETS.filter((p) => p.comparison === comparison);
       if (members.length === 0) {
         const known = [...new Set(PRESETS.map((p) => p.comparison))].join(', ');
@@ -114,15 +147,34 @@ export function createTrainingService(store: RunStore, queue: RunQueue, hostBack
       // Validate every condition before launching any, so a bad override launches nothing.
       const planned = members.map((p) => {
         const doc = applyOverrides({ ...p.spec, seed: seeds[0] ?? 1 } as Record<string, unknown>, sets);
-        return { preset: p, spec: specOrThrow(doc, `set(${p.name})`) };
+        return { preset: p, spec: specOrThrow(registry, doc, `set(${p.name})`) };
       });
       for (const { spec } of planned) await assertFits(spec);
+      const ex = executorFor(executor, slurm);
       for (const { preset, spec } of planned) {
         const specs = seeds.map((seed) => ({ ...spec, seed, name: `${preset.name} s${seed}` }) as RunSpec);
         // One seed group per condition; the comparison id ties the three together as a tag.
-        runIds.push(...queue.launch(specs, { preset: preset.name, groupId: `${groupBase}-${preset.condition}`, tags: [groupBase] }));
+        runIds.push(...queue.launch(specs, { preset: preset.name, groupId: `${groupBase}-${preset.condition}`, tags: [groupBase], ...(ex ? { executor: ex } : {}) }));
       }
       return { runIds, groupId: groupBase };
+    },
+    executors() {
+      if (!slurm) return { slurm: null, reason: "Slurm's sbatch is not on this host's PATH." };
+      try {
+        const p = partitions();
+        const s = slurm.settings;
+        return {
+          slurm: {
+            partitions: p.names,
+            defaultPartition: p.default,
+            defaults: { partition: s.partition ?? null, time: s.time ?? null, gpus: s.gpus ?? null, maxParallel: s.maxParallel ?? null },
+            clusterDir: s.clusterDir,
+          },
+          reason: null,
+        };
+      } catch (e) {
+        return { slurm: null, reason: e instanceof Error ? e.message : String(e) };
+      }
     },
     cancel({ id }) {
       queue.cancel(id);

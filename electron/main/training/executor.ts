@@ -10,6 +10,7 @@
  * metrics, events and checkpoints land the same way from every executor.
  */
 import type { RunSpec } from '../../../engine/spec';
+import type { RunRow } from '../../../storage';
 import type { BackendReport } from '../../../engine/backend';
 import type { Checkpoint, MetricRecord, ProgressInfo, RunEvent, RunResult } from '../../../engine/experiments/types';
 
@@ -66,6 +67,12 @@ export interface Execution {
   kill(): void;
   /** Where it runs (diagnostics, fault tests): the local worker's pid, a job id… */
   readonly where: Readonly<Record<string, string>>;
+  /**
+   * For executors whose runs outlive the host (a cluster job): when the host closes, the queue
+   * detaches instead of killing, records no end, and leaves the run `running` for a later host
+   * to adopt (Executor.adopt).
+   */
+  detach?(): void;
 }
 
 export interface Executor {
@@ -81,6 +88,13 @@ export interface Executor {
   startBatch(batch: readonly { readonly launch: RunLaunch; readonly callbacks: ExecutionCallbacks }[]): Execution[];
   /** Called when the queue closes, after every execution was killed and has settled. */
   close?(): Promise<void>;
+  /**
+   * On queue start: takes over runs a previous host left `running` on this executor (a cluster
+   * job still training). Returns their executions; `callbacksFor` gives each its recorder.
+   */
+  adopt?(running: readonly RunRow[], callbacksFor: (runId: string) => ExecutionCallbacks): Execution[];
+  /** Whether a `running` run in the store belongs to this executor (adopted, not reported dead). */
+  owns?(run: RunRow): boolean;
 }
 
 /**

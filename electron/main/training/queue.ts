@@ -5,6 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { parseRunSpec, type RunSpec } from '../../../engine/spec';
+import { experiments, type ExperimentRegistry } from '../../../engine/experiments/registry';
 import { StoreError, type HostLock, type HostLockOwner, type NewRun, type RunRow, type RunStore } from '../../../storage';
 import type { HostEvents } from '../host/events';
 import type { RunStatus } from '../../api/schemas';
@@ -44,6 +45,8 @@ interface Active {
   readonly recorder: RunRecorder;
   readonly execution: Execution;
   cancelled: boolean;
+  /** Left running on its executor when the host closed (no end recorded). */
+  detached?: boolean;
 }
 
 /** Canonical JSON (sorted keys): the same spec always hashes the same. */
@@ -57,27 +60,31 @@ export function specHash(spec: unknown): string {
   return createHash('sha256').update(JSON.stringify(canon(spec))).digest('hex');
 }
 
-/** The algorithm label for the run list: L-S / S / S+noise, or SGD / SGD+noise for images. */
-export function algorithmOf(spec: RunSpec): string {
-  if (spec.kind === 'synthetic') return spec.algorithm.name;
-  const noise = (spec as { noiseSchedule?: { kind?: string } }).noiseSchedule?.kind;
-  return noise && noise !== 'none' ? 'SGD+noise' : 'SGD';
-}
-
 export interface LaunchMeta {
   readonly preset?: string | null;
   readonly groupId?: string | null;
   readonly tags?: readonly string[];
+  /**
+   * Where the runs train: an executor's name (default: the first, local). Called with the new
+   * run ids before they can start, so the executor can keep per-launch options (Slurm's partition…).
+   */
+  readonly executor?: { readonly name: string; readonly prepare?: (runIds: readonly string[]) => void };
 }
 
-/** The store row for a new run of `spec` (queue and CLI alike). */
-export function newRunInput(spec: RunSpec, meta: LaunchMeta = {}): NewRun {
+/** Runs routed to an executor other than the default carry this tag (`executor:slurm`). */
+export const executorTag = (name: string): string => `executor:${name}`;
+
+/**
+ * The store row for a new run of `spec` (queue and CLI alike). Its algorithm label is the
+ * spec's condition as its experiment kind names it (engine/experiments/registry.ts).
+ */
+export function newRunInput(spec: RunSpec, meta: LaunchMeta = {}, registry: ExperimentRegistry = experiments): NewRun {
   return {
     name: spec.name ?? `${meta.preset ?? spec.kind} s${spec.seed}`,
     spec,
     specHash: specHash(spec),
     kind: spec.kind,
-    algorithm: algorithmOf(spec),
+    algorithm: registry.condition(spec),
     preset: meta.preset ?? null,
     groupId: meta.groupId ?? null,
     seed: spec.seed,
@@ -120,6 +127,7 @@ export class RunQueue {
    */
   start(): boolean {
     this.takeLock(true);
+    this.adopt();
     void this.pump();
     return this.lock !== null;
   }
@@ -130,6 +138,44 @@ export class RunQueue {
     this.takeLock(false);
     if (this.lock) void this.pump();
     return this.lock !== null;
+  }
+
+  /** Takes over runs an earlier host left running on executors whose jobs outlive it (Slurm). */
+  private adopt(): void {
+    if (!this.lock) return;
+    const adopters = this.executors.filter((e) => e.adopt);
+    if (adopters.length === 0) return;
+    const running = this.o.store.listRuns({ status: ['running'], limit: 100_000 }).rows.filter((r) => !this.active.has(r.id));
+    for (const ex of adopters) {
+      const recorders = new Map<string, RunRecorder>();
+      const executions = ex.adopt!(running, (runId) => {
+        const recorder = new RunRecorder({
+          store: this.o.store,
+          events: this.o.events,
+          runId,
+          resumedFrom: null,
+          adopted: true,
+          wallOffsetMs: 0,
+          log: this.o.log,
+          onFault: () => this.active.get(runId)?.execution.kill(),
+        });
+        recorders.set(runId, recorder);
+        return recorder;
+      });
+      for (const execution of executions) this.track(ex, recorders.get(execution.runId)!, execution);
+      if (executions.length) this.o.log(`re-attached ${executions.length} run(s) still on ${ex.name}`);
+    }
+  }
+
+  private track(executor: Executor, recorder: RunRecorder, execution: Execution): void {
+    const a: Active = { runId: recorder.runId, executor, recorder, execution, cancelled: false };
+    this.active.set(a.runId, a);
+    void execution.done.then((outcome) => {
+      if (a.detached) return;
+      a.recorder.finish(outcome, { cancelled: a.cancelled, closing: this.closing });
+      this.active.delete(a.runId);
+      void this.pump();
+    });
   }
 
   private takeLock(say: boolean): void {
@@ -180,11 +226,15 @@ export class RunQueue {
   /** Creates queued runs (one per spec) and starts what fits. */
   launch(specs: readonly RunSpec[], meta: LaunchMeta = {}): string[] {
     const ids: string[] = [];
+    const ex = meta.executor;
+    if (ex && !this.executors.some((e) => e.name === ex.name)) throw new HostError('invalid_request', `This host cannot run on "${ex.name}" (no such executor here).`);
+    const tags = ex && ex.name !== this.executors[0]!.name ? [...(meta.tags ?? []), executorTag(ex.name)] : meta.tags;
     for (const spec of specs) {
-      const row = this.o.store.createRun(newRunInput(spec, meta));
+      const row = this.o.store.createRun(newRunInput(spec, { ...meta, ...(tags ? { tags } : {}) }));
       ids.push(row.id);
-      this.status(row.id, 'queued', null);
     }
+    ex?.prepare?.(ids);
+    for (const id of ids) this.status(id, 'queued', null);
     this.o.events.emit('runs.onDidChange', { runIds: ids, reason: 'launched' });
     void this.pump();
     return ids;
@@ -226,6 +276,8 @@ export class RunQueue {
   }
 
   private executorOf(run: RunRow): Executor {
+    const tagged = this.executors.find((e) => run.tags.includes(executorTag(e.name)));
+    if (tagged) return tagged;
     const name = this.o.executorFor?.(run);
     return (name !== undefined ? this.executors.find((e) => e.name === name) : undefined) ?? this.executors[0]!;
   }
@@ -304,16 +356,7 @@ export class RunQueue {
       for (const b of batch) b.recorder.finish({ kind: 'crash', message, environment: false }, { cancelled: false, closing: null });
       return;
     }
-    executions.forEach((execution, i) => {
-      const recorder = batch[i]!.recorder;
-      const a: Active = { runId: recorder.runId, executor, recorder, execution, cancelled: false };
-      this.active.set(a.runId, a);
-      void execution.done.then((outcome) => {
-        a.recorder.finish(outcome, { cancelled: a.cancelled, closing: this.closing });
-        this.active.delete(a.runId);
-        void this.pump();
-      });
-    });
+    executions.forEach((execution, i) => this.track(executor, batch[i]!.recorder, execution));
   }
 
   /**
@@ -324,6 +367,14 @@ export class RunQueue {
     this.closed = true;
     this.closing = `${reason} Resume it (\`lrlab resume ID\` or the Resume button) to continue from its last checkpoint.`;
     const waits = [...this.active.values()].map((a) => {
+      if (a.execution.detach) {
+        // A cluster job goes on without this host: it stays running, and the next host adopts it.
+        a.detached = true;
+        a.execution.detach();
+        a.recorder.detach();
+        this.active.delete(a.runId);
+        return Promise.resolve();
+      }
       a.execution.kill();
       return a.execution.done;
     });

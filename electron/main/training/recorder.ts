@@ -23,6 +23,8 @@ export interface RecorderOptions {
   readonly runId: string;
   /** The checkpoint step a resumed run continues from: points up to it are already stored. */
   readonly resumedFrom: number | null;
+  /** The run was adopted `running` from an earlier host (a cluster job): a start is not a conflict. */
+  readonly adopted?: boolean;
   /**
    * Wall time already spent on the run before this segment (ms): added to every point's wall
    * time and to the summary, so a resumed run's clock continues instead of restarting at 0.
@@ -77,7 +79,7 @@ export class RunRecorder implements ExecutionCallbacks {
   started(s: ExecutionStart): void {
     try {
       const now = this.o.store.getRun(this.runId).status;
-      if (now !== 'queued') {
+      if (now !== 'queued' && !(this.o.adopted && now === 'running')) {
         // Cancelled or deleted from another process while its worker started: do not train it.
         this.fault = `the run became ${now} before it started`;
         this.o.onFault(this.fault);
@@ -144,6 +146,15 @@ export class RunRecorder implements ExecutionCallbacks {
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       throw isEnvironmentError(e) ? new EnvironmentFault(message, { cause: e }) : e;
+    }
+  }
+
+  /** The run goes on without this host (a detached cluster job): store what is buffered, record no end. */
+  detach(): void {
+    try {
+      this.writer.close();
+    } catch (e) {
+      this.o.log(`run ${this.runId}: writing the last metrics failed: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 

@@ -38,12 +38,12 @@ export interface TensorGroups {
   readonly momentum: ReadonlyMap<string, tf.Variable>;
 }
 
-export function encodeCheckpoint(meta: ImageCheckpointState, groups: TensorGroups): Uint8Array {
+export async function encodeCheckpoint(meta: ImageCheckpointState, groups: TensorGroups): Promise<Uint8Array> {
   const entries: TensorEntry[] = [];
   const datas: Float32Array[] = [];
   for (const group of ['param', 'state', 'momentum'] as const) {
     for (const [name, v] of groups[group]) {
-      const d = v.dataSync() as Float32Array;
+      const d = (await v.data()) as Float32Array;
       entries.push({ group, name, shape: v.shape, length: d.length });
       datas.push(d);
     }

@@ -8,3 +8,4 @@ export { encodeCheckpoint, readCheckpointHeader, restoreCheckpoint } from './che
 export type { ImageCheckpointState } from './checkpoint';
 export { IMAGE_METRIC_KEYS } from './metrics';
 export type { ImageMetricKey } from './metrics';
+export { imageKind } from './kind';

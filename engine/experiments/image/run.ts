@@ -4,7 +4,8 @@
  * augmented validation sets, record metrics and checkpoint. Yields to the event loop after
  * every step so a host can stop it; NaN/Inf in the loss ends the run as 'diverged'.
  */
-import { currentBackend, initBackend } from '../../backend';
+import { currentBackend, initBackend, webgpuAdapter } from '../../backend';
+import { estimatePeakMemory } from '../../memory';
 import type { BackendName } from '../../backend';
 import { fillTrainBatch, loadDataset, prepareRunImages } from '../../data';
 import type { ImageDataset, ImageSet, ProgressCallback, RunImages } from '../../data';
@@ -65,6 +66,12 @@ export async function runImageExperiment(spec: ImageSpec, hooks: RunHooks = {}, 
           `use the tensorflow or tensorflow-gpu backend, a smaller widen factor or a smaller batch.`,
       );
     }
+  }
+  if (backend === 'webgpu') {
+    // Against the GPU memory budget and the adapter's largest bindable buffer (engine/memory/gpu.ts).
+    const limit = webgpuAdapter()?.limits['maxStorageBufferBindingSize'];
+    const m = estimatePeakMemory({ model: spec.model, inputShape, batch: spec.optim.batchSize, backend, classes, ...(limit !== undefined ? { bufferLimitBytes: limit } : {}) });
+    if (!m.fits) throw new Error(m.message);
   }
   const model = buildModel(spec.model, { inputShape, classes, rng: Rng.forStream(spec.seed, 'init') });
   const opt = new Sgd({ momentum: spec.optim.momentum, nesterov: spec.optim.nesterov, weightDecay: spec.optim.weightDecay }, model.params);
@@ -175,7 +182,7 @@ async function train(spec: ImageSpec, hooks: RunHooks, options: RunOptions, ctx:
       std = noiseStdAt(spec.noiseSchedule, pos);
       const idx = order.subarray(s * B, Math.min(n, (s + 1) * B));
       fillTrainBatch(images, idx, loadRng, x, labels);
-      const r = trainStep(model, opt, { x, labels, batch: idx.length }, lr, std > 0 ? { std, rng: noiseRng } : null, inputShape, classes);
+      const r = await trainStep(model, opt, { x, labels, batch: idx.length }, lr, std > 0 ? { std, rng: noiseRng } : null, inputShape, classes);
       step++;
       if (!Number.isFinite(r.loss)) {
         record({ lr, noise: std, 'train/loss': r.loss }, epoch);
@@ -212,7 +219,7 @@ async function train(spec: ImageSpec, hooks: RunHooks, options: RunOptions, ctx:
     await evalSet(images.validation.augmented, 'augmented');
     record(values, epoch);
     if (hooks.onCheckpoint) {
-      const bytes = encodeCheckpoint(
+      const bytes = await encodeCheckpoint(
         { epoch, step, annealStep, schedule, rng: { shuffle: shuffleRng.getState(), load: loadRng.getState(), noise: noiseRng.getState() }, modelKey: modelKey(spec) },
         groups,
       );
@@ -242,7 +249,7 @@ export async function evaluateSet(
     x.fill(0, 0, k * pixelsPerImage);
     set.fill(start, k, x);
     for (let i = 0; i < k; i++) labels[i] = set.labels[start + i] ?? 0;
-    const r = evaluateBatch(model, { x, labels, batch: k }, inputShape, classes);
+    const r = await evaluateBatch(model, { x, labels, batch: k }, inputShape, classes);
     lossSum += r.lossSum;
     correct += r.correct;
     await nextTick();

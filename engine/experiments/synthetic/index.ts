@@ -10,3 +10,4 @@ export { SYNTHETIC_METRIC_KEYS } from './metrics';
 export type { SyntheticMetricKey } from './metrics';
 export { referenceGradient, referenceStep } from './reference';
 export type { ReferenceNet } from './reference';
+export { syntheticKind } from './kind';

@@ -15,7 +15,8 @@ function lossF64(x: Float32Array, y: Float32Array, n: number, d: number, k: numb
     for (let j = 0; j < k; j++) {
       const row = (e * k + j) * D;
       for (let i = 0; i < m; i++) {
-        let h = xiPre ? xiPre[i]! : 0;
+        // Ξ shared ([m]) or per example and patch ([m, n·k], column e·k + j).
+        let h = xiPre ? (xiPre.length === m ? xiPre[i]! : xiPre[i * n * k + e * k + j]!) : 0;
         for (let c = 0; c < D; c++) h += rows[row + c]! * uT[c * m + i]!;
         if (h > 0) f += u[j * m + i]! * h;
       }
@@ -51,17 +52,17 @@ describe('SyntheticNet', () => {
     await initBackend({ force: 'cpu' });
   });
 
-  for (const k of [1, 2]) {
-    it(`gradient matches finite differences (k = ${k}, with pre-activation noise)`, () => {
+  for (const [k, draw] of [[1, 'shared'], [2, 'shared'], [1, 'per-example'], [2, 'per-example']] as const) {
+    it(`gradient matches finite differences (k = ${k}, with ${draw} pre-activation noise)`, async () => {
       const n = 6;
       const d = 4;
       const m = 5;
       const lambda = 0.03;
       const { x, y, u, u0T, D } = tiny(11 + k, n, d, k, m);
-      const pre = Rng.forStream(3, 'pre').fillNormal(new Float32Array(m), 0.2);
+      const pre = Rng.forStream(3, 'pre').fillNormal(new Float32Array(draw === 'shared' ? m : m * n * k), 0.2);
       const net = new SyntheticNet(d, m, k, u0T, u);
       const batch = net.makeBatch(toPatchRows(x, n, d, k), y, n);
-      const { loss, grad } = net.computeGradient(batch, pre);
+      const { loss, grad } = await net.computeGradient(batch, pre);
       const g = gradLambdaUT(grad, u0T, lambda, D, m);
       grad.dispose();
       const w = Float64Array.from(u0T);
@@ -85,7 +86,7 @@ describe('SyntheticNet', () => {
     });
   }
 
-  it('gradient matches tf.grad of the forward pass (k = 2)', () => {
+  it('gradient matches tf.grad of the forward pass (k = 2)', async () => {
     const n = 9;
     const d = 6;
     const k = 2;
@@ -95,7 +96,7 @@ describe('SyntheticNet', () => {
     const net = new SyntheticNet(d, m, k, u0T, u);
     const rows = toPatchRows(x, n, d, k);
     const batch = net.makeBatch(rows, y, n);
-    const { grad } = net.computeGradient(batch, null);
+    const { grad } = await net.computeGradient(batch, null);
     const auto = tf.tidy(() => {
       const xp = tf.tensor2d(rows, [n * k, D]);
       const yt = tf.tensor2d(y, [n, 1]);
@@ -118,14 +119,14 @@ describe('SyntheticNet', () => {
     net.dispose();
   });
 
-  it('agrees with the plain-TypeScript reference step (k = 1)', () => {
+  it('agrees with the plain-TypeScript reference step (k = 1)', async () => {
     const n = 8;
     const d = 5;
     const m = 6;
     const { x, y, u, u0T, D } = tiny(9, n, d, 1, m);
     const net = new SyntheticNet(d, m, 1, u0T, u);
     const batch = net.makeBatch(x, y, n);
-    const { loss, grad } = net.computeGradient(batch, null);
+    const { loss, grad } = await net.computeGradient(batch, null);
     // reference keeps U as [m, D]
     const U = new Float32Array(m * D);
     for (let c = 0; c < D; c++) for (let i = 0; i < m; i++) U[i * D + c] = u0T[c * m + i]!;
@@ -141,14 +142,14 @@ describe('SyntheticNet', () => {
   });
 
   for (const k of [1, 3]) {
-    it(`r + g equals f, and f is the network output (k = ${k})`, () => {
+    it(`r + g equals f, and f is the network output (k = ${k})`, async () => {
       const n = 40;
       const d = 6;
       const m = 16;
       const { x, y, u, u0T } = tiny(21, n, d, k, m);
       const net = new SyntheticNet(d, m, k, u0T, u);
       const chunks = net.makeEvalChunks(toPatchRows(x, n, d, k), n, 16);
-      const out = net.evaluate(chunks);
+      const out = await net.evaluate(chunks);
       const w = Float64Array.from(u0T);
       for (let e = 0; e < n; e++) {
         // f from the float64 forward pass: loss with λ = 0 of a single example gives softplus(−y f); recompute f directly
@@ -170,17 +171,17 @@ describe('SyntheticNet', () => {
     });
   }
 
-  it('updates U ← U − η(∇L̂ + λU + ξ) with ξ in [D, m] order, in place or through tfjs ops alike', () => {
+  it('updates U ← U − η(∇L̂ + λU + ξ) with ξ in [D, m] order, in place or through tfjs ops alike', async () => {
     const n = 7;
     const d = 20; // D = 40 > NOISE_ROWS, so the update runs several noise blocks
     const m = 9;
     const lr = 0.3;
     const lambda = 0.05;
     const { x, y, u, u0T, D } = tiny(8, n, d, 1, m);
-    const expected = (): Float32Array => {
+    const expected = async (): Promise<Float32Array> => {
       const net = new SyntheticNet(d, m, 1, u0T, u);
       const batch = net.makeBatch(x, y, n);
-      const { grad } = net.computeGradient(batch, null);
+      const { grad } = await net.computeGradient(batch, null);
       const g = gradLambdaUT(grad, u0T, lambda, D, m);
       grad.dispose();
       disposeBatch(batch);
@@ -188,15 +189,15 @@ describe('SyntheticNet', () => {
       const xi = Rng.fromSeed(77).fillNormal(new Float32Array(D * m), 0.1);
       return u0T.map((w, i) => w - lr * (g[i]! + xi[i]!));
     };
-    const want = expected();
-    const run = (shareStorage: boolean) => {
+    const want = await expected();
+    const run = async (shareStorage: boolean) => {
       const net = new SyntheticNet(d, m, 1, u0T, u);
       const batch = net.makeBatch(x, y, n);
       // A second tensor on U's storage forces the tfjs-op path (in place would change it too).
       const alias = shareStorage ? tf.reshape(net.U, [m * D]) : null;
       const rng = Rng.fromSeed(77);
-      net.step(batch, lr, lambda, { rng, std: 0.1 }, null);
-      const got = net.readWeights();
+      await net.step(batch, lr, lambda, { rng, std: 0.1 }, null);
+      const got = await net.readWeights();
       if (alias) {
         expect(Array.from(alias.dataSync())).toEqual(Array.from(transposeMatrix(u0T, D, m)));
         alias.dispose();
@@ -205,8 +206,8 @@ describe('SyntheticNet', () => {
       net.dispose();
       return { got, state: rng.getState() };
     };
-    const inPlace = run(false);
-    const viaOps = run(true);
+    const inPlace = await run(false);
+    const viaOps = await run(true);
     for (let i = 0; i < want.length; i++) {
       expect(inPlace.got[i]).toBeCloseTo(want[i]!, 5);
       expect(viaOps.got[i]).toBeCloseTo(want[i]!, 5);
@@ -218,19 +219,19 @@ describe('SyntheticNet', () => {
     expect(viaOps.state).toEqual(ref.getState());
   });
 
-  it('reads and writes weights in the [D, m] checkpoint layout', () => {
+  it('reads and writes weights in the [D, m] checkpoint layout', async () => {
     const d = 3;
     const m = 4;
     const { u, u0T } = tiny(3, 2, d, 1, m);
     const net = new SyntheticNet(d, m, 1, u0T, u);
-    expect(Array.from(net.readWeights())).toEqual(Array.from(u0T));
+    expect(Array.from(await net.readWeights())).toEqual(Array.from(u0T));
     const other = u0T.map((v) => -v);
     net.setWeights(other);
-    expect(Array.from(net.readWeights())).toEqual(Array.from(other));
+    expect(Array.from(await net.readWeights())).toEqual(Array.from(other));
     net.dispose();
   });
 
-  it('keeps the tensor count constant across steps', () => {
+  it('keeps the tensor count constant across steps', async () => {
     const n = 20;
     const d = 4;
     const m = 8;
@@ -239,10 +240,10 @@ describe('SyntheticNet', () => {
     const batch = net.makeBatch(x, y, n);
     const noise = { rng: Rng.fromSeed(1), std: 0.01 };
     const pre = new Float32Array(m).fill(0.1);
-    net.step(batch, 0.1, 0.01, noise, pre);
+    await net.step(batch, 0.1, 0.01, noise, pre);
     const before = tf.memory().numTensors;
-    for (let s = 0; s < 5; s++) net.step(batch, 0.1, 0.01, noise, pre);
-    net.norms();
+    for (let s = 0; s < 5; s++) await net.step(batch, 0.1, 0.01, noise, pre);
+    await net.norms();
     expect(tf.memory().numTensors).toBe(before);
     batch.xp.dispose();
     batch.xpT.dispose();

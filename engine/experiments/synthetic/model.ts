@@ -1,5 +1,5 @@
 /**
- * The two-layer ReLU net of spec §1.2 on tfjs, with a hand-written gradient.
+ * The two-layer ReLU net of docs/paper.md §1.2 on tfjs, with a hand-written gradient.
  *
  *   f(x) = Σ_j Σ_i u_{j,i} [⟨U_i, x^(j)⟩ + Ξ_i]_+      (j over the k patches; k = 1: plain net)
  *
@@ -8,7 +8,7 @@
  * un-transposed with the fixed data as its right operand:
  *   Hᵀ = U·XpT  [m, n·k],     ∂L̂/∂U = dHᵀ·Xp  [m, D].
  * On wasm that keeps XNNPACK's fast path (a transposed matmul is ~20× slower,
- * engine-performance.md finding 3), XNNPACK packs the right operand once per batch tensor and
+ * docs/engine-performance.md finding 3), XNNPACK packs the right operand once per batch tensor and
  * caches it (full-batch runs pack the data once), and the m-row outputs tile better than the
  * earlier [n, m] layout: 1.7–2× faster on the d = 1024 workload (engine/bench).
  *
@@ -162,7 +162,8 @@ export class SyntheticNet {
 
   /**
    * Unregularized loss L̂ (scalar) and its gradient ∂L̂/∂U [m, D], as tensors (call inside
-   * tf.tidy). `preNoise` is Ξ_t as [m, 1] or null.
+   * tf.tidy). `preNoise` is Ξ_t as [m, 1] (shared by every example, App. E.1), as [m, n·k] (one
+   * draw per example and patch, column e·k + j), or null.
    */
   lossAndGrad(b: StepBatch, preNoise: tf.Tensor2D | null): { loss: tf.Scalar; grad: tf.Tensor2D } {
     const h = tf.matMul(this.U, b.xpT); // Hᵀ [m, n·k]
@@ -181,16 +182,23 @@ export class SyntheticNet {
    * L̂ at the current weights (read back, with the step's pre-activation noise Ξ if any) and
    * ∂L̂/∂U kept for `apply`, so the caller can decide the rate (anneal, stop) from this loss.
    */
-  computeGradient(b: StepBatch, preNoise: Float32Array | null): { loss: number; grad: tf.Tensor2D } {
-    const { loss, grad } = tf.tidy(() => this.lossAndGrad(b, preNoise ? tf.tensor2d(preNoise, [this.m, 1]) : null));
-    const v = loss.dataSync()[0] ?? Number.NaN;
+  async computeGradient(b: StepBatch, preNoise: Float32Array | null): Promise<{ loss: number; grad: tf.Tensor2D }> {
+    const cols = b.n * this.k;
+    if (preNoise && preNoise.length !== this.m && preNoise.length !== this.m * cols) {
+      throw new RangeError(`pre-activation noise has ${preNoise.length} values; expected m = ${this.m} (shared) or m·n·k = ${this.m * cols} (per example)`);
+    }
+    const { loss, grad } = tf.tidy(() => this.lossAndGrad(b, preNoise ? tf.tensor2d(preNoise, [this.m, preNoise.length === this.m ? 1 : cols]) : null));
+    // Asynchronous read: the webgpu backend has no synchronous one (wasm and cpu answer at once).
+    const v = (await loss.data())[0] ?? Number.NaN;
     loss.dispose();
     return { loss: v, grad };
   }
 
   /**
    * U ← U − lr·(grad + λU + ξ), ξ ~ N(0, noise.std²) drawn from noise.rng in [D, m] order;
-   * disposes `grad`. One pass over U's storage on wasm and cpu; tfjs ops elsewhere.
+   * disposes `grad`. One pass over U's storage on wasm and cpu; tfjs ops elsewhere (webgpu:
+   * ξ is drawn on the CPU from the same stream, so every backend adds the same numbers, and
+   * uploaded with the step; the update is four elementwise GPU ops on U's buffer).
    */
   apply(grad: tf.Tensor2D, lr: number, lambda: number, noise: GradientNoise | null): void {
     const { D, m } = this;
@@ -219,14 +227,14 @@ export class SyntheticNet {
   }
 
   /** One update; returns L̂ before it. */
-  step(b: StepBatch, lr: number, lambda: number, noise: GradientNoise | null, preNoise: Float32Array | null): number {
-    const { loss, grad } = this.computeGradient(b, preNoise);
+  async step(b: StepBatch, lr: number, lambda: number, noise: GradientNoise | null, preNoise: Float32Array | null): Promise<number> {
+    const { loss, grad } = await this.computeGradient(b, preNoise);
     this.apply(grad, lr, lambda, noise);
     return loss;
   }
 
   /** Noise-free outputs f, r, g on evaluation chunks (evaluation never adds pre-activation noise). */
-  evaluate(chunks: readonly EvalChunk[]): Outputs {
+  async evaluate(chunks: readonly EvalChunk[]): Promise<Outputs> {
     const n = chunks.reduce((s, c) => s + c.n, 0);
     const f = new Float32Array(n);
     const r = new Float32Array(n);
@@ -241,8 +249,8 @@ export class SyntheticNet {
         const a = tf.cast(tf.greaterEqual(tf.add(h1, h2), 0), 'float32');
         return [this.output(tf.mul(a, h1), c.n), this.output(tf.mul(a, h2), c.n)];
       });
-      const rv = rt.dataSync() as Float32Array;
-      const gv = gt.dataSync() as Float32Array;
+      const rv = (await rt.data()) as Float32Array;
+      const gv = (await gt.data()) as Float32Array;
       rt.dispose();
       gt.dispose();
       for (let i = 0; i < c.n; i++) {
@@ -257,19 +265,19 @@ export class SyntheticNet {
   }
 
   /** ‖W‖_F, ‖V‖_F and ‖U‖²_F. */
-  norms(): { W: number; V: number; sq: number } {
+  async norms(): Promise<{ W: number; V: number; sq: number }> {
     const t = tf.tidy(() => {
       const sq = tf.square(this.U);
       return tf.stack([tf.sum(sq.slice([0, 0], [-1, this.half])), tf.sum(sq.slice([0, this.half], [-1, this.half]))]);
     });
-    const [w2 = Number.NaN, v2 = Number.NaN] = t.dataSync();
+    const [w2 = Number.NaN, v2 = Number.NaN] = await t.data();
     t.dispose();
     return { W: Math.sqrt(w2), V: Math.sqrt(v2), sq: w2 + v2 };
   }
 
   /** Copy of the weights as UT [D, m] row-major (the checkpoint layout). */
-  readWeights(): Float32Array {
-    return transposeMatrix(this.U.dataSync() as Float32Array, this.m, this.D);
+  async readWeights(): Promise<Float32Array> {
+    return transposeMatrix((await this.U.data()) as Float32Array, this.m, this.D);
   }
 
   /** Sets the weights from UT [D, m] row-major. */

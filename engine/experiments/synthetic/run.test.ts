@@ -116,6 +116,20 @@ describe('runSyntheticExperiment', () => {
     expect(metrics.find((m) => m.step === 10)!.values['noise']).toBe(0);
   });
 
+  it('draws pre-activation noise shared across the batch by default, or per example when asked', async () => {
+    const alg = { name: 'S+noise', eta2: 0.2, noiseTau0: 1, annealAt: 10, eps2: 1e-6 } as const;
+    expect(SyntheticSpecSchema.parse(tinySpec({ algorithm: alg })).algorithm).toMatchObject({ noiseDraw: 'shared' });
+    const shared = await collect(tinySpec({ algorithm: alg, stopping: { maxIterations: 20 } }));
+    const again = await collect(tinySpec({ algorithm: { ...alg, noiseDraw: 'shared' }, stopping: { maxIterations: 20 } }));
+    const perEx = await collect(tinySpec({ algorithm: { ...alg, noiseDraw: 'per-example' }, stopping: { maxIterations: 20 } }));
+    expect(again.metrics.map((m) => m.values)).toEqual(shared.metrics.map((m) => m.values));
+    // Same seed, same data and init: the curves part at the first noisy update, then noise-free ones after the anneal.
+    expect(perEx.metrics[0]!.values).toEqual(shared.metrics[0]!.values);
+    expect(perEx.metrics.find((m) => m.step === 5)!.values['train/loss']).not.toBe(shared.metrics.find((m) => m.step === 5)!.values['train/loss']);
+    expect(perEx.metrics.find((m) => m.step === 5)!.values['noise']).toBe(1);
+    expect(perEx.result.status).toBe('completed');
+  });
+
   it('reports NaN in the loss as a divergence', async () => {
     const { result, events } = await collect(
       tinySpec({ algorithm: { name: 'S', eta2: 1e5, eps2prime: 1e-6 }, init: { tau0: 10 }, stopping: { maxIterations: 200 } }),

@@ -1,5 +1,5 @@
 /**
- * The synthetic experiment's training loop (spec §1.3–1.4):
+ * The synthetic experiment's training loop (docs/paper.md §1.3–1.4):
  *   U_{t+1} = U_t − γ_t (∇L̂_λ(U_t) + ξ_t),  ξ_t ~ N(0, τ_ξ² I) fresh each step,
  * with γ_t and the pre-activation noise τ_t set by the algorithm (L-S, S, S+noise).
  *
@@ -19,6 +19,8 @@ import { SyntheticNet, disposeBatch, disposeChunks, toPatchRows } from './model'
 import type { ResolvedSynthetic } from './resolve';
 import { resolveSyntheticSpec } from './resolve';
 import type { SyntheticSpec } from './spec';
+import { annealPhase } from '../../schedules';
+import { syntheticSchedule } from './schedule';
 
 export interface SyntheticSetup {
   readonly resolved: ResolvedSynthetic;
@@ -52,56 +54,6 @@ export function setupSynthetic(spec: SyntheticSpec): SyntheticSetup {
   return { resolved: R, train, test, p, q, u, u0T };
 }
 
-interface Schedule {
-  lr(annealed: boolean): number;
-  /** Pre-activation noise std τ_t (0 for L-S and S). */
-  noise(annealed: boolean): number;
-  /** Iteration at which to anneal regardless of loss, or null. */
-  annealAt: number | null;
-  /** Loss below which L-S anneals, or null. */
-  annealBelow: number | null;
-  /** Stop when L̂ ≤ this (checked only once annealed, or always for S). */
-  stopAt: number;
-  stopLabel: string;
-  /** True when the stop threshold applies before any anneal (S). */
-  stopBeforeAnneal: boolean;
-}
-
-function scheduleFor(alg: SyntheticSpec['algorithm'], q: number): Schedule {
-  switch (alg.name) {
-    case 'L-S':
-      return {
-        lr: (a) => (a ? alg.eta2 : alg.eta1),
-        noise: () => 0,
-        annealAt: alg.anneal.mode === 'iteration' ? alg.anneal.at : null,
-        annealBelow: alg.anneal.mode === 'loss-threshold' ? alg.anneal.eps1 + q * Math.LN2 : null,
-        stopAt: alg.eps2,
-        stopLabel: `train loss ≤ ε2 = ${alg.eps2}`,
-        stopBeforeAnneal: false,
-      };
-    case 'S':
-      return {
-        lr: () => alg.eta2,
-        noise: () => 0,
-        annealAt: null,
-        annealBelow: null,
-        stopAt: alg.eps2prime,
-        stopLabel: `train loss ≤ ε2′ = ${alg.eps2prime}`,
-        stopBeforeAnneal: true,
-      };
-    case 'S+noise':
-      return {
-        lr: () => alg.eta2,
-        noise: (a) => (a ? 0 : alg.noiseTau0),
-        annealAt: alg.annealAt,
-        annealBelow: null,
-        stopAt: alg.eps2,
-        stopLabel: `train loss ≤ ε2 = ${alg.eps2}`,
-        stopBeforeAnneal: false,
-      };
-  }
-}
-
 const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
 export async function runSyntheticExperiment(spec: SyntheticSpec, hooks: RunHooks = {}, options: RunOptions = {}): Promise<RunResult> {
@@ -110,7 +62,11 @@ export async function runSyntheticExperiment(spec: SyntheticSpec, hooks: RunHook
   const S = setupSynthetic(spec);
   const R = S.resolved;
   const seed = spec.seed;
-  const sched = scheduleFor(spec.algorithm, S.q);
+  const sched = syntheticSchedule(spec.algorithm);
+  /** Loss below which L-S anneals (ε1 + q·log 2, q the drawn training set's Q-only share), or null. */
+  const annealBelow = sched.annealEps1 !== null ? sched.annealEps1 + S.q * Math.LN2 : null;
+  const lrAt = (a: boolean) => annealPhase(sched, a).lr;
+  const noiseAt = (a: boolean) => annealPhase(sched, a).noise;
   const rngs = {
     'gradient-noise': Rng.forStream(seed, 'gradient-noise'),
     'preactivation-noise': Rng.forStream(seed, 'preactivation-noise'),
@@ -162,7 +118,7 @@ export async function runSyntheticExperiment(spec: SyntheticSpec, hooks: RunHook
       variant: R.variant,
       testSize: R.testSize,
       batchSize: R.batchSize,
-      annealThreshold: sched.annealBelow,
+      annealThreshold: annealBelow,
     },
   });
 
@@ -173,7 +129,8 @@ export async function runSyntheticExperiment(spec: SyntheticSpec, hooks: RunHook
   const D = net.D;
   // ξ_t: drawn inside the update, in the same [D, m] order as before.
   const gradNoise = R.tauXi > 0 ? { rng: rngs['gradient-noise'], std: R.tauXi } : null;
-  const pre = new Float32Array(R.m);
+  let pre = new Float32Array(R.m);
+  const perExampleNoise = spec.algorithm.name === 'S+noise' && spec.algorithm.noiseDraw === 'per-example';
   const rowLen = R.k * D;
   const batchIdx = R.batchSize !== null ? Int32Array.from({ length: R.N }, (_, i) => i) : null;
 
@@ -184,14 +141,14 @@ export async function runSyntheticExperiment(spec: SyntheticSpec, hooks: RunHook
   let final: Record<string, number> = {};
   let lastLogged = resumedAt !== null && resumedAt % R.logEvery === 0 ? resumedAt : -1;
   let weightsFinite = true;
-  const log = (atEnd = false) => {
-    const norms = net.norms();
-    const trainOut = net.evaluate(trainEval);
-    const testOut = net.evaluate(testEval);
+  const log = async (atEnd = false) => {
+    const norms = await net.norms();
+    const trainOut = await net.evaluate(trainEval);
+    const testOut = await net.evaluate(testEval);
     const tm = trainMetrics(S.train, trainOut);
     const values: Record<string, number> = {
-      lr: sched.lr(annealed),
-      noise: sched.noise(annealed),
+      lr: lrAt(annealed),
+      noise: noiseAt(annealed),
       ...tm,
       'train/loss_reg': (tm['train/loss'] ?? Number.NaN) + (R.lambda / 2) * norms.sq,
       ...testMetrics(S.test, testOut),
@@ -209,7 +166,7 @@ export async function runSyntheticExperiment(spec: SyntheticSpec, hooks: RunHook
   const anneal = (why: string) => {
     annealed = true;
     annealStep = step;
-    emit({ kind: 'anneal', step, epoch: null, message: why, data: { lr: sched.lr(true), noise: sched.noise(true) } });
+    emit({ kind: 'anneal', step, epoch: null, message: why, data: { lr: lrAt(true), noise: noiseAt(true) } });
   };
 
   let status: RunResult['status'] = 'completed';
@@ -217,9 +174,9 @@ export async function runSyntheticExperiment(spec: SyntheticSpec, hooks: RunHook
   try {
     for (;;) {
       // Iteration-based anneals come first so the metrics at step t show the lr and noise of update t.
-      if (!annealed && sched.annealAt !== null && step >= sched.annealAt) anneal(`anneal at iteration ${sched.annealAt}`);
+      if (!annealed && sched.atIteration !== null && step >= sched.atIteration) anneal(`anneal at iteration ${sched.atIteration}`);
       if (step % R.logEvery === 0 && step !== lastLogged) {
-        log();
+        await log();
         if (!weightsFinite) {
           status = 'diverged';
           stopReason = 'NaN or Inf in the weights';
@@ -235,7 +192,7 @@ export async function runSyntheticExperiment(spec: SyntheticSpec, hooks: RunHook
           D,
           m: R.m,
           rng: Object.fromEntries(Object.entries(rngs).map(([k, r]) => [k, r.getState()])),
-          weights: net.readWeights(),
+          weights: await net.readWeights(),
         });
         await hooks.onCheckpoint({ step, epoch: null, bytes });
       }
@@ -268,10 +225,16 @@ export async function runSyntheticExperiment(spec: SyntheticSpec, hooks: RunHook
         batch = net.makeBatch(xs, ys, B);
       }
       if (batch === null) throw new Error('unreachable: no batch');
-      const tau = sched.noise(annealed);
-      // Ξ_t: one draw of shape m per iteration, shared by every example of the step.
-      const preNoise = tau > 0 ? rngs['preactivation-noise'].fillNormal(pre, tau) : null;
-      const { loss, grad } = net.computeGradient(batch, preNoise);
+      const tau = noiseAt(annealed);
+      // Ξ_t: one draw of shape m per iteration shared by every example of the step (App. E.1), or
+      // with noiseDraw 'per-example' one per example and patch ([m, n·k]; docs/science.md).
+      let preNoise: Float32Array | null = null;
+      if (tau > 0) {
+        const cols = perExampleNoise ? batch.n * R.k : 1;
+        if (pre.length !== R.m * cols) pre = new Float32Array(R.m * cols);
+        preNoise = rngs['preactivation-noise'].fillNormal(pre, tau);
+      }
+      const { loss, grad } = await net.computeGradient(batch, preNoise);
       if (batch !== fullBatch) disposeBatch(batch);
       if (!Number.isFinite(loss)) {
         grad.dispose();
@@ -280,20 +243,20 @@ export async function runSyntheticExperiment(spec: SyntheticSpec, hooks: RunHook
         emit({ kind: 'divergence', step, epoch: null, message: stopReason, data: { loss: String(loss) } });
         break;
       }
-      if (!annealed && sched.annealBelow !== null && loss < sched.annealBelow) {
-        anneal(`train loss ${loss.toPrecision(4)} < ε1 + q·log 2 = ${sched.annealBelow.toPrecision(4)}`);
+      if (!annealed && annealBelow !== null && loss < annealBelow) {
+        anneal(`train loss ${loss.toPrecision(4)} < ε1 + q·log 2 = ${annealBelow.toPrecision(4)}`);
       }
       if ((annealed || sched.stopBeforeAnneal) && loss <= sched.stopAt) {
         grad.dispose();
         stopReason = sched.stopLabel;
         break;
       }
-      net.apply(grad, sched.lr(annealed), R.lambda, gradNoise);
+      net.apply(grad, lrAt(annealed), R.lambda, gradNoise);
       step++;
       hooks.onProgress?.({ step, totalSteps: R.maxIterations, epoch: null, totalEpochs: null });
       await yieldToEventLoop();
     }
-    if (lastLogged !== step) log(true);
+    if (lastLogged !== step) await log(true);
     else if (!watch.collapsed && step > 0) {
       // The end was logged as a regular point: decide "stays at chance" on it now.
       const collapse = watch.observe(final['train/loss'] ?? Number.NaN, step, null, true);

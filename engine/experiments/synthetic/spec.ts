@@ -1,5 +1,5 @@
 /**
- * RunSpec of the synthetic experiment (paper Sections 2-5, Appendix E; spec §1).
+ * RunSpec of the synthetic experiment (paper Sections 2-5, Appendix E; docs/paper.md §1).
  *
  * Paper scalings are defaults computed from `d` and `κ` when a field is left out
  * (r = d^-3/4, λ = d^-5/4, p0 = κ²/2, N = d/κ²); `resolveSyntheticSpec` (resolve.ts) turns a
@@ -121,7 +121,13 @@ export const SNoiseAlgorithmSchema = z
     eta2: eta('η2', 'η2 — the (small) learning rate').default(0.01),
     noiseTau0: z.number().min(0).max(1e3).default(0.1).meta({
       title: 'τ (pre-activation)',
-      description: 'τ0 of the pre-activation noise Ξ_t ~ N(0, τ²I_m), drawn once per iteration, training only',
+      description: 'τ0 of the pre-activation noise Ξ_t ~ N(0, τ²), training only; see "Noise draw"',
+    }),
+    noiseDraw: z.enum(['shared', 'per-example']).default('shared').meta({
+      title: 'Noise draw',
+      description:
+        'shared: one Ξ_t ∈ R^m per iteration, added to every example of the step (the paper, App. E.1); ' +
+        'per-example: an independent draw for every example (and patch) of the step — a much stronger perturbation of the activation pattern, as in the independent study that saw the noise delay fitting Q',
     }),
     annealAt: z.number().int().min(0).max(100_000_000).default(1000).meta({
       title: 'Noise anneal at',

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { CurveBuffer } from './curves';
 import { appendValues, buildCurvesDataUpdate, buildCurvesOption, buildEventsUpdate, groupMetricKeys, sortMetricKeys } from './curves';
 import { buildScheduleOption } from './schedule';
-import { buildCompareOption } from './compare';
 import { lightTheme, themeFromStyle, wireToNumber } from './theme';
 
 const t = lightTheme;
@@ -24,6 +23,14 @@ describe('schedule preview option', () => {
     expect(n.series.map((s) => s.id)).toEqual(['lr', 'noise']);
     expect(n.series[0]?.markLine).toBeUndefined();
     expect(n.xAxis.name).toBe('epoch');
+  });
+
+  it('puts the learning rate on a true log axis on request', () => {
+    const p = { xUnit: 'step' as const, x: [0, 10], lr: [0.1, 0.004], noise: [0, 0], annealAt: 10, note: null };
+    const lin = buildScheduleOption(p, t) as { yAxis: { type: string }[] };
+    const log = buildScheduleOption(p, t, { logY: true }) as { yAxis: { type: string }[] };
+    expect(lin.yAxis[0]?.type).toBe('value');
+    expect(log.yAxis[0]?.type).toBe('log');
   });
 });
 
@@ -74,19 +81,7 @@ describe('live curves', () => {
   });
 });
 
-describe('compare option and helpers', () => {
-  it('draws one line per run, NaN as a gap', () => {
-    const o = buildCompareOption(
-      [
-        { runId: 'a', key: 'train/loss', steps: [0, 1], values: [1, 'NaN'], totalPoints: 2 },
-        { runId: 'b', key: 'train/loss', steps: [0], values: [2], totalPoints: 1 },
-      ],
-      (id) => `run ${id}`,
-      t,
-    ) as { series: { name: string; data: unknown[] }[] };
-    expect(o.series.map((s) => s.name)).toEqual(['run a', 'run b']);
-    expect(o.series[0]?.data).toEqual([[0, 1], [1, null]]);
-  });
+describe('chart helpers', () => {
   it('maps wire numbers and reads theme variables', () => {
     expect(wireToNumber('Infinity')).toBeNull();
     expect(wireToNumber(2)).toBe(2);

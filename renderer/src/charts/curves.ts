@@ -38,7 +38,7 @@ function familyRank(family: string): number {
   return 3;
 }
 
-/** The family of a metric key: its last segment (`train/p_only/loss` → loss). */
+/** The family of a metric key: its last segment (`train/loss` → loss; engine MetricInfo.family says the same). */
 export const metricFamily = (key: string): string => key.slice(key.lastIndexOf('/') + 1);
 
 /** Metric keys in reading order: by family rank, then name. */

@@ -2,4 +2,3 @@
 export * from './theme';
 export * from './schedule';
 export * from './curves';
-export * from './compare';

@@ -3,7 +3,8 @@ import type { SchedulePreview } from '@api/index';
 import type { ChartTheme } from './theme';
 import { axisStyle } from './theme';
 
-export function buildScheduleOption(p: SchedulePreview, t: ChartTheme): Record<string, unknown> {
+/** With `logY`, the learning rate on a true log axis (η 0.004 after an anneal from 0.1 does not look like 0). */
+export function buildScheduleOption(p: SchedulePreview, t: ChartTheme, opts: { logY?: boolean } = {}): Record<string, unknown> {
   const xName = p.xUnit === 'epoch' ? 'epoch' : 'iteration';
   const hasNoise = p.noise.some((v) => v !== 0);
   const lr = p.x.map((x, i) => [x, p.lr[i] ?? null]);
@@ -27,7 +28,7 @@ export function buildScheduleOption(p: SchedulePreview, t: ChartTheme): Record<s
     tooltip: { trigger: 'axis' },
     xAxis: { type: 'value', name: xName, nameLocation: 'middle', nameGap: 24, ...axisStyle(t) },
     yAxis: [
-      { type: 'value', name: 'lr', scale: false, ...axisStyle(t) },
+      opts.logY ? { type: 'log', name: 'lr (log)', ...axisStyle(t) } : { type: 'value', name: 'lr', scale: false, ...axisStyle(t) },
       ...(hasNoise ? [{ type: 'value', name: 'noise', position: 'right', ...axisStyle(t), splitLine: { show: false } }] : []),
     ],
     series: [

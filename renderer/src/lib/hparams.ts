@@ -1,21 +1,9 @@
 /**
- * The few hyperparameters worth a glance in a run table, from the flattened spec the host
- * sends (`algorithm.eta1`, `data.d`, …), labelled with the schema's own titles (η1, d, m).
+ * Labels for a run's flattened spec paths (as the host sends them in `hparams`), from the spec
+ * schema's own titles. Which of them are key hyperparameters is the kinds' business (lib/kinds.ts).
  */
 import type { JsonSchema } from './schemaForm';
 import { deref, isRecord } from './schemaForm';
-
-type HValue = number | string | boolean | null;
-
-/** Paths that say how a run is logged or named, not what it learns. */
-const SKIP = /(^|\.)(name|kind|backend|variant|mode|logging|checkpointEvery|every|testSize|evalBatchSize|testSubset|patchOnlyValCount|seed)(\.|$)/;
-/** Rates first, then sizes, then noise: what a researcher scans for. */
-const RANK: readonly RegExp[] = [/(^|\.)(eta1|eta2|lr)$/, /(^|\.)(d|width|widen|depth|N|kappa|batchSize|epochs|size)$/, /(tau|std|sigma|noise)/i, /(lambda|weightDecay|momentum|at|annealAt)$/];
-
-function rank(path: string): number {
-  const i = RANK.findIndex((r) => r.test(path));
-  return i < 0 ? RANK.length : i;
-}
 
 /** The schema title of a dotted spec path, looking into every union variant; null when unknown. */
 export function titleOfPath(root: JsonSchema, path: string): string | null {
@@ -33,16 +21,6 @@ export function titleOfPath(root: JsonSchema, path: string): string | null {
     nodes = next;
   }
   return nodes.find((n) => n.title)?.title ?? null;
-}
-
-export function keyHparams(hparams: Readonly<Record<string, HValue>>, titleOf: (path: string) => string | null, max = 6): { label: string; value: HValue; path: string }[] {
-  return Object.entries(hparams)
-    .filter(([p, v]) => v !== null && !SKIP.test(p) && typeof v !== 'boolean')
-    .map(([path, value]) => ({ path, value, r: rank(path) }))
-    .filter((e) => e.r < RANK.length)
-    .sort((a, b) => a.r - b.r)
-    .slice(0, max)
-    .map(({ path, value }) => ({ path, value, label: titleOf(path) ?? path.split('.').pop() ?? path }));
 }
 
 export function isJsonSchema(v: unknown): v is JsonSchema {

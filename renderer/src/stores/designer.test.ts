@@ -10,6 +10,7 @@ import { useDesignerStore } from './designer';
 const toyLs: PresetInfo = {
   name: 'toy-ls',
   group: 'synthetic',
+  groupTitle: 'Synthetic',
   title: 'Toy L-S',
   description: 'large then small',
   condition: 'large-lr',
@@ -104,6 +105,24 @@ describe('designer store', () => {
     release();
     await slow;
     expect(s.validation?.derived[0]?.value).toBe(20);
+  });
+
+  it('offers Slurm when the host has it and launches there with the chosen options', async () => {
+    const { s, f } = setup({
+      'training.executors': () => ({ slurm: { partitions: ['debug', 'gpu'], defaultPartition: 'debug', defaults: { partition: null, time: '1:00:00', gpus: null, maxParallel: 4 }, clusterDir: '/shared/c' }, reason: null }),
+      'training.launch': ({ seeds }) => ({ runIds: (seeds ?? []).map((x) => `r${x}`), groupId: null }),
+    });
+    await s.init();
+    await s.loadExecutors();
+    expect(s.executors?.slurm?.partitions).toEqual(['debug', 'gpu']);
+    s.loadPreset('toy-ls');
+    await s.validateNow();
+    await s.launch();
+    expect(f.calls.filter((c) => c.method === 'training.launch')[0]?.input).not.toHaveProperty('executor');
+    s.runOn = 'slurm';
+    s.slurmOptions.partition = 'gpu';
+    await s.launch();
+    expect(f.calls.filter((c) => c.method === 'training.launch')[1]?.input).toMatchObject({ executor: { kind: 'slurm', partition: 'gpu', time: '1:00:00', maxParallel: 4 } });
   });
 
   it('launches the seeds in a group and reports the host error as a message', async () => {

@@ -5,7 +5,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { PresetInfo, RunSummary, SchedulePreview, Validation } from '@api/index';
+import type { ExecutorChoice, Executors, PresetInfo, RunSummary, SchedulePreview, Validation } from '@api/index';
 import { useApi } from '../api';
 import type { JsonSchema, Path, SpecValue } from '../lib/schemaForm';
 import { checkSpec, initialValue, isRecord, jsonClone, schemaForSpec, setAt, specOverrides, switchVariant } from '../lib/schemaForm';
@@ -32,12 +32,6 @@ export interface PresetStorage {
   setItem(key: string, value: string): void;
 }
 
-export const PRESET_GROUPS: readonly { readonly id: string; readonly title: string }[] = [
-  { id: 'paper', title: 'Paper, full scale' },
-  { id: 'cpu-scale', title: 'CPU scale' },
-  { id: 'synthetic', title: 'Synthetic' },
-];
-
 export const useDesignerStore = defineStore('designer', () => {
   const schema = shallowRef<JsonSchema | null>(null);
   const presets = shallowRef<PresetInfo[]>([]);
@@ -60,6 +54,35 @@ export const useDesignerStore = defineStore('designer', () => {
   const seedCount = ref(1);
   const launching = ref(false);
   const launchError = ref<string | null>(null);
+
+  /** Where launches can train (Slurm when the host has sbatch), and the choice with its options. */
+  const executors = shallowRef<Executors | null>(null);
+  const runOn = ref<'local' | 'slurm'>('local');
+  const slurmOptions = ref<{ partition: string; time: string; gpus: number | null; maxParallel: number | null }>({ partition: '', time: '', gpus: null, maxParallel: null });
+
+  async function loadExecutors(): Promise<void> {
+    try {
+      const e = await useApi().training.executors({});
+      executors.value = e;
+      const s = e.slurm;
+      if (s) slurmOptions.value = { partition: s.defaults.partition ?? '', time: s.defaults.time ?? '', gpus: s.defaults.gpus, maxParallel: s.defaults.maxParallel };
+    } catch {
+      executors.value = null; // an older host: this machine only
+    }
+  }
+
+  /** The launch's executor: undefined for this machine. */
+  const executorChoice = computed<ExecutorChoice | undefined>(() => {
+    if (runOn.value !== 'slurm' || !executors.value?.slurm) return undefined;
+    const o = slurmOptions.value;
+    return {
+      kind: 'slurm',
+      ...(o.partition ? { partition: o.partition } : {}),
+      ...(o.time.trim() ? { time: o.time.trim() } : {}),
+      ...(typeof o.gpus === 'number' && o.gpus > 0 ? { gpus: o.gpus } : {}),
+      ...(typeof o.maxParallel === 'number' && o.maxParallel > 0 ? { maxParallel: o.maxParallel } : {}),
+    };
+  });
 
   const userPresets = ref<UserPreset[]>([]);
   /** The latest runs, to start an edit-and-re-run from without leaving the designer. */
@@ -90,9 +113,14 @@ export const useDesignerStore = defineStore('designer', () => {
   });
 
   const presetGroups = computed(() => {
-    const known = PRESET_GROUPS.map((g) => ({ ...g, presets: presets.value.filter((p) => p.group === g.id) }));
-    const other = presets.value.filter((p) => !PRESET_GROUPS.some((g) => g.id === p.group));
-    return other.length ? [...known, { id: 'other', title: 'Other', presets: other }] : known;
+    // The host lists presets group by group, in display order, each with its group's title.
+    const groups: { id: string; title: string; presets: PresetInfo[] }[] = [];
+    for (const p of presets.value) {
+      let g = groups.find((x) => x.id === p.group);
+      if (!g) groups.push((g = { id: p.group, title: p.groupTitle, presets: [] }));
+      g.presets.push(p);
+    }
+    return groups;
   });
 
   const currentPreset = computed(() => {
@@ -149,6 +177,7 @@ export const useDesignerStore = defineStore('designer', () => {
       schema.value = s as JsonSchema;
       presets.value = p;
       if (hasSpec.value) scheduleValidate();
+      void loadExecutors();
     } catch (e) {
       loadError.value = errorText(e);
     } finally {
@@ -268,7 +297,8 @@ export const useDesignerStore = defineStore('designer', () => {
       // A re-run keeps the preset its run came from, so filters by preset still find it.
       const s = source.value;
       const preset = currentPreset.value?.name ?? (s?.type === 'run' ? (s.preset ?? undefined) : undefined);
-      return await useApi().training.launch({ spec: spec.value, seeds: seeds.value, ...(preset ? { preset } : {}) });
+      const executor = executorChoice.value;
+      return await useApi().training.launch({ spec: spec.value, seeds: seeds.value, ...(preset ? { preset } : {}), ...(executor ? { executor } : {}) });
     } catch (e) {
       launchError.value = errorText(e);
       return null;
@@ -292,7 +322,8 @@ export const useDesignerStore = defineStore('designer', () => {
     launching.value = true;
     launchError.value = null;
     try {
-      return await useApi().training.launchComparison({ comparison: p.comparison, seeds: seeds.value, set: comparisonOverrides.value });
+      const executor = executorChoice.value;
+      return await useApi().training.launchComparison({ comparison: p.comparison, seeds: seeds.value, set: comparisonOverrides.value, ...(executor ? { executor } : {}) });
     } catch (e) {
       launchError.value = errorText(e);
       return null;
@@ -342,6 +373,11 @@ export const useDesignerStore = defineStore('designer', () => {
     seeds,
     launching,
     launchError,
+    executors,
+    runOn,
+    slurmOptions,
+    executorChoice,
+    loadExecutors,
     userPresets,
     recentRuns,
     loadRecentRuns,

@@ -3,3 +3,4 @@ export * from './designer';
 export * from './runs';
 export * from './live';
 export * from './notices';
+export * from './kinds';

@@ -7,13 +7,15 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { Progress, RunDetail, RunStatus, RunSummary } from '@api/index';
+import { FINAL_RUN_STATUSES } from '@api/statuses';
 import { useApi } from '../api';
 import type { CurveBuffer, MarkEvent } from '../charts/curves';
 import { appendValues } from '../charts/curves';
 import { wireToNumber } from '../charts/theme';
 import { errorText } from '../lib/format';
 
-export const TERMINAL: readonly RunStatus[] = ['completed', 'failed', 'diverged', 'stopped', 'interrupted'];
+/** Statuses of a run that no longer trains or waits: the store's list, through the api. */
+export const TERMINAL: readonly RunStatus[] = FINAL_RUN_STATUSES;
 export const isTerminal = (s: RunStatus): boolean => TERMINAL.includes(s);
 
 /** Puts stored points first and keeps live points newer than the last stored step. */

@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import type { RunQuery, RunSummary } from '@api/index';
 import { setApi } from '../api';
-import { FakeApiError, fakeApi, fakeRunSummary, flush } from '../testing';
-import { buildQuery, metricColumns, useRunsStore } from './runs';
+import { FakeApiError, fakeApi, fakeKinds, fakeRunSummary, flush } from '../testing';
+import { buildQuery, useRunsStore } from './runs';
 import { useNoticesStore } from './notices';
 
 function run(i: number): RunSummary {
@@ -25,6 +25,7 @@ function host(n: number) {
     },
     'runs.tags': () => [],
     'training.presets': () => [],
+    'experiments.kinds': () => fakeKinds(),
     'runs.delete': ({ ids }) => {
       for (const r of runs) if (ids.includes(r.id)) (r as { deleted: boolean }).deleted = true;
       return { ok: true };
@@ -59,8 +60,23 @@ describe('runs store', () => {
       text: 'toy',
       preset: ['toy-ls'],
     });
-    expect(metricColumns('test/acc').map((c) => c.sortBy)).toEqual(['metric:test/acc:last', 'metric:test/acc:max']);
-    expect(metricColumns('train/loss')[1]?.sortBy).toBe('metric:train/loss:min');
+  });
+
+  it('shows the kinds’ default metric columns until the user picks others, and keeps the choice in the storage it is given', async () => {
+    const { f } = host(3);
+    const s = useRunsStore();
+    const data = new Map<string, string>();
+    s.setStorage({ getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v) });
+    await s.reload();
+    expect(s.metricKeys).toEqual(['train/loss', 'test/acc']);
+    expect((listCalls(f)[0]?.input as RunQuery).metricKeys).toEqual(['train/loss', 'test/acc']);
+    expect(s.allColumns.filter((c) => c.metric).map((c) => c.label)).toEqual(['Train loss final', 'Train loss best', 'Test accuracy final', 'Test accuracy best']);
+    expect(s.allColumns.find((c) => c.id === 'metric:train/loss:min')?.metric).toEqual({ key: 'train/loss', stat: 'min' });
+    s.setMetricKeys(['test/acc', ' ', 'test/acc']);
+    expect(s.metricKeys).toEqual(['test/acc']);
+    expect(JSON.parse(data.get('lrlab.runMetricKeys') ?? 'null')).toEqual(['test/acc']);
+    s.setColumnVisible('seed', false);
+    expect(JSON.parse(data.get('lrlab.runColumns') ?? '[]')).toContain('seed');
   });
 
   it('holds only the pages scrolled to, out of 5 000 runs', async () => {
@@ -115,6 +131,8 @@ describe('runs store', () => {
     if (undo) await notices.act(undo);
     expect(runs[1]?.deleted).toBe(false);
     expect(notices.items.some((n) => n.text === 'Restored 1 run.')).toBe(true);
+    // Let the refresh the actions scheduled (50 ms) run here, not in the next test against its api.
+    await new Promise((r) => setTimeout(r, 80));
   });
 
   it('shows a failed action as an error message', async () => {
@@ -123,6 +141,30 @@ describe('runs store', () => {
     const notices = useNoticesStore();
     expect(await s.rename('r0', 'x')).toBeNull();
     expect(notices.items[0]).toMatchObject({ kind: 'error', text: 'Rename failed: run is locked' });
+  });
+
+  it('fetches again a page that was in flight when the runs changed (its answer is dropped)', async () => {
+    const rows = Array.from({ length: 600 }, (_, i) => run(i));
+    const gate: { open?: () => void } = {};
+    const f = fakeApi({
+      'runs.list': async (q: RunQuery) => {
+        const off = q.offset ?? 0;
+        if (off === 400 && !gate.open) await new Promise<void>((r) => (gate.open = r));
+        return { total: rows.length, rows: rows.slice(off, off + (q.limit ?? 100)) };
+      },
+      'runs.tags': () => [],
+      'training.presets': () => [],
+      'experiments.kinds': () => fakeKinds(),
+    });
+    setApi(f.api);
+    const s = useRunsStore();
+    await s.reload();
+    const pending = s.ensureRange(400, 410);
+    await flush();
+    const refreshed = s.refresh();
+    gate.open?.();
+    await Promise.all([pending, refreshed]);
+    expect(s.rowAt(400)?.id).toBe('r400');
   });
 
   it('refreshes shown pages when the host says runs changed, and stops listening', async () => {

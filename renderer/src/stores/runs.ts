@@ -6,44 +6,18 @@
 import { defineStore } from 'pinia';
 import { computed, reactive, ref, shallowRef, triggerRef } from 'vue';
 import type { RunQuery, RunStatus, RunSummary } from '@api/index';
+import { RUN_STATUSES } from '@api/statuses';
 import { useApi } from '../api';
+import { BASE_COLUMNS, metricColumns, type Column } from '../lib/columns';
 import { errorText } from '../lib/format';
+import { defaultMetricKeys } from '../lib/kinds';
+import { useKindsStore } from './kinds';
 import { useNoticesStore } from './notices';
 
-export const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'completed', 'failed', 'diverged', 'stopped', 'interrupted'];
+export { RUN_STATUSES };
 
-export interface Column {
-  readonly id: string;
-  readonly label: string;
-  /** What runs.list sorts by for this column; null when it cannot sort. */
-  readonly sortBy: string | null;
-  readonly width: number;
-}
-
-export const BASE_COLUMNS: readonly Column[] = [
-  { id: 'name', label: 'Name', sortBy: 'name', width: 200 },
-  { id: 'status', label: 'Status', sortBy: 'status', width: 100 },
-  { id: 'preset', label: 'Preset', sortBy: 'preset', width: 120 },
-  { id: 'algorithm', label: 'Algorithm', sortBy: 'algorithm', width: 90 },
-  { id: 'hparams', label: 'Key hyperparameters', sortBy: null, width: 220 },
-  { id: 'seed', label: 'Seed', sortBy: 'seed', width: 60 },
-  { id: 'group', label: 'Group', sortBy: 'groupId', width: 150 },
-  { id: 'tags', label: 'Tags', sortBy: null, width: 120 },
-  { id: 'duration', label: 'Duration', sortBy: 'durationS', width: 90 },
-  { id: 'backend', label: 'Backend', sortBy: 'backend', width: 90 },
-  { id: 'created', label: 'Created', sortBy: 'createdAt', width: 130 },
-];
-
-/** Final and best of a metric. "Best" is the minimum for losses and errors, else the maximum. */
-export function metricColumns(key: string): Column[] {
-  const best = bestIsMin(key) ? 'min' : 'max';
-  return [
-    { id: `metric:${key}:last`, label: `${key} final`, sortBy: `metric:${key}:last`, width: 110 },
-    { id: `metric:${key}:${best}`, label: `${key} best`, sortBy: `metric:${key}:${best}`, width: 110 },
-  ];
-}
-
-export const bestIsMin = (key: string): boolean => /loss|err|nll|ppl/i.test(key);
+export { BASE_COLUMNS, metricColumns } from '../lib/columns';
+export type { Column, MetricStat } from '../lib/columns';
 
 export interface RunFilters {
   text: string;
@@ -87,17 +61,23 @@ export function buildQuery(f: RunFilters, sort: { by: string; dir: 'asc' | 'desc
 const COLUMNS_KEY = 'lrlab.runColumns';
 const METRICS_KEY = 'lrlab.runMetricKeys';
 
-function readJson<T>(key: string, fallback: T): T {
+/** Where the column choices live; tests pass their own (like the designer store's PresetStorage). */
+export interface ChoiceStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+function readJson<T>(storage: ChoiceStorage | null, key: string, fallback: T): T {
   try {
-    const raw = typeof window !== 'undefined' ? window.localStorage.getItem(key) : null;
+    const raw = storage?.getItem(key);
     return raw ? (JSON.parse(raw) as T) : fallback;
   } catch {
     return fallback;
   }
 }
-function writeJson(key: string, v: unknown): void {
+function writeJson(storage: ChoiceStorage | null, key: string, v: unknown): void {
   try {
-    if (typeof window !== 'undefined') window.localStorage.setItem(key, JSON.stringify(v));
+    storage?.setItem(key, JSON.stringify(v));
   } catch {
     /* storage full or disabled: the choice lasts for this session only */
   }
@@ -105,10 +85,21 @@ function writeJson(key: string, v: unknown): void {
 
 export const useRunsStore = defineStore('runs', () => {
   const notices = useNoticesStore();
+  const kindsStore = useKindsStore();
+  let storage: ChoiceStorage | null = typeof window !== 'undefined' ? window.localStorage : null;
   const filters = reactive<RunFilters>(emptyFilters());
   const sort = reactive<{ by: string; dir: 'asc' | 'desc' }>({ by: 'createdAt', dir: 'desc' });
-  const metricKeys = ref<string[]>(readJson(METRICS_KEY, ['train/loss', 'test/all/acc']));
-  const hidden = ref<string[]>(readJson(COLUMNS_KEY, ['backend']));
+  /** The metric keys the user chose, or null: the kinds' default columns. */
+  const chosenMetricKeys = ref<string[] | null>(readJson<string[] | null>(storage, METRICS_KEY, null));
+  const metricKeys = computed<string[]>(() => chosenMetricKeys.value ?? defaultMetricKeys(kindsStore.kinds));
+  const hidden = ref<string[]>(readJson(storage, COLUMNS_KEY, ['backend']));
+
+  /** Reads the column choices from another storage (tests; a host without localStorage). */
+  function setStorage(s: ChoiceStorage | null): void {
+    storage = s;
+    chosenMetricKeys.value = readJson<string[] | null>(storage, METRICS_KEY, null);
+    hidden.value = readJson(storage, COLUMNS_KEY, ['backend']);
+  }
   const pageSize = ref(200);
 
   const total = ref(0);
@@ -125,7 +116,7 @@ export const useRunsStore = defineStore('runs', () => {
   const tagCounts = ref<{ tag: string; count: number }[]>([]);
   const presetNames = ref<string[]>([]);
 
-  const allColumns = computed<Column[]>(() => [...BASE_COLUMNS.slice(0, 8), ...metricKeys.value.flatMap(metricColumns), ...BASE_COLUMNS.slice(8)]);
+  const allColumns = computed<Column[]>(() => [...BASE_COLUMNS.slice(0, 8), ...metricKeys.value.flatMap((k) => metricColumns(kindsStore.kinds, k)), ...BASE_COLUMNS.slice(8)]);
   const columns = computed(() => allColumns.value.filter((c) => !hidden.value.includes(c.id)));
 
   const activeFilterCount = computed(
@@ -175,6 +166,8 @@ export const useRunsStore = defineStore('runs', () => {
 
   /** Starts over from the first page (filters or sort changed). */
   async function reload(): Promise<void> {
+    // The default metric columns come from the kinds (loaded once; a failure leaves the table without them).
+    if (!kindsStore.loaded) await kindsStore.load();
     generation++;
     inflight.clear();
     pages.value = new Map();
@@ -186,10 +179,12 @@ export const useRunsStore = defineStore('runs', () => {
 
   /** Re-reads the pages already shown (a run changed), keeping them on screen meanwhile. */
   async function refresh(): Promise<void> {
+    // Pages still in flight belong to the old generation and will be dropped: fetch them again too,
+    // or a page scrolled to just before a change would stay "loading…" for good.
+    const shown = [...new Set([...pages.value.keys(), ...inflight])];
     generation++;
     inflight.clear();
     const gen = generation;
-    const shown = [...pages.value.keys()];
     await Promise.all((shown.length ? shown : [0]).map((p) => fetchPage(p, gen)));
     version.value++;
     void loadFacets();
@@ -252,11 +247,11 @@ export const useRunsStore = defineStore('runs', () => {
 
   function setColumnVisible(id: string, visible: boolean): void {
     hidden.value = visible ? hidden.value.filter((h) => h !== id) : [...new Set([...hidden.value, id])];
-    writeJson(COLUMNS_KEY, hidden.value);
+    writeJson(storage, COLUMNS_KEY, hidden.value);
   }
   function setMetricKeys(keys: string[]): void {
-    metricKeys.value = [...new Set(keys.map((k) => k.trim()).filter(Boolean))].slice(0, 10);
-    writeJson(METRICS_KEY, metricKeys.value);
+    chosenMetricKeys.value = [...new Set(keys.map((k) => k.trim()).filter(Boolean))].slice(0, 10);
+    writeJson(storage, METRICS_KEY, chosenMetricKeys.value);
     void reload();
   }
 
@@ -335,6 +330,7 @@ export const useRunsStore = defineStore('runs', () => {
     sort,
     metricKeys,
     hidden,
+    setStorage,
     pageSize,
     total,
     loaded,

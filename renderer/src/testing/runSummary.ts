@@ -1,14 +1,14 @@
 import type { RunSummary } from '@api/index';
 
-/** A completed synthetic run summary numbered `i`, with `overrides` on top (tests only). */
+/** A completed run summary numbered `i`, with `overrides` on top (tests only). */
 export function fakeRunSummary(i: number, overrides: Partial<RunSummary> = {}): RunSummary {
   return {
     id: `r${i}`,
     name: `run ${i}`,
     status: 'completed',
-    kind: 'synthetic',
+    kind: 'test-kind',
     preset: 'toy-ls',
-    algorithm: 'L-S',
+    algorithm: 'cond-a',
     seed: i,
     groupId: null,
     tags: [],

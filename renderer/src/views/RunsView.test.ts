@@ -4,14 +4,14 @@ import { createPinia, setActivePinia } from 'pinia';
 import { mount } from '@vue/test-utils';
 import type { RunQuery, RunSummary } from '@api/index';
 import { setApi } from '../api';
-import { fakeApi, fakeRunSummary, flush } from '../testing';
+import { fakeApi, fakeKinds, fakeRunSummary, flush } from '../testing';
 import RunsView from './RunsView.vue';
 
 const run = (i: number): RunSummary =>
   fakeRunSummary(i, {
     status: i % 5 ? 'completed' : 'diverged',
     durationS: 2,
-    hparams: { 'algorithm.eta1': 0.5, 'data.d': 64 },
+    hparams: { 'optim.rate': 0.5, 'data.d': 64 },
     metrics: { 'train/loss': { last: 0.1, min: 0.05, max: 0.7, lastStep: 100 } },
   });
 
@@ -27,6 +27,7 @@ describe('run browser view', () => {
       'runs.tags': () => [],
       'training.presets': () => [],
       'training.specSchema': () => ({}),
+      'experiments.kinds': () => fakeKinds(),
     });
     setApi(f.api);
     const w = mount(RunsView);
@@ -37,6 +38,7 @@ describe('run browser view', () => {
     expect(rows.length).toBeLessThan(60);
     expect(rows[0]?.text()).toContain('run 0');
     expect(rows[0]?.text()).toContain('0.1');
+    expect(rows[0]?.text()).toContain('ρ=0.5');
 
     await w.get('[data-testid="sort-name"]').trigger('click');
     await flush();

@@ -41,7 +41,7 @@ function table(done: readonly Done[], commandLine: string): string {
   for (const d of done) {
     const po = d.epochs.map((m) => f2(m.values['val/patch_only/acc'])).join(' ');
     const cl = d.epochs.map((m) => f3(m.values['val/clean/acc'])).join(' ');
-    out.push(`| ${d.preset} | ${d.seed} | ${d.result.status} | ${d.result.wall_s.toFixed(0)} | ${d.result.anneal_step ?? '–'} | ${po} | ${cl} | ${f3(d.result.final['val/clean/acc'])} |`);
+    out.push(`| ${d.preset} | ${d.seed} | ${d.result.status} | ${d.result.wallS.toFixed(0)} | ${d.result.annealStep ?? '–'} | ${po} | ${cl} | ${f3(d.result.final['val/clean/acc'])} |`);
   }
   return out.join('\n') + '\n';
 }

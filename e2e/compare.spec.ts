@@ -1,0 +1,300 @@
+/**
+ * The comparison view and figure export in Chromium against browser mode: six runs (three
+ * conditions × two seeds, one of them collapsed) seeded into the e2e store with made-up curves
+ * (e2e/seed-figures.ts), selected in the run browser and compared; band kinds, smoothing, log y,
+ * the epoch axis, zoom to full resolution, schedule strip and anneal markers; SVG, PDF, PNG and
+ * CSV exports checked as files; the saved figure re-exported by `lrlab figure`. Then a
+ * measurement (not an assertion) of 10 runs × 50 000 points × 3 panels: open, pan and zoom.
+ * Screenshots go to e2e/artifacts/.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+
+/** What the page's globals look like inside page.evaluate (this file is typechecked without the DOM lib). */
+interface Win {
+  sessionStorage: { getItem(k: string): string | null };
+  location: { hash: string };
+  requestAnimationFrame(cb: (now: number) => void): number;
+  DOMParser: new () => { parseFromString(s: string, t: string): { getElementsByTagName(n: string): { length: number }; documentElement: { textContent: string | null; getAttribute(n: string): string | null } } };
+  __frames: number[];
+  __rec: boolean;
+}
+
+const ARTIFACTS = 'e2e/artifacts';
+mkdirSync(ARTIFACTS, { recursive: true });
+const TAG = `fig-${Date.now().toString(36)}`;
+
+const url = (): string => {
+  const u = process.env['LRLAB_E2E_URL'];
+  if (!u) throw new Error('LRLAB_E2E_URL is not set: e2e/global-setup.ts did not run');
+  return u;
+};
+const storeFile = (): string => {
+  const s = process.env['LRLAB_E2E_STORE'];
+  if (!s) throw new Error('LRLAB_E2E_STORE is not set');
+  return s;
+};
+
+function seed(tag: string, args: string[] = []): string[] {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'e2e/seed-figures.ts', storeFile(), tag, ...args], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  return JSON.parse(out.trim().split('\n').pop() ?? '[]') as string[];
+}
+
+function watchConsole(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
+  return errors;
+}
+
+async function open(page: Page, hash: string): Promise<void> {
+  await page.goto(`${url()}${hash}`);
+  await expect(page.getByTestId('backend')).toContainText('Engine:');
+}
+
+const chart = (page: Page) => page.getByTestId('compare-chart');
+
+/** Waits until the chart has drawn the current data (a new `finished` after `since`). */
+async function drawn(page: Page, since: number): Promise<void> {
+  await expect.poll(async () => Number((await chart(page).getAttribute('data-rendered')) || 0), { timeout: 60_000 }).toBeGreaterThan(since);
+}
+
+async function download(page: Page, format: string, dpi?: number): Promise<{ name: string; bytes: Buffer }> {
+  await page.getByTestId('fig-format').selectOption(format);
+  if (dpi !== undefined) await page.getByTestId('fig-dpi').fill(String(dpi));
+  const [d] = await Promise.all([page.waitForEvent('download'), page.getByTestId('fig-export').click()]);
+  const path = join(tmpdir(), `${TAG}-${d.suggestedFilename()}`);
+  await d.saveAs(path);
+  return { name: d.suggestedFilename(), bytes: readFileSync(path) };
+}
+
+async function pdfText(bytes: Buffer): Promise<string> {
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, disableFontFace: true }).promise;
+  let text = '';
+  for (let i = 1; i <= doc.numPages; i++) text += (await (await doc.getPage(i)).getTextContent()).items.map((it) => ('str' in it ? it.str : '')).join(' ');
+  return text;
+}
+
+test.describe.configure({ mode: 'serial' });
+
+test('compare 3 conditions × 2 seeds: bands, smoothing, log y, epochs, zoom, schedule strip, export', async ({ page }) => {
+  test.setTimeout(600_000);
+  const errors = watchConsole(page);
+  const tag = `${TAG}-collapse`;
+  const ids = seed(tag, ['395', 'patch-fmnist-large-lr,patch-fmnist-small-lr,patch-fmnist-noise', '1,2']);
+  expect(ids).toHaveLength(6);
+
+  // Select the six runs in the run browser and open the comparison.
+  await open(page, `#/runs?tag=${tag}`);
+  await expect(page.getByTestId('run-count')).toHaveText(/^6 runs/);
+  for (const id of ids) await page.getByTestId(`run-row-${id}`).locator('input[type="checkbox"]').click();
+  await expect(page.getByTestId('selection-count')).toHaveText('6 selected');
+  await page.getByTestId('compare-selected').click();
+  await expect(page).toHaveURL(/#\/compare\?ids=/);
+  await expect(chart(page)).toHaveAttribute('data-groups', '3');
+  await expect(chart(page)).toHaveAttribute('data-panels', '3');
+  // Schedule strip for each condition; anneal markers for the two annealed conditions on every panel.
+  await expect(chart(page)).toHaveAttribute('data-schedule', '3');
+  await expect(chart(page)).toHaveAttribute('data-anneal-markers', '6');
+  await drawn(page, 0);
+  // The collapsed seed is marked and left out of its band.
+  const runsTable = page.getByTestId('cmp-runs');
+  await expect(runsTable.locator('tr', { hasText: 'collapsed' })).toHaveCount(1);
+  await expect(runsTable.locator('tr.excluded')).toHaveCount(1);
+  await expect(page.getByTestId('cmp-status')).toContainText('Left out of the bands');
+  await page.screenshot({ path: `${ARTIFACTS}/20-compare-conditions.png`, fullPage: true });
+
+  // Band kinds.
+  for (const band of ['minmax', 'ci95', 'std']) {
+    const t = Date.now();
+    await page.getByTestId('cmp-band').selectOption(band);
+    await expect(chart(page)).toHaveAttribute('data-band', band);
+    await drawn(page, t);
+  }
+  // Smoothing, log y, the epoch axis: each lands in the URL and redraws.
+  let t = Date.now();
+  await page.getByTestId('cmp-smooth').fill('0.8');
+  await expect(page).toHaveURL(/smooth=0\.8/);
+  await drawn(page, t);
+  t = Date.now();
+  await page.getByTestId('cmp-logy').check();
+  await expect(page).toHaveURL(/logy=1/);
+  await drawn(page, t);
+  t = Date.now();
+  await page.getByTestId('cmp-x').selectOption('epoch');
+  await expect(page).toHaveURL(/x=epoch/);
+  await drawn(page, t);
+  await page.getByTestId('cmp-seeds').check();
+  await expect(page).toHaveURL(/seeds=1/);
+  await page.screenshot({ path: `${ARTIFACTS}/21-compare-ci-smooth-logy-epoch.png`, fullPage: true });
+
+  // Zoom in with the wheel: the view reads the visible range at full resolution.
+  await page.getByTestId('cmp-x').selectOption('step');
+  await expect(page).not.toHaveURL(/x=epoch/);
+  t = Date.now();
+  await drawn(page, t - 1);
+  const box = await chart(page).boundingBox();
+  if (!box) throw new Error('no chart box');
+  await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.3);
+  for (let i = 0; i < 6; i++) await page.mouse.wheel(0, -300);
+  await expect(page).toHaveURL(/from=\d+.*to=\d+/, { timeout: 30_000 });
+  await expect(page.getByTestId('cmp-zoomed')).toContainText('full resolution');
+  const q = new URLSearchParams(page.url().split('?')[2] ?? page.url().split('#/compare?')[1]);
+  const from = Number(q.get('from'));
+  const to = Number(q.get('to'));
+  expect(to).toBeGreaterThan(from);
+  await page.screenshot({ path: `${ARTIFACTS}/22-compare-zoomed.png`, fullPage: true });
+  // Full resolution: every stored step of a run inside the range is drawn.
+  const spec = { runs: ids, range: { from, to } };
+  const data = (await page.evaluate(async (s) => {
+    const r = await fetch('/api/figures.data', { method: 'POST', headers: { 'content-type': 'application/json', 'x-lrlab-token': (globalThis as unknown as Win).sessionStorage.getItem('lrlab.token') ?? '' }, body: JSON.stringify({ spec: s }) });
+    return ((await r.json()) as { value: unknown }).value;
+  }, spec)) as { panels: { key: string; curves: { group: string; x: number[]; mean: (number | null)[]; runs: { x: number[] }[] }[] }[] };
+  const run0 = data.panels[0]?.curves[0]?.runs[0];
+  expect(run0?.x.length).toBe(run0 ? run0.x.filter((x) => x >= from && x <= to).length : -1);
+  expect((run0?.x[1] ?? 0) - (run0?.x[0] ?? 0)).toBe(2); // every stored point (logged every 2 steps)
+  await page.getByTestId('cmp-reset-zoom').click();
+  await expect(page).not.toHaveURL(/from=/);
+  await page.getByTestId('cmp-logy').uncheck();
+  await page.getByTestId('cmp-seeds').uncheck();
+  await page.getByTestId('cmp-smooth').fill('0');
+  await expect(page).not.toHaveURL(/smooth=/);
+
+  // Summary with Welch's test, copied as LaTeX.
+  await page.getByTestId('cmp-a').selectOption('large LR');
+  await page.getByTestId('cmp-b').selectOption('small LR');
+  await expect(page.getByTestId('cmp-welch')).toContainText('large LR − small LR');
+  await page.getByTestId('cmp-copy-latex').click();
+  await expect(page.getByTestId('cmp-copytext')).toContainText('\\toprule');
+
+  // Figure export: single column, a title with math; the preview is the exported SVG.
+  await page.getByTestId('cmp-figure').click();
+  await page.getByTestId('fig-width').selectOption('3.25');
+  await page.getByTestId('fig-title').fill('Patch FMNIST, \\eta_1');
+  await page.getByTestId('fig-title').press('Tab');
+  await expect(page.getByTestId('fig-title')).toHaveValue('Patch FMNIST, \\eta_1');
+  await expect(page.getByTestId('fig-preview')).toBeVisible({ timeout: 60_000 });
+  await page.getByTestId('fig-preview').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${ARTIFACTS}/23-figure-preview.png`, fullPage: true });
+
+  const svg = await download(page, 'svg');
+  expect(svg.name).toMatch(/\.svg$/);
+  const svgText = svg.bytes.toString('utf8');
+  const parsed = await page.evaluate((s) => {
+    const doc = new (globalThis as unknown as Win).DOMParser().parseFromString(s, 'image/svg+xml');
+    return { error: doc.getElementsByTagName('parsererror').length, text: doc.documentElement.textContent ?? '', width: doc.documentElement.getAttribute('width') };
+  }, svgText);
+  expect(parsed.error).toBe(0);
+  expect(parsed.width).toBe('3.25in');
+  for (const label of ['iteration', 'clean validation accuracy', 'patch-only validation accuracy', 'η₁']) expect(parsed.text).toContain(label);
+
+  const pdf = await download(page, 'pdf');
+  expect(pdf.bytes.subarray(0, 5).toString()).toBe('%PDF-');
+  const text = await pdfText(pdf.bytes);
+  for (const label of ['iteration', 'clean validation accuracy', 'η']) expect(text).toContain(label);
+
+  const png = await download(page, 'png', 150);
+  expect(png.bytes.subarray(1, 4).toString()).toBe('PNG');
+  expect(png.bytes.readUInt32BE(16)).toBe(Math.round(3.25 * 150));
+
+  const csv = await download(page, 'csv');
+  const rows = csv.bytes.toString('utf8').trim().split('\n').map((l) => l.split(','));
+  expect(rows[0]).toEqual(['section', 'panel', 'condition', 'series', 'run_id', 'x', 'y']);
+  const full = (await page.evaluate(async (s) => {
+    const r = await fetch('/api/figures.data', { method: 'POST', headers: { 'content-type': 'application/json', 'x-lrlab-token': (globalThis as unknown as Win).sessionStorage.getItem('lrlab.token') ?? '' }, body: JSON.stringify({ spec: s }) });
+    return ((await r.json()) as { value: unknown }).value;
+  }, { runs: ids })) as typeof data;
+  for (const p of full.panels) {
+    for (const c of p.curves) {
+      const mean = rows.filter((r) => r[0] === 'plotted' && r[1] === p.key && r[2] === c.group && r[3] === 'mean');
+      expect(mean.map((r) => [Number(r[5]), r[6] === '' ? null : Number(r[6])])).toEqual(c.x.map((x, i) => [x, c.mean[i] ?? null]));
+    }
+  }
+  expect(rows.some((r) => r[0] === 'raw')).toBe(true);
+
+  // Save as a figure; `lrlab figure ID` gives the same SVG bytes as the download.
+  await page.getByTestId('fig-format').selectOption('svg');
+  await page.getByTestId('fig-name').fill(`e2e figure ${TAG}`);
+  await page.getByTestId('fig-save').click();
+  await expect(page.getByTestId('fig-id')).toBeVisible();
+  const figId = ((await page.getByTestId('fig-id').locator('code').textContent()) ?? '').trim();
+  const again = await download(page, 'svg');
+  const cliOut = join(tmpdir(), `${TAG}-cli.svg`);
+  execFileSync(process.execPath, ['bin/lrlab.js', 'figure', figId, '--format', 'svg', '--out', cliOut, '--store', storeFile()]);
+  expect(readFileSync(cliOut, 'utf8')).toBe(again.bytes.toString('utf8'));
+  expect(errors).toEqual([]);
+});
+
+test('measured: 10 runs × 50 000 points × 3 panels — open, pan and zoom (printed, not asserted)', async ({ page }) => {
+  test.setTimeout(900_000);
+  const tag = `${TAG}-big`;
+  const t0 = Date.now();
+  const panels = 'train/p_only/acc,train/q_only/acc,test/p_only/err';
+  const ids = seed(tag, ['50000', 'toy-ls,toy-s', '1,2,3,4,5', '1', panels]);
+  const seedS = (Date.now() - t0) / 1000;
+  expect(ids).toHaveLength(10);
+  await open(page, '#/runs');
+  const opens: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    await page.evaluate(() => ((globalThis as unknown as Win).location.hash = '#/runs'));
+    await expect(page.getByTestId('compare-chart')).toHaveCount(0);
+    const start = await page.evaluate(() => performance.now());
+    await page.evaluate(([h]) => ((globalThis as unknown as Win).location.hash = h as string), [`#/compare?ids=${ids.join(',')}&panels=${panels}&smooth=0.${i}`]);
+    await expect.poll(async () => Number((await chart(page).getAttribute('data-rendered').catch(() => '')) || 0), { timeout: 120_000 }).toBeGreaterThan(0);
+    opens.push((await page.evaluate(() => performance.now())) - start);
+  }
+  await page.screenshot({ path: `${ARTIFACTS}/24-compare-10x50k.png` });
+
+  // Frame times while panning (drag) and zooming (wheel) over the chart.
+  const box = await chart(page).boundingBox();
+  if (!box) throw new Error('no chart box');
+  await page.evaluate(() => {
+    const w = globalThis as unknown as Win;
+    w.__frames = [];
+    w.__rec = true;
+    let last = performance.now();
+    const tick = (now: number): void => {
+      w.__frames.push(now - last);
+      last = now;
+      if (w.__rec) w.requestAnimationFrame(tick);
+    };
+    w.requestAnimationFrame(tick);
+  });
+  const cx = box.x + box.width * 0.3;
+  const cy = box.y + box.height * 0.25;
+  await page.mouse.move(cx, cy);
+  for (let i = 0; i < 10; i++) await page.mouse.wheel(0, -120);
+  await page.mouse.down();
+  for (let i = 0; i < 30; i++) await page.mouse.move(cx - i * 6, cy, { steps: 1 });
+  await page.mouse.up();
+  for (let i = 0; i < 10; i++) await page.mouse.wheel(0, 120);
+  const frames = await page.evaluate(() => {
+    const w = globalThis as unknown as Win;
+    w.__rec = false;
+    return w.__frames.slice(1);
+  });
+  frames.sort((a, b) => a - b);
+  const q = (p: number): number => frames[Math.min(frames.length - 1, Math.floor(p * frames.length))] ?? NaN;
+  const dataMs = await page.getByText(/data in \d+ ms/).textContent().catch(() => null);
+  const result = {
+    runs: 10,
+    pointsPerMetric: 50_000,
+    panels: 3,
+    seedSeconds: seedS,
+    openMs: opens.map((v) => Math.round(v)),
+    lastDataLoad: dataMs,
+    frames: frames.length,
+    frameMedianMs: Number(q(0.5).toFixed(1)),
+    frameP90Ms: Number(q(0.9).toFixed(1)),
+    frameMaxMs: Number((frames[frames.length - 1] ?? NaN).toFixed(1)),
+  };
+  writeFileSync(`${ARTIFACTS}/compare-perf.json`, JSON.stringify(result, null, 2) + '\n');
+  console.log(`compare 10 runs × 50k × 3 panels: open ${result.openMs.join(' / ')} ms; frame median ${result.frameMedianMs} ms, p90 ${result.frameP90Ms} ms over ${result.frames} frames`);
+});

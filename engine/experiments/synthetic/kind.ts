@@ -1,0 +1,88 @@
+/**
+ * The synthetic experiment as one registry entry (engine/experiments/kind.ts): the P/Q
+ * distribution, the two-layer ReLU net, and the three algorithms L-S, S and S+noise.
+ */
+import type { ExperimentKind } from '../kind';
+import { metric } from '../kind';
+import { fieldsFromSchema } from '../fields';
+import { describeSynthetic } from './describe';
+import { resolveSyntheticSpec } from './resolve';
+import { runSyntheticExperiment } from './run';
+import { syntheticScheduleCurve } from './schedule';
+import { SyntheticSpecSchema, type SyntheticSpec } from './spec';
+import { SYNTHETIC_METRIC_KEYS } from './metrics';
+
+const LABELS: Record<(typeof SYNTHETIC_METRIC_KEYS)[number], string> = {
+  lr: 'Learning rate γ_t',
+  noise: 'Pre-activation noise τ_t',
+  'train/loss': 'Train loss L̂',
+  'train/loss_reg': 'Train loss L̂_λ (with weight decay)',
+  'train/acc': 'Train accuracy',
+  'train/p_only/loss': 'Train loss, P-only examples',
+  'train/p_only/acc': 'Train accuracy, P-only examples',
+  'train/q_only/loss': 'Train loss, Q-only examples',
+  'train/q_only/acc': 'Train accuracy, Q-only examples',
+  'train/both/loss': 'Train loss, P+Q examples',
+  'train/both/acc': 'Train accuracy, P+Q examples',
+  'test/p_only/loss': 'Test loss, P-only',
+  'test/p_only/acc': 'Test accuracy, P-only',
+  'test/p_only/err': 'Test error, P-only',
+  'test/q_only/loss': 'Test loss, Q-only',
+  'test/q_only/acc': 'Test accuracy, Q-only',
+  'test/q_only/err': 'Test error, Q-only',
+  'test/both/loss': 'Test loss, P+Q',
+  'test/both/acc': 'Test accuracy, P+Q',
+  'test/both/err': 'Test error, P+Q',
+  'test/all/loss': 'Test loss',
+  'test/all/acc': 'Test accuracy',
+  'test/all/err': 'Test error',
+  'test/r_acc': 'Test accuracy of r (P component)',
+  'test/g_acc': 'Test accuracy of g (Q component)',
+  'norm/W': '‖W‖_F (weights on x1)',
+  'norm/V': '‖V‖_F (weights on x2)',
+};
+
+export const syntheticKind: ExperimentKind<SyntheticSpec> = {
+  kind: 'synthetic',
+  label: 'Synthetic P/Q',
+  specSchema: SyntheticSpecSchema,
+  fields: fieldsFromSchema(SyntheticSpecSchema, [
+    { path: 'algorithm.name', condition: true },
+    { path: 'algorithm.eta1', hyperparameter: true },
+    { path: 'algorithm.eta2', hyperparameter: true },
+    { path: 'data.d', hyperparameter: true },
+    { path: 'model.width', hyperparameter: true },
+    { path: 'data.N', hyperparameter: true },
+    { path: 'data.kappa', hyperparameter: true },
+    { path: 'minibatch.size', hyperparameter: true },
+    { path: 'algorithm.noiseTau0', hyperparameter: true },
+    { path: 'gradientNoise.tauXi', hyperparameter: true },
+    { path: 'init.tau0', hyperparameter: true },
+    { path: 'objective.lambda', hyperparameter: true },
+    { path: 'algorithm.anneal.at', hyperparameter: true },
+    { path: 'algorithm.annealAt', hyperparameter: true },
+  ]),
+  resolve: resolveSyntheticSpec,
+  schedule: syntheticScheduleCurve,
+  describe: describeSynthetic,
+  memoryModel(spec) {
+    const r = resolveSyntheticSpec(spec).resolved;
+    return { model: { arch: 'two-layer', inputDim: 2 * r.d, width: r.m }, inputShape: [1, 1, 1], batch: r.batchSize ?? r.N };
+  },
+  condition: (spec) => spec.algorithm.name,
+  conditions: ['L-S', 'S', 'S+noise'],
+  metrics: SYNTHETIC_METRIC_KEYS.map((k) => metric(k, LABELS[k])),
+  defaultColumns: ['train/loss', 'test/all/acc'],
+  defaultPanels: ['test/p_only/err', 'train/q_only/acc', 'train/p_only/acc'],
+  layouts: [
+    {
+      name: 'learning-order',
+      label: 'What is learned when (P vs Q)',
+      panels: ['test/p_only/err', 'train/q_only/acc', 'train/p_only/acc', 'lr'],
+      xAxis: 'step',
+      description:
+        'L-S, S and S+noise side by side: the large rate first learns the hard-to-fit, generalizable P pattern and only memorizes Q after the anneal; the small rate memorizes Q first.',
+    },
+  ],
+  run: runSyntheticExperiment,
+};

@@ -1,0 +1,268 @@
+/**
+ * Every training kernel and training path on the webgpu backend against the cpu backend
+ * (the pure-JS reference), to 1e-3. Runs on a GPU or on LR Lab's lavapipe (a software Vulkan
+ * driver, `npm run setup:lavapipe`); without either it skips with the reason, but under
+ * CI=true it fails. Workloads are tiny: lavapipe runs WebGPU shaders on the CPU.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { initBackend, shutdownWebgpu } from '../backend';
+import { needWebgpu } from '../backend/webgpuTesting';
+import type { ImageDataset } from '../data';
+import { batchNormTrain } from '../kernels';
+import { buildModel, trainStep } from '../models';
+import type { ModelConfig } from '../models';
+import { Sgd } from '../optim';
+import { Rng } from '../random';
+import { runImageExperiment } from './image/run';
+import { ImageSpecSchema } from './image/spec';
+import { disposeBatch, SyntheticNet } from './synthetic/model';
+import { runSyntheticExperiment } from './synthetic/run';
+import { SyntheticSpecSchema } from './synthetic/spec';
+import type { Checkpoint, MetricRecord } from './types';
+
+afterAll(() => shutdownWebgpu());
+
+const TOL = 1e-3;
+
+/** Runs `f` on the named backend and reads its tensors back (asynchronously). */
+async function on(backend: 'cpu' | 'webgpu', f: () => tf.Tensor[]): Promise<Float32Array[]> {
+  await initBackend({ force: backend });
+  const ts = tf.tidy(f);
+  const out = await Promise.all(ts.map(async (t) => Float32Array.from(await t.data())));
+  tf.dispose(ts);
+  return out;
+}
+
+/** max |a − b| over max(|b|, 1): relative for large values, absolute for small ones. */
+function expectClose(a: Float32Array, b: Float32Array, what: string): void {
+  expect(a.length, what).toBe(b.length);
+  let scale = 1;
+  for (const v of b) scale = Math.max(scale, Math.abs(v));
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+  expect(worst / scale, what).toBeLessThan(TOL);
+}
+
+function normals(seed: number, n: number, std = 1): Float32Array {
+  return Rng.fromSeed(seed).fillNormal(new Float32Array(n), std);
+}
+
+describe('training kernels on webgpu match cpu', () => {
+  it('conv2d forward, input gradient and filter gradient (stride 1 and 2, same padding)', async (ctx) => {
+    await needWebgpu(ctx);
+    const x = normals(1, 2 * 6 * 6 * 3);
+    const w = normals(2, 3 * 3 * 3 * 4, 0.3);
+    const f = (): tf.Tensor[] => {
+      const xt = tf.tensor4d(x, [2, 6, 6, 3]);
+      const wt = tf.tensor4d(w, [3, 3, 3, 4]);
+      const out: tf.Tensor[] = [];
+      for (const stride of [1, 2] as const) {
+        const loss = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, 'same')));
+        const [gx, gw] = tf.grads(loss)([xt, wt]);
+        out.push(tf.conv2d(xt, wt, stride, 'same'), gx!, gw!);
+      }
+      return out;
+    };
+    const cpu = await on('cpu', f);
+    const gpu = await on('webgpu', f);
+    cpu.forEach((c, i) => expectClose(gpu[i]!, c, `tensor ${i}`));
+  });
+
+  it('matmuls with transposed operands and their gradients', async (ctx) => {
+    await needWebgpu(ctx);
+    const a = normals(3, 5 * 7);
+    const b = normals(4, 7 * 6);
+    const f = (): tf.Tensor[] => {
+      const at = tf.tensor2d(a, [5, 7]);
+      const bt = tf.tensor2d(b, [7, 6]);
+      const loss = (p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.relu(tf.matMul(p as tf.Tensor2D, q as tf.Tensor2D)));
+      const [ga, gb] = tf.grads(loss)([at, bt]);
+      return [tf.matMul(at, bt), tf.matMul(at, tf.transpose(bt), false, true), tf.matMul(tf.transpose(at), bt, true, false), ga!, gb!];
+    };
+    const cpu = await on('cpu', f);
+    const gpu = await on('webgpu', f);
+    cpu.forEach((c, i) => expectClose(gpu[i]!, c, `tensor ${i}`));
+  });
+
+  it('training-mode batch norm (engine kernel): output, batch statistics and all three gradients', async (ctx) => {
+    await needWebgpu(ctx);
+    const x = normals(5, 4 * 3 * 3 * 5, 2);
+    const g = normals(6, 5, 0.5).map((v) => 1 + v);
+    const bt = normals(7, 5, 0.5);
+    const dy = normals(8, 4 * 3 * 3 * 5);
+    const f = (): tf.Tensor[] => {
+      const xt = tf.tensor4d(x, [4, 3, 3, 5]);
+      const gt = tf.tensor1d(g);
+      const btt = tf.tensor1d(bt);
+      const dyt = tf.tensor4d(dy, [4, 3, 3, 5]);
+      const r = batchNormTrain(xt, gt, btt);
+      const loss = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(batchNormTrain(a, b as tf.Tensor1D, c as tf.Tensor1D).y, dyt));
+      const grads = tf.grads(loss)([xt, gt, btt]);
+      return [r.y, r.mean, r.variance, ...grads];
+    };
+    const cpu = await on('cpu', f);
+    const gpu = await on('webgpu', f);
+    cpu.forEach((c, i) => expectClose(gpu[i]!, c, `tensor ${i}`));
+  });
+
+  it('synthetic net: hand-written gradient (k = 1 and 2, pre-activation noise) and the update with gradient noise', async (ctx) => {
+    await needWebgpu(ctx);
+    const results: Record<string, Float32Array[]> = {};
+    for (const backend of ['cpu', 'webgpu'] as const) {
+      await initBackend({ force: backend });
+      const out: Float32Array[] = [];
+      for (const k of [1, 2]) {
+        const d = 8;
+        const m = 6;
+        const n = 10;
+        const D = (2 * d) / k;
+        const rng = Rng.fromSeed(10 + k);
+        const x = rng.fillNormal(new Float32Array(n * k * D));
+        const y = Float32Array.from({ length: n }, () => rng.sign());
+        const u = Float32Array.from({ length: k * m }, () => rng.sign() / Math.sqrt(m));
+        const u0T = rng.fillNormal(new Float32Array(D * m), 0.5);
+        const pre = rng.fillNormal(new Float32Array(m), 0.3);
+        const net = new SyntheticNet(d, m, k, u0T, u);
+        const batch = net.makeBatch(x, y, n);
+        const { loss, grad } = await net.computeGradient(batch, pre);
+        out.push(Float32Array.of(loss), Float32Array.from(await grad.data()));
+        grad.dispose();
+        const before = tf.memory().numTensors;
+        const noise = { rng: Rng.fromSeed(99), std: 0.05 };
+        for (let s = 0; s < 3; s++) await net.step(batch, 0.2, 0.01, noise, pre);
+        // No tensor left behind per step, on any backend.
+        expect(tf.memory().numTensors, `${backend} k=${k}`).toBe(before);
+        out.push(await net.readWeights());
+        const norms = await net.norms();
+        out.push(Float32Array.of(norms.W, norms.V));
+        disposeBatch(batch);
+        net.dispose();
+      }
+      results[backend] = out;
+    }
+    results['cpu']!.forEach((c, i) => expectClose(results['webgpu']![i]!, c, `value ${i}`));
+  });
+
+  for (const config of [
+    { arch: 'small-cnn', width: 2 },
+    { arch: 'wrn', depth: 10, widen: 1 },
+  ] as ModelConfig[]) {
+    it(`${config.arch} trainStep (training-mode BN, pre-activation noise, Nesterov SGD): loss and weights after 2 steps, no tensor leak`, async (ctx) => {
+      await needWebgpu(ctx);
+      const shape: [number, number, number] = [8, 8, 3];
+      const batch = 4;
+      const x = normals(20, batch * 8 * 8 * 3);
+      const labels = Int32Array.from({ length: batch }, (_, i) => i % 10);
+      const out: Record<string, Float32Array[]> = {};
+      for (const backend of ['cpu', 'webgpu'] as const) {
+        await initBackend({ force: backend });
+        const model = buildModel(config, { inputShape: shape, classes: 10, rng: Rng.forStream(3, 'init') });
+        const opt = new Sgd({ momentum: 0.9, nesterov: true, weightDecay: 5e-4 }, model.params);
+        const noise = { std: 0.1, rng: Rng.forStream(3, 'noise') };
+        const losses: number[] = [];
+        losses.push((await trainStep(model, opt, { x, labels, batch }, 0.05, noise, shape, 10)).loss);
+        const n0 = tf.memory().numTensors;
+        const gpuBytes = () => (tf.memory() as { numBytesInGPU?: number }).numBytesInGPU ?? 0;
+        const b0 = gpuBytes();
+        losses.push((await trainStep(model, opt, { x, labels, batch }, 0.05, noise, shape, 10)).loss);
+        expect(tf.memory().numTensors, `${backend}: tensors per step`).toBe(n0);
+        // webgpu: the bytes of live GPU buffers (tensors') are unchanged too.
+        expect(gpuBytes(), `${backend}: GPU bytes per step`).toBe(b0);
+        const vals = [Float32Array.from(losses)];
+        for (const v of [...model.params.values(), ...model.state.values()]) vals.push(Float32Array.from(await v.data()));
+        out[backend] = vals;
+        model.dispose();
+        opt.dispose();
+      }
+      out['cpu']!.forEach((c, i) => expectClose(out['webgpu']![i]!, c, `value ${i}`));
+    });
+  }
+});
+
+/** 8×8 grey images whose class shows as a bright row (as in image/run.test.ts). */
+function tinyImages(): ImageDataset {
+  const make = (n: number, seed: number) => {
+    const rng = Rng.fromSeed(seed);
+    const labels = Uint8Array.from({ length: n }, () => rng.int(4));
+    const pixels = new Uint8Array(n * 64);
+    for (let i = 0; i < n; i++) {
+      for (let p = 0; p < 64; p++) pixels[i * 64 + p] = rng.int(100);
+      for (let c = 0; c < 8; c++) pixels[i * 64 + (labels[i] ?? 0) * 2 * 8 + c] = 250;
+    }
+    return { pixels, labels, count: n };
+  };
+  return { name: 'mnist', source: 'memory', height: 8, width: 8, channels: 1, classes: 4, train: make(48, 1), test: make(24, 2), mean: [0.3], std: [0.3] };
+}
+
+function imageSpec(backend: 'cpu' | 'webgpu') {
+  return ImageSpecSchema.parse({
+    kind: 'image',
+    seed: 2,
+    backend,
+    dataset: { name: 'mnist' },
+    patch: { patchSize: 3, patchOnlyValCount: 12 },
+    model: { arch: 'small-cnn', width: 2 },
+    optim: { lr: 0.05, batchSize: 16 },
+    noiseSchedule: { kind: 'step', std: 0.2, atEpoch: 5, factor: 0.1 },
+    epochs: 2,
+  });
+}
+
+describe('training runs on webgpu match cpu', () => {
+  it('a 2-epoch small-CNN image run: every metric of every epoch within 1e-3, and resume from a checkpoint gives the same metrics', async (ctx) => {
+    await needWebgpu(ctx);
+    const run = async (backend: 'cpu' | 'webgpu', resumeFrom?: Checkpoint) => {
+      await initBackend({ force: backend });
+      const recs: MetricRecord[] = [];
+      const cps: Checkpoint[] = [];
+      const r = await runImageExperiment(
+        imageSpec(backend),
+        {
+          onMetrics: (m) => recs.push(m),
+          onCheckpoint: (c) => {
+            cps.push(c);
+          },
+        },
+        { dataset: tinyImages(), ...(resumeFrom ? { resumeFrom } : {}) },
+      );
+      expect(r.status).toBe('completed');
+      return { recs, cps };
+    };
+    const cpu = await run('cpu');
+    const gpu = await run('webgpu');
+    expect(gpu.recs.length).toBe(cpu.recs.length);
+    for (let e = 0; e < cpu.recs.length; e++) {
+      for (const [k, v] of Object.entries(cpu.recs[e]!.values)) {
+        const w = gpu.recs[e]!.values[k] ?? NaN;
+        expect(Math.abs(w - v) / (Math.abs(v) + 1e-3), `${k} epoch ${e + 1}`).toBeLessThan(TOL);
+      }
+    }
+    // Exact resume on the same backend: epoch 2 again from the epoch-1 checkpoint.
+    const resumed = await run('webgpu', gpu.cps[0]);
+    expect(resumed.recs.map((m) => m.values)).toEqual(gpu.recs.slice(1).map((m) => m.values));
+  });
+
+  it('a synthetic run (S+noise: gradient and pre-activation noise, anneal) agrees with cpu', async (ctx) => {
+    await needWebgpu(ctx);
+    const spec = SyntheticSpecSchema.parse({
+      kind: 'synthetic',
+      seed: 2,
+      data: { d: 8, N: 64, testSize: 200 },
+      model: { width: 16 },
+      objective: { lambda: 0.001 },
+      gradientNoise: { tauXi: 0.05 },
+      init: { tau0: 0.1 },
+      algorithm: { name: 'S+noise', eta2: 0.3, noiseTau0: 0.2, annealAt: 10, eps2: 1e-6 },
+      stopping: { maxIterations: 20 },
+    });
+    await initBackend({ force: 'cpu' });
+    const cpu = await runSyntheticExperiment(spec);
+    await initBackend({ force: 'webgpu' });
+    const gpu = await runSyntheticExperiment(spec);
+    expect(gpu.steps).toBe(cpu.steps);
+    for (const [k, v] of Object.entries(cpu.final)) {
+      expect(Math.abs((gpu.final[k] ?? NaN) - v) / (Math.abs(v) + 1e-3), k).toBeLessThan(TOL);
+    }
+  });
+});

@@ -1,0 +1,361 @@
+/**
+ * The one option builder behind the comparison view (interactive, canvas) and figure export
+ * (ECharts SSR → SVG → PDF/PNG on the host): small multiples with a shared x-axis and one zoom,
+ * per condition a mean line and a band, faint seeds or raw curves, an anneal marker per
+ * condition on every panel, and the LR/noise schedule strip under each panel.
+ */
+import type { FigureData, FigureSpec } from '@api/schemas';
+import { mathText } from './math';
+import { sigFormat, xFormat } from './format';
+
+export interface FigureColors {
+  readonly fg: string;
+  readonly muted: string;
+  readonly grid: string;
+  readonly bg: string;
+}
+
+export const PRINT_COLORS: FigureColors = { fg: '#000000', muted: '#333333', grid: '#e3e3e3', bg: '#ffffff' };
+
+export interface FigureOptionOptions {
+  /** interactive: tooltips, crosshair, zoom; export: a still picture sized in points. */
+  readonly mode: 'interactive' | 'export';
+  /** Canvas size in px (1 px = 1 pt in export). */
+  readonly width: number;
+  readonly height: number;
+  readonly colors?: FigureColors;
+}
+
+/** Panels per row: as many as fit side by side (a panel wants ~16 em, ~19 with its schedule strip), at most 3. */
+export function panelColumns(widthPx: number, fontPx: number, panels: number, withStrip: boolean): number {
+  return Math.max(1, Math.min(panels, 3, Math.floor((widthPx - fontPx * 5) / (fontPx * (withStrip ? 17 : 15)))));
+}
+
+/**
+ * Export size in points (1/72 in): the style's width; its height, or width / aspect per row of
+ * panels (a single-column figure stacks its panels and grows taller).
+ */
+export function exportSizePt(spec: FigureSpec, panels = spec.layout === 'overlay' ? 1 : (spec.panels?.length ?? 3), withStrip = spec.schedule): { width: number; height: number } {
+  const w = spec.style.widthIn * 72;
+  const rows = Math.ceil(panels / panelColumns(w, spec.style.fontSizePt, panels, withStrip));
+  const h = (spec.style.heightIn ?? (spec.style.widthIn / spec.style.aspect) * (rows === 1 ? 1 : 0.9 * rows)) * 72;
+  return { width: Math.round(w), height: Math.round(h) };
+}
+
+type Pair = [number, number | null];
+const pairs = (x: readonly number[], y: readonly (number | null)[]): Pair[] => x.map((v, i) => [v, y[i] ?? null]);
+
+/** Positive finite extent of a panel's drawn values (for true-log bounds that do not squash). */
+function logExtent(values: Iterable<number | null>): [number, number] | null {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (v === null || !Number.isFinite(v) || v <= 0) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (!(lo <= hi)) return null;
+  // Pad by 5 % of the log-span (at least 2 % of the value) so curves do not touch the frame.
+  const span = Math.log10(hi) - Math.log10(lo);
+  const pad = Math.max(span * 0.05, 0.009);
+  return [10 ** (Math.log10(lo) - pad), 10 ** (Math.log10(hi) + pad)];
+}
+
+/**
+ * ECharts puts log ticks at powers of the base: base 10 over less than a decade gives no ticks
+ * between the bounds, so a narrow range gets a base whose powers split it in about five.
+ */
+export function logBaseFor([lo, hi]: [number, number]): number {
+  const decades = Math.log10(hi / lo);
+  return decades >= 2 ? 10 : Number((hi / lo) ** (1 / 5)).valueOf();
+}
+
+function hexAlpha(hex: string, a: number): string {
+  const m = /^#([0-9a-f]{6})$/i.exec(hex);
+  if (!m) return hex;
+  const n = parseInt(m[1] as string, 16);
+  return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${a})`;
+}
+
+export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureOptionOptions): Record<string, unknown> {
+  const c = o.colors ?? PRINT_COLORS;
+  const st = spec.style;
+  const fs = o.mode === 'export' ? st.fontSizePt : 12;
+  const lw = o.mode === 'export' ? st.lineWidthPt : 1.6;
+  const interactive = o.mode === 'interactive';
+  const colorOf = new Map(data.groups.map((g) => [g.name, g.color]));
+  const panels = data.panels;
+  // Small multiples: one slot per metric; overlay: every metric in one slot (told apart by dash).
+  const slots =
+    spec.layout === 'overlay' && panels.length > 1
+      ? [{ key: panels.map((p) => p.key).join('+'), label: panels.map((p) => st.yLabels[p.key] ?? p.label).join(' / '), members: panels }]
+      : panels.map((p) => ({ key: p.key, label: st.yLabels[p.key] ?? p.label, members: [p] }));
+  const P = Math.max(1, slots.length);
+  const withStrip = spec.schedule && data.schedule !== null && data.schedule.length > 0;
+  // As many panels side by side as fit (a panel wants ~16 em), at most 3.
+  const cols = panelColumns(o.width, fs, P, withStrip);
+  const rows = Math.ceil(P / cols);
+
+  // ---- layout (px)
+  const titleH = st.title ? fs * 2 : 0;
+  const legendText = (g: FigureData['groups'][number]) => `${g.name} (n=${g.n}${g.collapsed ? `, ${g.collapsed} collapsed` : ''})`;
+  const legendItemsW = data.groups.reduce((a, g) => a + legendText(g).length * fs * 0.6 + fs * 4, 0);
+  const legendRows = Math.max(1, Math.ceil(legendItemsW / Math.max(1, o.width - fs * 2)));
+  const legendH = st.legend === 'top' || st.legend === 'bottom' ? legendRows * fs * 1.9 + fs * 0.4 : 0;
+  const legendW = st.legend === 'right' ? Math.min(o.width * 0.25, fs * 12) : 0;
+  const zoomH = interactive ? 28 : 0;
+  const top0 = titleH + (st.legend === 'top' ? legendH : 0) + fs * 0.8;
+  const bottom0 = (st.legend === 'bottom' ? legendH : 0) + zoomH + fs * 0.5;
+  const left0 = fs * 4.2;
+  const right0 = legendW + fs * (withStrip ? 3.6 : 1.2);
+  const cellW = (o.width - left0 - right0) / cols;
+  const cellH = (o.height - top0 - bottom0) / rows;
+  const gapX = fs * (withStrip ? 6.2 : 4.6);
+  const xNameH = fs * 3;
+  const stripH = withStrip ? Math.max(fs * 3, cellH * 0.2) : 0;
+  const gapY = fs * 1.8;
+
+  const grids: Record<string, unknown>[] = [];
+  const xAxes: Record<string, unknown>[] = [];
+  const yAxes: Record<string, unknown>[] = [];
+  const series: Record<string, unknown>[] = [];
+  const titles: Record<string, unknown>[] = [];
+  if (st.title) titles.push({ text: mathText(st.title), left: 'center', top: 0, textStyle: { fontSize: fs * 1.15, fontWeight: 'normal', color: c.fg, fontFamily: st.fontFamily } });
+
+  const xName = mathText(st.xLabel ?? data.xLabel);
+  const axisCommon = {
+    axisLine: { lineStyle: { color: c.muted } },
+    axisTick: { lineStyle: { color: c.muted } },
+    axisLabel: { color: c.muted, fontSize: fs * 0.9, fontFamily: st.fontFamily, hideOverlap: true },
+    splitLine: { lineStyle: { color: c.grid, width: 0.5 } },
+    nameTextStyle: { color: c.fg, fontSize: fs, fontFamily: st.fontFamily },
+  };
+  const xUnit = spec.x;
+  const range = spec.range;
+
+  const DASH = ['solid', 'dashed', 'dotted'] as const;
+  slots.forEach((p, i) => {
+    const curvesOf = (): { cv: FigureData['panels'][number]['curves'][number]; key: string; mi: number }[] =>
+      p.members.flatMap((m, mi) => m.curves.map((cv) => ({ cv, key: m.key, mi })));
+    const col = i % cols;
+    const row = Math.floor(i / cols);
+    const left = left0 + col * cellW;
+    const width = cellW - (col < cols - 1 ? gapX : 0);
+    const top = top0 + row * cellH;
+    const stripGap = fs * 1.2;
+    const mainH = cellH - stripH - xNameH - (row < rows - 1 ? gapY : 0) - (withStrip ? stripGap : 0);
+    const gi = grids.length;
+    grids.push({ left, top, width, height: mainH, containLabel: false, outerBoundsMode: 'none' });
+    // One x extent for the panel and its strip, so they line up (the schedule may run longer than the data).
+    let x0 = Infinity;
+    let x1 = -Infinity;
+    for (const { cv } of curvesOf()) for (const v of cv.x) {
+      if (v < x0) x0 = v;
+      if (v > x1) x1 = v;
+    }
+    const xExtent = range ? { min: range.from, max: range.to } : x0 <= x1 ? { min: x0, max: x1 } : {};
+    const xi = xAxes.length;
+    xAxes.push({
+      ...axisCommon,
+      type: spec.logX ? 'log' : 'value',
+      gridIndex: gi,
+      scale: true,
+      ...xExtent,
+      name: withStrip ? '' : xName,
+      nameLocation: 'middle',
+      nameGap: fs * 1.9,
+      axisLabel: { ...axisCommon.axisLabel, show: !withStrip, formatter: (v: number) => xFormat(v, xUnit) },
+      splitLine: { show: false },
+    });
+    const yi = yAxes.length;
+    const drawn: (number | null)[] = [];
+    for (const { cv } of curvesOf()) {
+      drawn.push(...cv.mean);
+      if (spec.band !== 'none') drawn.push(...cv.lo, ...cv.hi);
+      if (spec.showSeeds || spec.smoothing > 0) for (const r of cv.runs) drawn.push(...(spec.showSeeds ? r.y : r.raw));
+    }
+    const ext = spec.logY ? logExtent(drawn) : null;
+    yAxes.push({
+      ...axisCommon,
+      type: spec.logY ? 'log' : 'value',
+      ...(ext ? { logBase: logBaseFor(ext) } : {}),
+      gridIndex: gi,
+      scale: true,
+      ...(ext ? { min: ext[0], max: ext[1] } : {}),
+      name: mathText(p.label),
+      nameLocation: 'middle',
+      nameGap: fs * 3.2,
+      axisLabel: { ...axisCommon.axisLabel, formatter: (v: number) => sigFormat(v, 3) },
+    });
+
+    for (const { cv, key, mi } of curvesOf()) {
+      const color = colorOf.get(cv.group) ?? c.fg;
+      const base = { type: 'line', xAxisIndex: xi, yAxisIndex: yi, showSymbol: false, symbol: 'none', silent: !interactive, animation: false, connectNulls: false };
+      // Faint individual curves: each seed (smoothed) on demand, or the raw points under a smoothed mean.
+      if (spec.showSeeds || spec.smoothing > 0) {
+        for (const r of cv.runs) {
+          const y = spec.showSeeds ? r.y : r.raw;
+          series.push({
+            ...base,
+            id: `seed:${key}:${cv.group}:${r.runId}`,
+            name: cv.group,
+            data: pairs(r.x, y),
+            lineStyle: { width: Math.max(0.5, lw * 0.6), color: hexAlpha(color, 0.28) },
+            itemStyle: { color },
+            tooltip: { show: false },
+            z: 1,
+          });
+        }
+      }
+      if (spec.band !== 'none' && cv.n > 1) {
+        const stack = `band:${key}:${cv.group}`;
+        series.push({
+          ...base,
+          id: `${stack}:lo`,
+          name: cv.group,
+          stack,
+          data: pairs(cv.x, cv.lo),
+          lineStyle: { opacity: 0 },
+          itemStyle: { color },
+          tooltip: { show: false },
+          z: 2,
+        });
+        series.push({
+          ...base,
+          id: `${stack}:hi`,
+          name: cv.group,
+          stack,
+          data: cv.x.map((x, k): Pair => {
+            const lo = cv.lo[k];
+            const hi = cv.hi[k];
+            return [x, lo === null || lo === undefined || hi === null || hi === undefined ? null : hi - lo];
+          }),
+          lineStyle: { opacity: 0 },
+          areaStyle: { color: hexAlpha(color, 0.2) },
+          itemStyle: { color },
+          tooltip: { show: false },
+          z: 2,
+        });
+      }
+      const g = data.groups.find((x) => x.name === cv.group);
+      series.push({
+        ...base,
+        id: `mean:${key}:${cv.group}`,
+        name: cv.group,
+        data: pairs(cv.x, cv.mean),
+        lineStyle: { width: lw, color, type: DASH[mi % 3] },
+        itemStyle: { color },
+        z: 3,
+        ...(g && g.annealAt !== null
+          ? {
+              markLine: {
+                silent: true,
+                symbol: 'none',
+                animation: false,
+                label: { show: false },
+                lineStyle: { color, type: 'dashed', width: Math.max(0.5, lw * 0.7) },
+                data: [{ xAxis: g.annealAt, name: `anneal (${cv.group})` }],
+              },
+            }
+          : {}),
+      });
+    }
+
+    if (withStrip && data.schedule) {
+      const sgi = grids.length;
+      grids.push({ left, top: top + mainH + stripGap, width, height: stripH, containLabel: false, outerBoundsMode: 'none' });
+      const sxi = xAxes.length;
+      xAxes.push({
+        ...axisCommon,
+        type: spec.logX ? 'log' : 'value',
+        gridIndex: sgi,
+        scale: true,
+        ...xExtent,
+        name: xName,
+        nameLocation: 'middle',
+        nameGap: fs * 1.9,
+        axisLabel: { ...axisCommon.axisLabel, formatter: (v: number) => xFormat(v, xUnit) },
+        splitLine: { show: false },
+      });
+      const lrAxis = yAxes.length;
+      yAxes.push({
+        ...axisCommon,
+        type: spec.scheduleLog ? 'log' : 'value',
+        gridIndex: sgi,
+        scale: spec.scheduleLog,
+        name: col === 0 ? 'η' : '',
+        nameLocation: 'middle',
+        nameGap: fs * 3.2,
+        splitNumber: 2,
+        axisLabel: { ...axisCommon.axisLabel, fontSize: fs * 0.75, formatter: (v: number) => sigFormat(v, 2) },
+        splitLine: { show: false },
+      });
+      const noiseAxis = yAxes.length;
+      yAxes.push({
+        ...axisCommon,
+        type: 'value',
+        gridIndex: sgi,
+        position: 'right',
+        name: col === cols - 1 || i === P - 1 ? 'σ' : '',
+        nameLocation: 'middle',
+        nameGap: fs * 2.4,
+        splitNumber: 2,
+        axisLabel: { ...axisCommon.axisLabel, fontSize: fs * 0.75, formatter: (v: number) => sigFormat(v, 2) },
+        show: data.schedule.some((x) => x.noise.some((v) => v !== 0)),
+        splitLine: { show: false },
+      });
+      for (const s of data.schedule) {
+        const color = colorOf.get(s.group) ?? c.fg;
+        const sbase = { type: 'line', xAxisIndex: sxi, showSymbol: false, symbol: 'none', step: 'end', silent: !interactive, animation: false, z: 3 };
+        series.push({ ...sbase, id: `lr:${p.key}:${s.group}`, name: s.group, yAxisIndex: lrAxis, data: pairs(s.x, s.lr), lineStyle: { width: Math.max(0.5, lw * 0.8), color }, itemStyle: { color } });
+        if (s.noise.some((v) => v !== 0)) {
+          series.push({ ...sbase, id: `noise:${p.key}:${s.group}`, name: s.group, yAxisIndex: noiseAxis, data: pairs(s.x, s.noise), lineStyle: { width: Math.max(0.5, lw * 0.8), color, type: 'dotted' }, itemStyle: { color } });
+        }
+      }
+    }
+  });
+
+  const allX = xAxes.map((_, k) => k);
+  const legendNames = data.groups.map((g) => g.name);
+  const option: Record<string, unknown> = {
+    animation: false,
+    backgroundColor: o.mode === 'export' ? c.bg : 'transparent',
+    textStyle: { fontFamily: st.fontFamily, fontSize: fs, color: c.fg },
+    title: titles,
+    grid: grids,
+    xAxis: xAxes,
+    yAxis: yAxes,
+    series,
+    legend:
+      st.legend === 'none'
+        ? { show: false }
+        : {
+            show: true,
+            data: legendNames.map((name) => ({ name, icon: 'rect' })),
+            itemWidth: fs * 1.6,
+            itemGap: fs * 1.2,
+            itemHeight: Math.max(2, lw * 1.5),
+            textStyle: { fontSize: fs, color: c.fg, fontFamily: st.fontFamily },
+            ...(st.legend === 'top' ? { top: titleH, left: 'center', orient: 'horizontal' } : {}),
+            ...(st.legend === 'bottom' ? { bottom: zoomH, left: 'center', orient: 'horizontal' } : {}),
+            ...(st.legend === 'right' ? { right: 0, top: 'middle', orient: 'vertical' } : {}),
+            formatter: (name: string) => {
+              const g = data.groups.find((x) => x.name === name);
+              return g ? legendText(g) : name;
+            },
+          },
+  };
+  if (interactive) {
+    option['tooltip'] = {
+      trigger: 'axis',
+      confine: true,
+      valueFormatter: (v: unknown) => (typeof v === 'number' ? sigFormat(v, 4) : String(v ?? '—')),
+    };
+    option['axisPointer'] = { link: [{ xAxisIndex: 'all' }], label: { formatter: (p: { value: number }) => xFormat(p.value, xUnit) } };
+    option['dataZoom'] = [
+      { type: 'inside', xAxisIndex: allX, filterMode: 'none' },
+      { type: 'slider', xAxisIndex: allX, height: 16, bottom: 4, left: left0, right: right0, filterMode: 'none', labelFormatter: (v: number) => xFormat(v, xUnit) },
+    ];
+  }
+  return option;
+}
