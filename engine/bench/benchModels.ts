@@ -1,6 +1,6 @@
 /**
  * The benchmark's workloads as self-contained step functions (architectures of
- * experiments.md §1.2 and §2.3, mirrored op for op by torch_bench.py), with switches for the
+ * docs/paper.md §1.2 and §2.3, mirrored op for op by torch_bench.py), with switches for the
  * optimizations being measured: which batch-norm backward, which Gaussian generator.
  * engine/models is measured separately (its own rows) so the two can be compared.
  */

@@ -1,6 +1,6 @@
 /**
  * Turns a cached dataset into the run's training batches and its three validation sets
- * (spec §2.2): clean test set; patch-only set (uniform labels, zero background); augmented
+ * (docs/paper.md §2.2): clean test set; patch-only set (uniform labels, zero background); augmented
  * test set (test images through the same fixed patching). Everything is normalized and,
  * where patched, patched in normalized space. Validation draws are fixed at the start, so
  * every epoch is evaluated on the same images.

@@ -1,6 +1,6 @@
 /**
  * Per-channel normalization, x = (byte/255 − mean_c) / std_c.
- * CIFAR-10 values are the authors' (spec §2.1); MNIST and Fashion-MNIST use the usual
+ * CIFAR-10 values are the authors' (docs/paper.md §2.1); MNIST and Fashion-MNIST use the usual
  * torchvision statistics of their training sets.
  */
 import type { DatasetName, ImageDataset } from './types';

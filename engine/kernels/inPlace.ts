@@ -3,7 +3,7 @@
  * JavaScript can see (the wasm heap, the cpu backend's typed arrays), so an update such as
  * U ← (1 − ηλ)U − η(G + ξ) can run as one fused pass with its noise drawn on the fly instead
  * of five tfjs ops, each allocating and streaming a full-size tensor
- * (engine-performance.md, findings 6 and the "fewer intermediate tensors" item of issue 5).
+ * (docs/engine-performance.md finding 6: noise drawn fast and without extra full-size tensors).
  *
  * The views are only valid until the next tfjs call (a wasm heap can grow and move), so use
  * them at once and allocate no tensor while holding one. On other backends (tfjs-node, GPU)

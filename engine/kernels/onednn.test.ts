@@ -7,10 +7,16 @@ import { Rng, useNativeNormals } from '../random';
 import { CONV_CASES, convGradients, describeConvCase, matMulProducts, onBackend, relativeError, seededValues } from './testing';
 
 // Built by `npm install` / `npm test` where oneDNN is installed (CI installs libdnnl-dev).
+// Under CI=true a missing addon is a failure, not a skip (unless turned off with LRLAB_ONEDNN=0).
 const { addon, reason } = oneDnn();
-if (!addon) console.warn(`oneDNN kernel tests skipped: ${reason ?? ''}`);
+const required = process.env['CI'] === 'true' && process.env['LRLAB_ONEDNN'] !== '0';
+if (!addon && !required) console.warn(`oneDNN kernel tests skipped: ${reason ?? ''}`);
 
-describe.skipIf(!addon)('oneDNN kernels on wasm', () => {
+describe.skipIf(!addon && !required)('oneDNN kernels on wasm', () => {
+  it('are built and load (CI=true requires them)', () => {
+    expect(addon, `the oneDNN addon is missing under CI=true: ${reason ?? ''}`).not.toBeNull();
+  });
+
   it('are what the wasm backend runs, and the report says so', async () => {
     const report = await initBackend({ force: 'wasm' });
     expect(report.summary).toMatch(/oneDNN \d+\.\d+/);

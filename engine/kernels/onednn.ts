@@ -48,7 +48,7 @@ interface OneDnnAddon {
 const ADDON = 'engine/kernels/onednn/build/Release/lrlab_onednn.node';
 
 /** The built addon: LRLAB_ONEDNN_ADDON, or the project's build, found from this file upward (it may be bundled into out/). */
-function addonPath(): string | null {
+export function addonPath(): string | null {
   const explicit = process.env['LRLAB_ONEDNN_ADDON'];
   if (explicit) return resolve(explicit);
   let dir = dirname(fileURLToPath(import.meta.url));

@@ -1,5 +1,5 @@
 /**
- * The synthetic experiment's three-way comparison (spec §1.4): L-S, S and S+noise on one
+ * The synthetic experiment's three-way comparison (docs/paper.md §1.4): L-S, S and S+noise on one
  * shared setting. The three specs differ only in `algorithm`; data, model, objective, gradient
  * noise, init, stopping and logging are the same object. The paper's scalings are used as
  * defaults (r = d^-3/4, λ = d^-5/4, p0 = κ²/2, N = d/κ²); the rates are the same across

@@ -1,5 +1,5 @@
 /**
- * RunSpec of kind 'image': the paper's image experiments (Section 7, App. G; spec §2) —
+ * RunSpec of kind 'image': the paper's image experiments (Section 7, App. G; docs/paper.md §2) —
  * patch-augmented or clean CIFAR-10 / Fashion-MNIST / MNIST, WRN-16-k or a small CNN,
  * Nesterov SGD, LR and pre-activation noise schedules. Pure zod (the renderer reads it).
  */
@@ -37,7 +37,7 @@ export const PatchSpecSchema = z
     pPatchOnly: z.number().min(0).max(1).default(0.2).meta({ title: 'Patch-only probability', description: 'Each load of a patched image is patch-only with this probability, else patch + image' }),
     patchOnlyValCount: z.number().int().min(10).max(100_000).default(1000).meta({ title: 'Patch-only validation images', description: 'Size of the patch-only validation set (uniform labels)', unit: 'images' }),
   })
-  .meta({ title: 'Patch', description: 'The memorizable patch (spec §2.2)' });
+  .meta({ title: 'Patch', description: 'The memorizable patch (paper Fig. 3, App. G.2)' });
 
 export const ModelSpecSchema = z
   .discriminatedUnion('arch', [

@@ -1,5 +1,5 @@
 /**
- * The P/Q distribution of Section 2 (spec §1.1), drawn in plain TypeScript from the run's Rng.
+ * The P/Q distribution of Section 2 (docs/paper.md §1.1), drawn in plain TypeScript from the run's Rng.
  *
  *   kind P-only (prob p0): x1 ~ P_y, x2 = 0
  *   kind Q-only (prob q0): x1 = 0,   x2 ~ Q_y

@@ -1,5 +1,5 @@
 /**
- * The two-layer ReLU net of spec §1.2 on tfjs, with a hand-written gradient.
+ * The two-layer ReLU net of docs/paper.md §1.2 on tfjs, with a hand-written gradient.
  *
  *   f(x) = Σ_j Σ_i u_{j,i} [⟨U_i, x^(j)⟩ + Ξ_i]_+      (j over the k patches; k = 1: plain net)
  *
@@ -8,7 +8,7 @@
  * un-transposed with the fixed data as its right operand:
  *   Hᵀ = U·XpT  [m, n·k],     ∂L̂/∂U = dHᵀ·Xp  [m, D].
  * On wasm that keeps XNNPACK's fast path (a transposed matmul is ~20× slower,
- * engine-performance.md finding 3), XNNPACK packs the right operand once per batch tensor and
+ * docs/engine-performance.md finding 3), XNNPACK packs the right operand once per batch tensor and
  * caches it (full-batch runs pack the data once), and the m-row outputs tile better than the
  * earlier [n, m] layout: 1.7–2× faster on the d = 1024 workload (engine/bench).
  *

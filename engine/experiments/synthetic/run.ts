@@ -1,5 +1,5 @@
 /**
- * The synthetic experiment's training loop (spec §1.3–1.4):
+ * The synthetic experiment's training loop (docs/paper.md §1.3–1.4):
  *   U_{t+1} = U_t − γ_t (∇L̂_λ(U_t) + ξ_t),  ξ_t ~ N(0, τ_ξ² I) fresh each step,
  * with γ_t and the pre-activation noise τ_t set by the algorithm (L-S, S, S+noise).
  *

@@ -1,5 +1,5 @@
 /**
- * RunSpec of the synthetic experiment (paper Sections 2-5, Appendix E; spec §1).
+ * RunSpec of the synthetic experiment (paper Sections 2-5, Appendix E; docs/paper.md §1).
  *
  * Paper scalings are defaults computed from `d` and `κ` when a field is left out
  * (r = d^-3/4, λ = d^-5/4, p0 = κ²/2, N = d/κ²); `resolveSyntheticSpec` (resolve.ts) turns a

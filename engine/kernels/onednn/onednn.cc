@@ -7,17 +7,34 @@
 #include <node_api.h>
 #include <oneapi/dnnl/dnnl.hpp>
 
+// The kernels use oneDNN 2.x's operation descriptors (convolution_forward::desc, …), which
+// oneDNN 3.0 removed; bin/build-native-kernels.js checks the version before building and says so.
+#if !defined(DNNL_VERSION_MAJOR) || DNNL_VERSION_MAJOR != 2
+#error "LR Lab's oneDNN kernels need oneDNN 2.x (its 3.x API has no operation descriptors); install libdnnl-dev 2.x"
+#endif
+
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <mutex>
+#include <new>
+#include <stdexcept>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 namespace {
+
+// The primitive caches, the scratch buffers and the stream are shared by every caller in the
+// process (the addon is loaded once, whatever the number of worker threads): one call at a
+// time. Calls from one JavaScript thread never contend; concurrent worker threads wait.
+std::mutex& sharedStateLock() {
+  static std::mutex m;
+  return m;
+}
 
 using dnnl::memory;
 using tag = memory::format_tag;
@@ -102,7 +119,7 @@ ConvEntry& convFor(int kind, const Geometry& g) {
 void reorder(memory from, memory to) { dnnl::reorder(from, to).execute(cpuStream(), from, to); }
 
 // Scratch buffers for the primitive's layouts, one per operand, grown as needed and reused
-// across calls (calls come one at a time from JavaScript's thread).
+// across calls (under sharedStateLock).
 float* scratch(int slot, size_t bytes) {
   static std::vector<float> buffers[3];
   auto& b = buffers[slot];
@@ -155,8 +172,7 @@ bool int64s(napi_env env, napi_value v, int64_t* out, uint32_t count) {
   }
   for (uint32_t i = 0; i < count; i++) {
     napi_value e;
-    napi_get_element(env, v, i, &e);
-    if (napi_get_value_int64(env, e, &out[i]) != napi_ok) {
+    if (napi_get_element(env, v, i, &e) != napi_ok || napi_get_value_int64(env, e, &out[i]) != napi_ok) {
       napi_throw_type_error(env, nullptr, "expected integers");
       return false;
     }
@@ -164,20 +180,67 @@ bool int64s(napi_env env, napi_value v, int64_t* out, uint32_t count) {
   return true;
 }
 
+// Checked N-API reads: a wrong type throws a TypeError naming the argument (N-API's return
+// codes are never ignored).
+bool getInt64(napi_env env, napi_value v, int64_t* out, const char* what) {
+  double d;
+  if (napi_get_value_double(env, v, &d) != napi_ok || !std::isfinite(d) || d != std::floor(d)) {
+    napi_throw_type_error(env, nullptr, what);
+    return false;
+  }
+  *out = static_cast<int64_t>(d);
+  return true;
+}
+
+bool getDouble(napi_env env, napi_value v, double* out, const char* what) {
+  if (napi_get_value_double(env, v, out) != napi_ok) {
+    napi_throw_type_error(env, nullptr, what);
+    return false;
+  }
+  return true;
+}
+
+bool getBool(napi_env env, napi_value v, bool* out, const char* what) {
+  if (napi_get_value_bool(env, v, out) != napi_ok) {
+    napi_throw_type_error(env, nullptr, what);
+    return false;
+  }
+  return true;
+}
+
+// Runs `body`, turning C++ exceptions into JavaScript errors: out of memory (std::bad_alloc)
+// and oneDNN's errors must not abort the worker process.
+template <typename F>
+napi_value guarded(napi_env env, F&& body) {
+  try {
+    return body();
+  } catch (const std::bad_alloc&) {
+    napi_throw_error(env, "ENOMEM", "oneDNN kernels: out of memory");
+  } catch (const dnnl::error& err) {
+    napi_throw_error(env, nullptr, (std::string("oneDNN: ") + err.what()).c_str());
+  } catch (const std::exception& err) {
+    napi_throw_error(env, nullptr, (std::string("oneDNN kernels: ") + err.what()).c_str());
+  }
+  return nullptr;
+}
+
 // Unpacks exactly N arguments, or throws `usage` and returns false.
 template <size_t N>
 bool args(napi_env env, napi_callback_info info, napi_value (&argv)[N], const char* usage) {
   size_t argc = N;
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return !throwIf(env, true, usage);
   return !throwIf(env, argc != N, usage);
 }
 
 // conv2d(kind, geometry[15], x, w, y): kind 0 y = conv(x, w); 1 w = dW(x, dy = y); 2 x = dX(dy = y, w).
-napi_value Conv2d(napi_env env, napi_callback_info info) {
+napi_value Conv2dUnguarded(napi_env env, napi_callback_info info) {
   napi_value argv[5];
   if (!args(env, info, argv, "conv2d(kind, geometry, x, w, y)")) return nullptr;
-  int32_t kind;
-  napi_get_value_int32(env, argv[0], &kind);
+  int64_t kind;
+  if (!getInt64(env, argv[0], &kind, "conv2d: kind must be 0 (forward), 1 (filter gradient) or 2 (input gradient)")) return nullptr;
+  if (throwIf(env, kind != kForward && kind != kBackwardWeights && kind != kBackwardData,
+              "conv2d: kind must be 0 (forward), 1 (filter gradient) or 2 (input gradient)"))
+    return nullptr;
   Geometry g;
   if (!int64s(env, argv[1], g.v, 15)) return nullptr;
   float *x, *w, *y;
@@ -188,8 +251,11 @@ napi_value Conv2d(napi_env env, napi_callback_info info) {
                        static_cast<int64_t>(ny) != N * OH * OW * O,
               "conv2d: array sizes do not match the geometry"))
     return nullptr;
-  try {
-    ConvEntry& e = convFor(kind, g);
+  for (int i = 0; i < 15; i++)
+    if (throwIf(env, g.v[i] < (i >= 11 ? 0 : 1), "conv2d: geometry values must be positive (paddings non-negative)")) return nullptr;
+  std::lock_guard<std::mutex> hold(sharedStateLock());
+  {
+    ConvEntry& e = convFor(static_cast<int>(kind), g);
     const bool xIn = kind != kBackwardData, wIn = kind != kBackwardWeights, yIn = kind != kForward;
     memory xm = operand(e.x, e.xi, x, 0, xIn), wm = operand(e.w, e.wi, w, 1, wIn), ym = operand(e.y, e.yi, y, 2, yIn);
     if (kind == kForward) {
@@ -205,23 +271,25 @@ napi_value Conv2d(napi_env env, napi_callback_info info) {
     if (kind == kBackwardWeights && e.wi != e.w) reorder(wm, memory(e.w, eng, w));
     if (kind == kBackwardData && e.xi != e.x) reorder(xm, memory(e.x, eng, x));
     cpuStream().wait();
-  } catch (const dnnl::error& err) {
-    napi_throw_error(env, nullptr, (std::string("oneDNN: ") + err.what()).c_str());
   }
   return nullptr;
 }
 
+napi_value Conv2d(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value { return Conv2dUnguarded(env, info); });
+}
+
 // sgemm(transA, transB, M, N, K, A, B, C): C[M,N] = op(A)·op(B), row-major.
-napi_value Sgemm(napi_env env, napi_callback_info info) {
+napi_value SgemmUnguarded(napi_env env, napi_callback_info info) {
   napi_value argv[8];
   if (!args(env, info, argv, "sgemm(transA, transB, M, N, K, A, B, C)")) return nullptr;
   bool ta, tb;
   int64_t M, N, K;
-  napi_get_value_bool(env, argv[0], &ta);
-  napi_get_value_bool(env, argv[1], &tb);
-  napi_get_value_int64(env, argv[2], &M);
-  napi_get_value_int64(env, argv[3], &N);
-  napi_get_value_int64(env, argv[4], &K);
+  if (!getBool(env, argv[0], &ta, "sgemm: transA must be a boolean") || !getBool(env, argv[1], &tb, "sgemm: transB must be a boolean") ||
+      !getInt64(env, argv[2], &M, "sgemm: M must be an integer") || !getInt64(env, argv[3], &N, "sgemm: N must be an integer") ||
+      !getInt64(env, argv[4], &K, "sgemm: K must be an integer"))
+    return nullptr;
+  if (throwIf(env, M < 1 || N < 1 || K < 1, "sgemm: M, N and K must be positive")) return nullptr;
   float *a, *b, *c;
   size_t na, nb, nc;
   if (!floats(env, argv[5], &a, &na) || !floats(env, argv[6], &b, &nb) || !floats(env, argv[7], &c, &nc)) return nullptr;
@@ -231,6 +299,11 @@ napi_value Sgemm(napi_env env, napi_callback_info info) {
   const dnnl_status_t st = dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', M, N, K, 1.0f, a, ta ? M : K, b, tb ? K : N, 0.0f, c, N);
   throwIf(env, st != dnnl_success, "oneDNN sgemm failed");
   return nullptr;
+}
+
+// dnnl_sgemm keeps no state of its own between calls: no lock needed.
+napi_value Sgemm(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value { return SgemmUnguarded(env, info); });
 }
 
 struct BnEntry {
@@ -263,13 +336,13 @@ BnEntry& bnFor(int64_t N, int64_t H, int64_t W, int64_t C, float eps) {
 
 // batchNorm(shape[4] NHWC, eps, x, gamma, beta, y, mean, variance): training-mode forward
 // (batch statistics, biased variance).
-napi_value BatchNorm(napi_env env, napi_callback_info info) {
+napi_value BatchNormUnguarded(napi_env env, napi_callback_info info) {
   napi_value argv[8];
   if (!args(env, info, argv, "batchNorm(shape, eps, x, gamma, beta, y, mean, variance)")) return nullptr;
   int64_t s[4];
   double eps;
   if (!int64s(env, argv[0], s, 4)) return nullptr;
-  napi_get_value_double(env, argv[1], &eps);
+  if (!getDouble(env, argv[1], &eps, "batchNorm: eps must be a number")) return nullptr;
   float* p[6];
   size_t n[6];
   for (int i = 0; i < 6; i++)
@@ -279,28 +352,29 @@ napi_value BatchNorm(napi_env env, napi_callback_info info) {
                        static_cast<int64_t>(n[2]) != s[3] || static_cast<int64_t>(n[4]) != s[3] || static_cast<int64_t>(n[5]) != s[3],
               "batchNorm: array sizes do not match the shape"))
     return nullptr;
-  try {
-    BnEntry& e = bnFor(s[0], s[1], s[2], s[3], static_cast<float>(eps));
-    auto& eng = cpuEngine();
-    memory x(e.data, eng, p[0]), g(e.channel, eng, p[1]), b(e.channel, eng, p[2]), y(e.data, eng, p[3]), mu(e.channel, eng, p[4]),
-        var(e.channel, eng, p[5]);
-    e.fwd.execute(cpuStream(), {{DNNL_ARG_SRC, x}, {DNNL_ARG_SCALE, g}, {DNNL_ARG_SHIFT, b}, {DNNL_ARG_DST, y}, {DNNL_ARG_MEAN, mu},
-                                {DNNL_ARG_VARIANCE, var}});
-    cpuStream().wait();
-  } catch (const dnnl::error& err) {
-    napi_throw_error(env, nullptr, (std::string("oneDNN: ") + err.what()).c_str());
-  }
+  std::lock_guard<std::mutex> hold(sharedStateLock());
+  BnEntry& e = bnFor(s[0], s[1], s[2], s[3], static_cast<float>(eps));
+  auto& eng = cpuEngine();
+  memory x(e.data, eng, p[0]), g(e.channel, eng, p[1]), b(e.channel, eng, p[2]), y(e.data, eng, p[3]), mu(e.channel, eng, p[4]),
+      var(e.channel, eng, p[5]);
+  e.fwd.execute(cpuStream(), {{DNNL_ARG_SRC, x}, {DNNL_ARG_SCALE, g}, {DNNL_ARG_SHIFT, b}, {DNNL_ARG_DST, y}, {DNNL_ARG_MEAN, mu},
+                              {DNNL_ARG_VARIANCE, var}});
+  cpuStream().wait();
   return nullptr;
 }
 
+napi_value BatchNorm(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value { return BatchNormUnguarded(env, info); });
+}
+
 // batchNormGrad(shape[4], eps, x, mean, variance, dy, gamma, dx, dgamma, dbeta).
-napi_value BatchNormGrad(napi_env env, napi_callback_info info) {
+napi_value BatchNormGradUnguarded(napi_env env, napi_callback_info info) {
   napi_value argv[10];
   if (!args(env, info, argv, "batchNormGrad(shape, eps, x, mean, variance, dy, gamma, dx, dgamma, dbeta)")) return nullptr;
   int64_t s[4];
   double eps;
   if (!int64s(env, argv[0], s, 4)) return nullptr;
-  napi_get_value_double(env, argv[1], &eps);
+  if (!getDouble(env, argv[1], &eps, "batchNormGrad: eps must be a number")) return nullptr;
   float* p[8];
   size_t n[8];
   for (int i = 0; i < 8; i++)
@@ -309,7 +383,8 @@ napi_value BatchNormGrad(napi_env env, napi_callback_info info) {
   const int64_t want[8] = {size, s[3], s[3], size, s[3], size, s[3], s[3]};
   for (int i = 0; i < 8; i++)
     if (throwIf(env, static_cast<int64_t>(n[i]) != want[i], "batchNormGrad: array sizes do not match the shape")) return nullptr;
-  try {
+  std::lock_guard<std::mutex> hold(sharedStateLock());
+  {
     BnEntry& e = bnFor(s[0], s[1], s[2], s[3], static_cast<float>(eps));
     auto& eng = cpuEngine();
     memory x(e.data, eng, p[0]), mu(e.channel, eng, p[1]), var(e.channel, eng, p[2]), dy(e.data, eng, p[3]), g(e.channel, eng, p[4]),
@@ -327,10 +402,12 @@ napi_value BatchNormGrad(napi_env env, napi_callback_info info) {
                                 {DNNL_ARG_DIFF_SCALE, dg},
                                 {DNNL_ARG_DIFF_SHIFT, db}});
     cpuStream().wait();
-  } catch (const dnnl::error& err) {
-    napi_throw_error(env, nullptr, (std::string("oneDNN: ") + err.what()).c_str());
   }
   return nullptr;
+}
+
+napi_value BatchNormGrad(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value { return BatchNormGradUnguarded(env, info); });
 }
 
 // ---- Gaussian noise: engine/random's ziggurat (Rng.fillNormal), the same numbers natively.
@@ -383,7 +460,7 @@ struct Ziggurat {
 };
 
 // fillNormal(k, w, f, R, state, out, std, mean): out[i] = mean + std·z_i; state advances.
-napi_value FillNormal(napi_env env, napi_callback_info info) {
+napi_value FillNormalUnguarded(napi_env env, napi_callback_info info) {
   napi_value argv[8];
   if (!args(env, info, argv, "fillNormal(k, w, f, R, state, out, std, mean)")) return nullptr;
   Ziggurat z{};
@@ -400,12 +477,12 @@ napi_value FillNormal(napi_env env, napi_callback_info info) {
   float* out;
   size_t n;
   double stddev, mean;
-  napi_get_value_double(env, argv[3], &z.r);
+  if (!getDouble(env, argv[3], &z.r, "fillNormal: R must be a number")) return nullptr;
   if (!typed(env, argv[4], napi_uint32_array, "fillNormal: state must be a Uint32Array", &state, &stateLength)) return nullptr;
   if (throwIf(env, stateLength != 4, "fillNormal: state must have 4 words")) return nullptr;
   if (!floats(env, argv[5], &out, &n)) return nullptr;
-  napi_get_value_double(env, argv[6], &stddev);
-  napi_get_value_double(env, argv[7], &mean);
+  if (!getDouble(env, argv[6], &stddev, "fillNormal: std must be a number") || !getDouble(env, argv[7], &mean, "fillNormal: mean must be a number"))
+    return nullptr;
   Xoshiro128ss g{state[0], state[1], state[2], state[3]};
   for (size_t i = 0; i < n; i++) {
     const uint32_t u = g.next();
@@ -421,13 +498,18 @@ napi_value FillNormal(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// Keeps no state between calls (the generator state lives in the caller's Uint32Array).
+napi_value FillNormal(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value { return FillNormalUnguarded(env, info); });
+}
+
 // ---- The synthetic net's SGD update in place (engine/experiments/synthetic/model.ts apply):
 // u ← u − lr·(g + λ·u [+ ξ]) with u, g [m, D] and ξ rows r0..r0+rows−1 of a [D, m] draw
 // (ξ[r·m + c] belongs at u[c·D + r0 + r]). Every value is computed as the JavaScript loop does,
 // in double, rounded to float32 once. Both strides are powers of two, so ξ is transposed
 // through a small tile rather than read with stride m (which thrashes one cache set).
 // sgdUpdate(u, g, xi, lr, lambda, r0, rows, D, m); xi empty = no noise (then r0, rows ignored).
-napi_value SgdUpdate(napi_env env, napi_callback_info info) {
+napi_value SgdUpdateUnguarded(napi_env env, napi_callback_info info) {
   napi_value argv[9];
   if (!args(env, info, argv, "sgdUpdate(u, g, xi, lr, lambda, r0, rows, D, m)")) return nullptr;
   float *u, *g, *xi;
@@ -435,12 +517,10 @@ napi_value SgdUpdate(napi_env env, napi_callback_info info) {
   if (!floats(env, argv[0], &u, &nu) || !floats(env, argv[1], &g, &ng) || !floats(env, argv[2], &xi, &nxi)) return nullptr;
   double lr, lambda;
   int64_t r0, rows, D, m;
-  napi_get_value_double(env, argv[3], &lr);
-  napi_get_value_double(env, argv[4], &lambda);
-  napi_get_value_int64(env, argv[5], &r0);
-  napi_get_value_int64(env, argv[6], &rows);
-  napi_get_value_int64(env, argv[7], &D);
-  napi_get_value_int64(env, argv[8], &m);
+  if (!getDouble(env, argv[3], &lr, "sgdUpdate: lr must be a number") || !getDouble(env, argv[4], &lambda, "sgdUpdate: lambda must be a number") ||
+      !getInt64(env, argv[5], &r0, "sgdUpdate: r0 must be an integer") || !getInt64(env, argv[6], &rows, "sgdUpdate: rows must be an integer") ||
+      !getInt64(env, argv[7], &D, "sgdUpdate: D must be an integer") || !getInt64(env, argv[8], &m, "sgdUpdate: m must be an integer"))
+    return nullptr;
   if (throwIf(env, D < 1 || m < 1 || nu != static_cast<size_t>(D * m) || ng != nu, "sgdUpdate: u and g must both hold D·m values")) return nullptr;
   if (nxi == 0) {
     for (size_t i = 0; i < nu; i++) {
@@ -470,6 +550,11 @@ napi_value SgdUpdate(napi_env env, napi_callback_info info) {
     }
   }
   return nullptr;
+}
+
+// Keeps no state between calls (its tile is per call).
+napi_value SgdUpdate(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value { return SgdUpdateUnguarded(env, info); });
 }
 
 napi_value Version(napi_env env, napi_callback_info) {
