@@ -47,7 +47,24 @@ const backendOption = () =>
 
 /** A host for one command (no queue): the store and the services, closed afterwards. */
 async function withHost<T>(opts: { store?: string; backend?: string }, f: (h: Host) => Promise<T>, how: { readOnly?: boolean } = {}): Promise<T> {
-  const host = await createHost({ mode: 'cli', storePath: opts.store, backend: opts.backend, runQueue: false, ...(how.readOnly ? { readOnly: true } : {}) });
+  const open = (readOnly: boolean) => createHost({ mode: 'cli', storePath: opts.store, backend: opts.backend, runQueue: false, ...(readOnly ? { readOnly: true } : {}) });
+  let host: Host;
+  if (how.readOnly) {
+    // A command that only reads still opens the store as every door does where it can, so a
+    // run whose process died (kill -9 of a CLI run) is recorded `interrupted` before it is
+    // shown. Only where the store cannot be written (full disk, read-only file system, a
+    // damaged file that refuses writes) does it read without writing; if that fails too, the
+    // first error is the one that says what is wrong.
+    try {
+      host = await open(false);
+    } catch (first) {
+      try {
+        host = await open(true);
+      } catch {
+        throw first;
+      }
+    }
+  } else host = await open(false);
   try {
     return await f(host);
   } finally {
