@@ -31,18 +31,16 @@ const LOADED_BY_NAME: Record<string, string> = {
   '@tensorflow/tfjs-node-gpu': 'engine/backend/backend.ts', // optional native backend, tried at run time
 };
 
-/**
- * Kept ahead of its import, with the reason: remove the entry once the code imports it.
- * @resvg/resvg-js renders exported figures (SVG → PNG); the figure-export work imports it.
- */
-const KEPT_AHEAD: Record<string, string> = { '@resvg/resvg-js': 'figure export (PNG)' };
+/** Kept ahead of its import, with the reason: remove the entry once the code imports it. */
+const KEPT_AHEAD: Record<string, string> = {};
 
 describe('supply chain', () => {
   it('depends only on packages that the shipped code imports', () => {
     const text = ['electron', 'engine', 'storage', 'renderer', 'bin'].flatMap((d) => sources(join(root, d))).map((f) => readFileSync(f, 'utf8')).join('\n');
     const imported = (name: string): boolean => {
       const q = name.replace(/[/.]/g, (c) => `\\${c}`);
-      return new RegExp(`(from\\s+|import\\s*\\(\\s*|require\\s*\\(\\s*|import\\s+)['"\`]${q}(/[^'"\`]*)?['"\`]`).test(text);
+      // `resolve(` covers a package read as files (figure fonts: require.resolve('dejavu-fonts-ttf/package.json')).
+      return new RegExp(`(from\\s+|import\\s*\\(\\s*|require\\s*\\(\\s*|resolve\\s*\\(\\s*|import\\s+)['"\`]${q}(/[^'"\`]*)?['"\`]`).test(text);
     };
     const unused = Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies }).filter((name) => {
       if (KEPT_AHEAD[name]) return false;
