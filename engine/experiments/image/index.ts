@@ -9,3 +9,6 @@ export type { ImageCheckpointState } from './checkpoint';
 export { IMAGE_METRIC_KEYS } from './metrics';
 export type { ImageMetricKey } from './metrics';
 export { imageKind } from './kind';
+export { batchIndices, batchStreams, runImagesFor, shuffleEpoch, stepsPerEpoch } from './batches';
+export { PATCH_PREVIEW_LIMITS, PatchPreviewError, patchPreview, patchPreviewFromDataset, patchPreviewWithoutData } from './patchPreview';
+export type { ImagePatchPreview, PatchPreviewOptions, PatchPreviewSample, PatchPreviewStats } from './patchPreview';
