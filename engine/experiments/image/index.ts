@@ -1,11 +1,4 @@
-// engine/experiments/image: image experiments (Section 7, App. G): training loop, metrics,
-// checkpoints. Imports tfjs, zod and engine files only.
-export { ImageSpecSchema } from './spec';
-export type { ImageSpec, ImageSpecInput } from './spec';
-export { estimateWasmGb, evaluateSet, runImageExperiment } from './run';
-export type { ImageRunExtras } from './run';
-export { encodeCheckpoint, readCheckpointHeader, restoreCheckpoint } from './checkpoint';
-export type { ImageCheckpointState } from './checkpoint';
-export { IMAGE_METRIC_KEYS } from './metrics';
-export type { ImageMetricKey } from './metrics';
+// engine/experiments/image: the image experiments (Section 7, App. G) as one experiment kind.
+// The registry (../registry.ts) reads it through this one export.
+// Imports tfjs, zod and engine files only.
 export { imageKind } from './kind';
