@@ -257,6 +257,7 @@ export type FieldInfo = z.infer<typeof FieldInfoSchema>;
 export const MetricInfoSchema = z.object({
   key: z.string(),
   label: z.string(),
+  axisLabel: z.string().optional(),
   unit: z.string().optional(),
   better: z.enum(['min', 'max']).optional(),
   family: z.string(),
