@@ -37,6 +37,7 @@ export const METHOD_NAMES = [
   'figures.data',
   'figures.render',
   'figures.saveAs',
+  'patches.preview',
 ] as const;
 
 export const EVENT_NAMES = [

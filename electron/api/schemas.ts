@@ -435,6 +435,76 @@ export type FigureSummary = z.infer<typeof FigureSummarySchema>;
 export const FigureFormatSchema = z.enum(['svg', 'pdf', 'png', 'csv']);
 export type FigureFormat = z.infer<typeof FigureFormatSchema>;
 
+// ---------------------------------------------------------------- patch visualizer
+/**
+ * A float32 tensor on the wire: its shape and its little-endian bytes in base64 (about 5.3
+ * characters per value, where a JSON number list takes 10–20).
+ */
+export const Float32TensorSchema = z.object({
+  shape: z.array(z.number().int().min(0)),
+  base64: z.string(),
+});
+export type Float32Tensor = z.infer<typeof Float32TensorSchema>;
+
+/** Most samples per class and kind the patch visualizer sends (engine PATCH_PREVIEW_LIMITS). */
+export const PATCH_PREVIEW_MAX_PER_CLASS = 8;
+
+/**
+ * What the patch visualizer shows for an image spec and seed (engine/experiments/image/
+ * patchPreview.ts): z and ζ_i, sample training inputs per class built by the trainer's own
+ * batch code (epoch 1), and load statistics.
+ */
+export const PatchPreviewSchema = z.object({
+  seed: z.number(),
+  dataset: z.string(),
+  geometry: z.object({ height: z.number(), width: z.number(), channels: z.number(), classes: z.number() }),
+  /** Normalization (per channel), to show inputs as pixels: byte/255 = x·std + mean; empty without data. */
+  mean: z.array(z.number()),
+  std: z.array(z.number()),
+  patch: z.object({
+    size: z.number(),
+    row: z.number(),
+    col: z.number(),
+    /** Shape [p, p, C]. */
+    z: Float32TensorSchema,
+    /** Shape [classes, p, p, C]. */
+    zetas: Float32TensorSchema,
+  }),
+  /** One entry per image of `images`, in order: per class its mixed then its patch-only samples. */
+  samples: z.array(
+    z.object({
+      kind: z.enum(['mixed', 'patch-only']),
+      label: z.number(),
+      /** 1-based step of epoch 1 whose batch holds it, and its position in that batch. */
+      step: z.number(),
+      position: z.number(),
+      /** Index in the run's training set. */
+      index: z.number(),
+    }),
+  ),
+  /** Shape [samples, H, W, C]: the network's normalized inputs. */
+  images: Float32TensorSchema,
+  stats: z
+    .object({
+      trainImages: z.number(),
+      patchedImages: z.number(),
+      patchedFraction: z.number(),
+      scannedLoads: z.number(),
+      scannedSteps: z.number(),
+      loads: z.object({ clean: z.number(), mixed: z.number(), patchOnly: z.number() }),
+      patchOnlyFraction: z.number(),
+      patchOnlyShare: z.number(),
+      meanPatchNorm: z.number().nullable(),
+      meanImageNorm: z.number(),
+      patchToImageNorm: z.number().nullable(),
+      zNorm: z.number(),
+      meanZetaNorm: z.number(),
+    })
+    .nullable(),
+  notes: z.array(z.string()),
+});
+export type PatchPreview = z.infer<typeof PatchPreviewSchema>;
+
 // ---------------------------------------------------------------- the contract table
 /** Every method: its request and response schema. Names are `service.method`. */
 /** Where a launch trains: `local` (worker processes here) or `slurm` (one sbatch array; options over the settings file's defaults). */
@@ -604,6 +674,19 @@ export const methods = {
   'figures.saveAs': {
     input: z.object({ spec: z.record(z.string(), z.unknown()), format: FigureFormatSchema, dpi: z.number().int().min(36).max(1200).default(300) }).strict(),
     output: z.object({ path: z.string().nullable() }),
+  },
+
+  // patches: the patch visualizer (image experiments)
+  /** z, ζ_i, sample inputs and load statistics for an image spec (seed: the spec's unless given). */
+  'patches.preview': {
+    input: z
+      .object({
+        spec: SpecInputSchema,
+        seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+        perClass: z.number().int().min(1).max(PATCH_PREVIEW_MAX_PER_CLASS).default(2),
+      })
+      .strict(),
+    output: PatchPreviewSchema,
   },
 } as const;
 

@@ -63,8 +63,9 @@ export interface RunImagesOptions {
 }
 
 /**
- * Prepares a run's data from its seed: the 'patch' stream draws z and ζ (the same stream
- * `renderPatchPreview` uses), the 'data' stream draws subsets, the patched mask and the
+ * Prepares a run's data from its seed: the 'patch' stream draws z and ζ (as the patch
+ * visualizer's data-less preview does, engine/experiments/image/patchPreview.ts), the 'data'
+ * stream draws subsets, the patched mask and the
  * validation sets' draws.
  */
 export function prepareRunImages(ds: ImageDataset, seed: number, options: RunImagesOptions): RunImages {
@@ -135,7 +136,8 @@ export interface BatchStats {
 
 /**
  * Builds one training batch of the images `indices` into `out` / `labelsOut`, drawing each
- * patched image's load from `loadRng`; adds the load kinds to `stats` when given.
+ * patched image's load from `loadRng`; adds the load kinds to `stats` when given, and writes
+ * each image's load kind to `kindsOut[i]` when given (the patch visualizer's use).
  */
 export function fillTrainBatch(
   images: RunImages,
@@ -144,6 +146,7 @@ export function fillTrainBatch(
   out: Float32Array,
   labelsOut: Int32Array,
   stats?: BatchStats,
+  kindsOut?: LoadKind[],
 ): void {
   const per = images.pixelsPerImage;
   const p = images.patch;
@@ -158,59 +161,11 @@ export function fillTrainBatch(
       kind = draw.kind;
       applyPatch(out, i * per, images.geometry, p.patches, y, draw, p.params.alphaMax);
     }
+    if (kindsOut) kindsOut[i] = kind;
     if (stats) {
       if (kind === 'clean') stats.clean++;
       else if (kind === 'mixed') stats.mixed++;
       else stats.patchOnly++;
     }
   }
-}
-
-export interface PatchPreviewSample {
-  readonly kind: LoadKind;
-  readonly label: number;
-  /** Normalized HWC values (the network's input). */
-  readonly image: Float32Array;
-  readonly shape: readonly [number, number, number];
-}
-
-export interface PatchPreview {
-  /** (p, p, C), the same z a run with this seed uses. */
-  readonly z: Float32Array;
-  readonly zetas: readonly Float32Array[];
-  readonly patchShape: readonly [number, number, number];
-  readonly samples: readonly PatchPreviewSample[];
-}
-
-/**
- * What the patch visualizer shows: z and ζ_i for these parameters and seed (identical to a
- * run's), and one patch-only sample per class; with a dataset, also one clean and one mixed
- * sample per class (the first test image of that class).
- */
-export function renderPatchPreview(
-  params: PatchParams & ImageGeometry,
-  seed: number,
-  dataset?: Pick<ImageDataset, 'test' | 'mean' | 'std' | 'height' | 'width' | 'channels'>,
-): PatchPreview {
-  const geo: ImageGeometry = params;
-  const patches = drawPatches(params, geo, Rng.forStream(seed, 'patch'));
-  const rng = Rng.forStream(seed, 'preview');
-  const shape = [geo.height, geo.width, geo.channels] as const;
-  const per = geo.height * geo.width * geo.channels;
-  const samples: PatchPreviewSample[] = [];
-  const norm = dataset ? normalizer(dataset) : null;
-  for (let y = 0; y < geo.classes; y++) {
-    const po = new Float32Array(per);
-    applyPatch(po, 0, geo, patches, y, { kind: 'patch-only', sign: rng.sign(), u: rng.uniform() }, params.alphaMax);
-    samples.push({ kind: 'patch-only', label: y, image: po, shape });
-    if (!dataset || !norm) continue;
-    const j = dataset.test.labels.indexOf(y);
-    if (j < 0) continue;
-    const clean = new Float32Array(per);
-    norm.write(dataset.test.pixels, j, clean, 0);
-    samples.push({ kind: 'clean', label: y, image: clean.slice(), shape });
-    applyPatch(clean, 0, geo, patches, y, { kind: 'mixed', sign: rng.sign(), u: 1 }, params.alphaMax);
-    samples.push({ kind: 'mixed', label: y, image: clean, shape });
-  }
-  return { z: patches.z, zetas: patches.zetas, patchShape: [patches.size, patches.size, patches.channels], samples };
 }

@@ -12,5 +12,5 @@ export { clearDatasetCache, defaultDatasetDirs, listKnownDatasets, loadDataset }
 export type { KnownDataset, LoadDatasetOptions } from './datasets';
 export { applyPatch, choosePatched, drawLoad, drawPatches, patchStart } from './patch';
 export type { ImageGeometry, LoadDraw, LoadKind, Patches, PatchParams } from './patch';
-export { fillTrainBatch, prepareRunImages, renderPatchPreview, subsetIndices } from './imageSets';
-export type { BatchStats, ImageSet, PatchPreview, PatchPreviewSample, PatchSetup, RunImages, RunImagesOptions } from './imageSets';
+export { fillTrainBatch, prepareRunImages, subsetIndices } from './imageSets';
+export type { BatchStats, ImageSet, PatchSetup, RunImages, RunImagesOptions } from './imageSets';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../random';
-import { fillTrainBatch, prepareRunImages, renderPatchPreview } from './imageSets';
+import { fillTrainBatch, prepareRunImages } from './imageSets';
 import type { BatchStats } from './imageSets';
 import { choosePatched, drawPatches, patchStart } from './patch';
 import type { ImageDataset } from './types';
@@ -161,20 +161,5 @@ describe('patch augmentation', () => {
     expect(full / n).toBeGreaterThan(0.76);
     expect(full / n).toBeLessThan(0.84);
     expect(scaled / n).toBeGreaterThan(0.16);
-  });
-
-  it('renders the preview with the run’s z and ζ', () => {
-    const ds = fakeDataset(10, 20);
-    const run = prepareRunImages(ds, 42, { patch: { ...params, enabled: true, patchOnlyValCount: 10 } });
-    const prev = renderPatchPreview({ ...params, height: 16, width: 16, channels: 2, classes: 10 }, 42, ds);
-    expect(prev.z).toEqual(run.patch?.patches.z);
-    expect(prev.zetas[3]).toEqual(run.patch?.patches.zetas[3]);
-    expect(prev.patchShape).toEqual([7, 7, 2]);
-    const kinds = prev.samples.map((s) => s.kind);
-    expect(kinds.filter((k) => k === 'patch-only')).toHaveLength(10);
-    expect(kinds.filter((k) => k === 'mixed')).toHaveLength(10);
-    expect(kinds.filter((k) => k === 'clean')).toHaveLength(10);
-    expect(prev.samples[0]?.shape).toEqual([16, 16, 2]);
-    expect(renderPatchPreview({ ...params, height: 16, width: 16, channels: 2, classes: 10 }, 42).samples).toHaveLength(10);
   });
 });

@@ -12,6 +12,7 @@ function services(overrides: Partial<ApiServices['runs']> = {}): ApiServices {
     experiments: unused as ApiServices['experiments'],
     datasets: unused as ApiServices['datasets'],
     figures: unused as ApiServices['figures'],
+    patches: unused as ApiServices['patches'],
     system: { info: () => { throw new Error('boom'); } },
   };
 }

@@ -17,6 +17,7 @@ import { createRunsService } from '../services/runs';
 import { createTrainingService } from '../services/training';
 import { createDatasetsService } from '../services/datasets';
 import { createExperimentsService } from '../services/experiments';
+import { createPatchesService } from '../services/patches';
 import { experiments, type ExperimentRegistry } from '../../../engine/experiments/registry';
 import { createFiguresService, type SaveDialog } from '../services/figures';
 import { RunQueue } from '../training/queue';
@@ -155,6 +156,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     training: createTrainingService(store, queue, async () => (await backend()).report?.name ?? null, slurm, registry),
     datasets: createDatasetsService(process.env['LRLAB_DATA_DIR'] ?? join(dataDir, 'datasets'), events),
     figures: createFiguresService(store, options.saveDialog, registry),
+    patches: createPatchesService(registry),
   };
   if (options.runQueue) queue.start();
 

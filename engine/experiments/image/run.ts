@@ -7,7 +7,7 @@
 import { currentBackend, initBackend, webgpuAdapter } from '../../backend';
 import { estimatePeakMemory } from '../../memory';
 import type { BackendName } from '../../backend';
-import { fillTrainBatch, loadDataset, prepareRunImages } from '../../data';
+import { fillTrainBatch, loadDataset } from '../../data';
 import type { ImageDataset, ImageSet, ProgressCallback, RunImages } from '../../data';
 import { buildModel, evaluateBatch, modelParameterCount, trainStep } from '../../models';
 import type { ImageModel } from '../../models';
@@ -19,6 +19,7 @@ import type { ScheduleState } from '../../schedules';
 import type { Checkpoint, MetricRecord, RunEvent, RunHooks, RunOptions, RunResult } from '../types';
 import { encodeCheckpoint, restoreCheckpoint } from './checkpoint';
 import type { ImageSpec } from './spec';
+import { batchIndices, batchStreams, runImagesFor, shuffleEpoch, stepsPerEpoch as epochSteps } from './batches';
 
 export interface ImageRunExtras {
   /** Dataset load progress (bytes or files), for the host's progress bar. */
@@ -51,11 +52,7 @@ export async function runImageExperiment(spec: ImageSpec, hooks: RunHooks = {}, 
   const backend = await ensureBackend(spec);
   const emit = (e: RunEvent): void => hooks.onEvent?.(e);
   const ds = options.dataset ?? await loadDataset({ name: spec.dataset.name, path: spec.dataset.path, verifyChecksum: spec.dataset.verifyChecksum, onProgress: options.onDatasetProgress });
-  const images = prepareRunImages(ds, spec.seed, {
-    patch: spec.patch.enabled ? spec.patch : null,
-    trainSubset: spec.dataset.trainSubset,
-    testSubset: spec.dataset.testSubset,
-  });
+  const images = runImagesFor(spec, ds);
   const inputShape = [ds.height, ds.width, ds.channels] as const;
   const classes = ds.classes;
   if (backend === 'wasm') {
@@ -98,11 +95,10 @@ async function train(spec: ImageSpec, hooks: RunHooks, options: RunOptions, ctx:
   const { images, model, opt, inputShape, classes, emit } = ctx;
   const n = images.train.count;
   const B = spec.optim.batchSize;
-  // A last batch of one image would make batch-norm statistics degenerate: it is dropped.
-  const stepsPerEpoch = Math.floor(n / B) + (n % B > 1 ? 1 : 0);
+  const stepsPerEpoch = epochSteps(n, B);
   const totalSteps = stepsPerEpoch * spec.epochs;
-  let shuffleRng = Rng.forStream(spec.seed, 'shuffle');
-  let loadRng = Rng.forStream(spec.seed, 'load');
+  // The same streams, order and slices as the patch visualizer's (batches.ts).
+  let { shuffle: shuffleRng, load: loadRng } = batchStreams(spec.seed);
   let noiseRng = Rng.forStream(spec.seed, 'noise');
   let startEpoch = 1;
   let step = 0;
@@ -165,8 +161,7 @@ async function train(spec: ImageSpec, hooks: RunHooks, options: RunOptions, ctx:
         message: `Epoch ${epoch}: lr ${learningRateAt(spec.lrSchedule, spec.optim.lr, pos0, schedule)}, noise ${noiseStdAt(spec.noiseSchedule, pos0)}`,
       });
     }
-    for (let i = 0; i < n; i++) order[i] = i;
-    shuffleRng.shuffle(order);
+    shuffleEpoch(order, shuffleRng);
     let lossSum = 0;
     let correct = 0;
     let seen = 0;
@@ -180,7 +175,7 @@ async function train(spec: ImageSpec, hooks: RunHooks, options: RunOptions, ctx:
       const pos = { epoch, iteration: step };
       lr = learningRateAt(spec.lrSchedule, spec.optim.lr, pos, schedule);
       std = noiseStdAt(spec.noiseSchedule, pos);
-      const idx = order.subarray(s * B, Math.min(n, (s + 1) * B));
+      const idx = batchIndices(order, s, B);
       fillTrainBatch(images, idx, loadRng, x, labels);
       const r = await trainStep(model, opt, { x, labels, batch: idx.length }, lr, std > 0 ? { std, rng: noiseRng } : null, inputShape, classes);
       step++;

@@ -9,6 +9,7 @@ import type { ExecutorChoice, Executors, PresetInfo, RunSummary, SchedulePreview
 import { useApi } from '../api';
 import type { JsonSchema, Path, SpecValue } from '../lib/schemaForm';
 import { checkSpec, initialValue, isRecord, jsonClone, schemaForSpec, setAt, specOverrides, switchVariant } from '../lib/schemaForm';
+import { browserStorage, type ChoiceStorage } from './storage';
 import { errorText } from '../lib/format';
 
 export type SpecSource =
@@ -26,11 +27,8 @@ export interface UserPreset {
 
 const USER_PRESETS_KEY = 'lrlab.userPresets';
 
-/** Where user presets live; tests pass their own. */
-export interface PresetStorage {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-}
+/** Where user presets live; tests pass their own (see stores/storage.ts). */
+export type PresetStorage = ChoiceStorage;
 
 export const useDesignerStore = defineStore('designer', () => {
   const schema = shallowRef<JsonSchema | null>(null);
@@ -87,7 +85,7 @@ export const useDesignerStore = defineStore('designer', () => {
   const userPresets = ref<UserPreset[]>([]);
   /** The latest runs, to start an edit-and-re-run from without leaving the designer. */
   const recentRuns = shallowRef<RunSummary[]>([]);
-  let storage: PresetStorage | null = typeof window !== 'undefined' ? window.localStorage : null;
+  let storage: PresetStorage | null = browserStorage();
 
   /** Milliseconds of quiet typing before the host validates; 0 in tests. */
   const validateDelayMs = ref(250);

@@ -5,43 +5,22 @@
  */
 import { defineStore } from 'pinia';
 import { computed, reactive, ref, shallowRef, triggerRef } from 'vue';
-import type { RunQuery, RunStatus, RunSummary } from '@api/index';
+import type { RunQuery, RunSummary } from '@api/index';
 import { RUN_STATUSES } from '@api/statuses';
 import { useApi } from '../api';
 import { BASE_COLUMNS, metricColumns, type Column } from '../lib/columns';
 import { errorText } from '../lib/format';
+import { emptyFilters, type RunFilters } from '../lib/runFilters';
 import { defaultMetricKeys } from '../lib/kinds';
 import { useKindsStore } from './kinds';
+import { browserStorage, type ChoiceStorage } from './storage';
 import { useNoticesStore } from './notices';
 
 export { RUN_STATUSES };
 
 export { BASE_COLUMNS, metricColumns } from '../lib/columns';
 export type { Column, MetricStat } from '../lib/columns';
-
-export interface RunFilters {
-  text: string;
-  status: RunStatus[];
-  preset: string[];
-  algorithm: string[];
-  tag: string[];
-  createdFrom: string;
-  createdTo: string;
-  groupId: string;
-  deleted: 'exclude' | 'only';
-}
-
-const emptyFilters = (): RunFilters => ({
-  text: '',
-  status: [],
-  preset: [],
-  algorithm: [],
-  tag: [],
-  createdFrom: '',
-  createdTo: '',
-  groupId: '',
-  deleted: 'exclude',
-});
+export type { RunFilters } from '../lib/runFilters';
 
 /** The runs.list request for filters, sort and a page. Empty filters are left out. */
 export function buildQuery(f: RunFilters, sort: { by: string; dir: 'asc' | 'desc' }, metricKeys: readonly string[], offset: number, limit: number): RunQuery {
@@ -61,11 +40,7 @@ export function buildQuery(f: RunFilters, sort: { by: string; dir: 'asc' | 'desc
 const COLUMNS_KEY = 'lrlab.runColumns';
 const METRICS_KEY = 'lrlab.runMetricKeys';
 
-/** Where the column choices live; tests pass their own (like the designer store's PresetStorage). */
-export interface ChoiceStorage {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-}
+export type { ChoiceStorage } from './storage';
 
 function readJson<T>(storage: ChoiceStorage | null, key: string, fallback: T): T {
   try {
@@ -86,7 +61,7 @@ function writeJson(storage: ChoiceStorage | null, key: string, v: unknown): void
 export const useRunsStore = defineStore('runs', () => {
   const notices = useNoticesStore();
   const kindsStore = useKindsStore();
-  let storage: ChoiceStorage | null = typeof window !== 'undefined' ? window.localStorage : null;
+  let storage: ChoiceStorage | null = browserStorage();
   const filters = reactive<RunFilters>(emptyFilters());
   const sort = reactive<{ by: string; dir: 'asc' | 'desc' }>({ by: 'createdAt', dir: 'desc' });
   /** The metric keys the user chose, or null: the kinds' default columns. */
