@@ -9,7 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { initBackend, shutdownWebgpu } from '../backend';
 import { needWebgpu } from '../backend/webgpuTesting';
 import type { ImageDataset } from '../data';
-import { batchNormTrain } from '../kernels';
+import { batchNormTrain, newStepState, STATE, STATE_HEADER } from '../kernels';
+import type { StepDecision } from '../kernels';
 import { buildModel, trainStep } from '../models';
 import type { ModelConfig } from '../models';
 import { Sgd } from '../optim';
@@ -144,6 +145,105 @@ describe('training kernels on webgpu match cpu', () => {
     results['cpu']!.forEach((c, i) => expectClose(results['webgpu']![i]!, c, `value ${i}`));
   });
 
+  it('synthetic net, fused step (webgpu kernels, no read back): losses, weights and evaluation match the cpu step (k = 1 and 2, shared and per-example Ξ, gradient noise)', async (ctx) => {
+    await needWebgpu(ctx);
+    const results: Record<string, Float32Array[]> = {};
+    const decision = { annealBelow: null, stopAt: -1, stopBeforeAnneal: true, lrBefore: 0.2, lrAfter: 0.2, lambda: 0.01 } as const;
+    for (const backend of ['cpu', 'webgpu'] as const) {
+      await initBackend({ force: backend });
+      const out: Float32Array[] = [];
+      for (const [k, perExample] of [[1, false], [2, false], [2, true]] as const) {
+        const d = 8;
+        const m = 6;
+        const n = 10;
+        const D = (2 * d) / k;
+        const rng = Rng.fromSeed(20 + k);
+        const x = rng.fillNormal(new Float32Array(n * k * D));
+        const y = Float32Array.from({ length: n }, () => rng.sign());
+        const u = Float32Array.from({ length: k * m }, () => rng.sign() / Math.sqrt(m));
+        const u0T = rng.fillNormal(new Float32Array(D * m), 0.5);
+        const pre = rng.fillNormal(new Float32Array(perExample ? m * n * k : m), 0.3);
+        const net = new SyntheticNet(d, m, k, u0T, u);
+        const batch = net.makeBatch(x, y, n);
+        const noise = { rng: Rng.fromSeed(98), std: 0.05 };
+        const before = tf.memory().numTensors;
+        const losses: number[] = [];
+        if (backend === 'webgpu') {
+          expect(net.fused).toBe(true);
+          const state = newStepState(4, false);
+          for (let s = 0; s < 3; s++) net.enqueueStep(batch, pre, noise, state, s, decision);
+          const st = await state.data();
+          state.dispose();
+          for (let s = 0; s < 3; s++) losses.push(st[STATE_HEADER + s]!);
+          expect(st[STATE.stopped]).toBe(0);
+        } else {
+          expect(net.fused).toBe(false);
+          for (let s = 0; s < 3; s++) losses.push(await net.step(batch, decision.lrBefore, decision.lambda, noise, pre));
+        }
+        // No tensor left behind per step.
+        expect(tf.memory().numTensors, `${backend} k=${k}`).toBe(before);
+        out.push(Float32Array.from(losses), await net.readWeights());
+        const chunks = net.makeEvalChunks(x, n, 4);
+        const ev = await net.evaluate(chunks);
+        out.push(ev.f, ev.r, ev.g);
+        for (const c of chunks) tf.dispose([c.x1pT, c.x2pT]);
+        disposeBatch(batch);
+        net.dispose();
+      }
+      results[backend] = out;
+    }
+    results['cpu']!.forEach((c, i) => expectClose(results['webgpu']![i]!, c, `value ${i}`));
+  });
+
+  it('synthetic net, fused step: the GPU stops on a loss threshold (no update from then on), anneals below one (the later updates at the second rate) and stops on a NaN loss', async (ctx) => {
+    await needWebgpu(ctx);
+    await initBackend({ force: 'webgpu' });
+    const d = 4;
+    const m = 4;
+    const n = 6;
+    const rng = Rng.fromSeed(5);
+    const x = rng.fillNormal(new Float32Array(n * 2 * d));
+    const y = Float32Array.from({ length: n }, () => rng.sign());
+    const u = Float32Array.from({ length: m }, () => rng.sign() / 2);
+    const u0T = rng.fillNormal(new Float32Array(2 * d * m), 0.5);
+    const base: StepDecision = { annealBelow: null, stopAt: -1, stopBeforeAnneal: true, lrBefore: 0.5, lrAfter: 0.5, lambda: 0 };
+    const runSteps = async (decision: StepDecision, data = x, steps = 4) => {
+      const net = new SyntheticNet(d, m, 1, u0T, u);
+      const batch = net.makeBatch(data, y, n);
+      const state = newStepState(steps, false);
+      for (let s = 0; s < steps; s++) net.enqueueStep(batch, null, null, state, s, decision);
+      const st = Float32Array.from(await state.data());
+      const w = await net.readWeights();
+      state.dispose();
+      disposeBatch(batch);
+      net.dispose();
+      return { st, w };
+    };
+    const free = await runSteps(base);
+    const losses = Array.from(free.st.subarray(STATE_HEADER, STATE_HEADER + 4));
+    expect(losses[3]!).toBeLessThan(losses[0]!); // it learns
+    expect(free.st[STATE.stopSlot]).toBe(-1);
+    // Stop at the first step whose loss is ≤ the threshold (here the third): weights as after two updates.
+    const two = await runSteps(base, x, 2);
+    const stop = await runSteps({ ...base, stopAt: (losses[1]! + losses[2]!) / 2 });
+    expect(stop.st[STATE.stopped]).toBe(1);
+    expect(stop.st[STATE.stopSlot]).toBe(2);
+    expect(Number.isNaN(stop.st[STATE_HEADER + 3]!)).toBe(true); // nothing recorded after the stop
+    expect(Array.from(stop.w)).toEqual(Array.from(two.w));
+    // Anneal below a threshold the first loss already meets: every update at the second rate (0 here).
+    const annealed = await runSteps({ ...base, annealBelow: losses[0]! + 1, lrAfter: 0 });
+    expect(annealed.st[STATE.annealed]).toBe(1);
+    expect(annealed.st[STATE.annealSlot]).toBe(0);
+    expect(Array.from(annealed.w)).toEqual(Array.from(u0T));
+    // A NaN loss stops the run at once, with the weights untouched.
+    const bad = Float32Array.from(x);
+    bad[0] = Number.NaN;
+    const nan = await runSteps(base, bad);
+    expect(nan.st[STATE.stopSlot]).toBe(0);
+    expect(Number.isNaN(nan.st[STATE_HEADER]!)).toBe(true);
+    expect(Array.from(nan.w)).toEqual(Array.from(u0T));
+  });
+
   for (const config of [
     { arch: 'small-cnn', width: 2 },
     { arch: 'wrn', depth: 10, widen: 1 },
@@ -241,6 +341,50 @@ describe('training runs on webgpu match cpu', () => {
     // Exact resume on the same backend: epoch 2 again from the epoch-1 checkpoint.
     const resumed = await run('webgpu', gpu.cps[0]);
     expect(resumed.recs.map((m) => m.values)).toEqual(gpu.recs.slice(1).map((m) => m.values));
+  });
+
+  it('synthetic runs whose stop and anneal are decided on the GPU mid-chunk (S stopping on ε2′, L-S annealing on its loss threshold) stop and anneal at the same step as on cpu, with the same metrics', async (ctx) => {
+    await needWebgpu(ctx);
+    const common = {
+      kind: 'synthetic',
+      seed: 3,
+      data: { d: 8, N: 64, testSize: 100 },
+      model: { width: 16 },
+      objective: { lambda: 0.0001 },
+      gradientNoise: { tauXi: 0.01 },
+      init: { tau0: 0.1 },
+      stopping: { maxIterations: 150 },
+      logging: { every: 40 },
+    };
+    for (const algorithm of [
+      { name: 'S', eta2: 1, eps2prime: 0.5 },
+      { name: 'L-S', eta1: 1, eta2: 0.1, anneal: { mode: 'loss-threshold', eps1: 0.3 }, eps2: 0.05 },
+    ]) {
+      const spec = SyntheticSpecSchema.parse({ ...common, algorithm });
+      const res: Record<string, { r: Awaited<ReturnType<typeof runSyntheticExperiment>>; recs: MetricRecord[] }> = {};
+      for (const backend of ['cpu', 'webgpu'] as const) {
+        await initBackend({ force: backend });
+        const recs: MetricRecord[] = [];
+        res[backend] = { r: await runSyntheticExperiment(spec, { onMetrics: (m) => recs.push(m) }), recs };
+      }
+      const cpu = res['cpu']!;
+      const gpu = res['webgpu']!;
+      // S ends by its loss rule (cpu: step 91), L-S anneals on its loss (cpu: step 11), both
+      // between log points, so inside a chunk of GPU steps.
+      const decided = algorithm.name === 'S' ? cpu.r.steps : (cpu.r.annealStep ?? 0);
+      expect(decided, algorithm.name).toBeGreaterThan(0);
+      expect(decided, algorithm.name).toBeLessThan(150);
+      expect(decided % 40, algorithm.name).not.toBe(0);
+      expect(gpu.r.steps, algorithm.name).toBe(cpu.r.steps);
+      expect(gpu.r.annealStep, algorithm.name).toBe(cpu.r.annealStep);
+      expect(gpu.r.stopReason, algorithm.name).toBe(cpu.r.stopReason);
+      expect(gpu.recs.map((m) => m.step)).toEqual(cpu.recs.map((m) => m.step));
+      for (let i = 0; i < cpu.recs.length; i++) {
+        for (const [k, v] of Object.entries(cpu.recs[i]!.values)) {
+          expect(Math.abs((gpu.recs[i]!.values[k] ?? NaN) - v) / (Math.abs(v) + 1e-3), `${algorithm.name} ${k} at ${cpu.recs[i]!.step}`).toBeLessThan(TOL);
+        }
+      }
+    }
   });
 
   it('a synthetic run (S+noise: gradient and pre-activation noise, anneal) agrees with cpu', async (ctx) => {

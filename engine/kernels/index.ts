@@ -8,3 +8,5 @@ export { readableData, sgdUpdateTransposed, writableData } from './inPlace';
 export type { TransposedNoiseBlock } from './inPlace';
 export type { WasmThreadsResult } from './wasmThreads';
 export { oneDnn, oneDnnVersion, ONEDNN_KERNELS } from './onednn';
+export { enqueueSyntheticStep, newStepState, ownsStorage, STATE, STATE_HEADER, syntheticEvalChunk, webgpuKernelsAvailable } from './webgpuSynthetic';
+export type { StepDecision, SyntheticShapes } from './webgpuSynthetic';

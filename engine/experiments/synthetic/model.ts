@@ -19,7 +19,8 @@
  * gradient noise keep the earlier [D, m] ("UT") order, so runs and checkpoints are unchanged.
  */
 import * as tf from '@tensorflow/tfjs';
-import { readableData, sgdUpdateTransposed, writableData } from '../../kernels';
+import { enqueueSyntheticStep, ownsStorage, readableData, sgdUpdateTransposed, syntheticEvalChunk, webgpuKernelsAvailable, writableData } from '../../kernels';
+import type { StepDecision } from '../../kernels';
 import type { Rng } from '../../random';
 
 /** Training examples laid out for one step (the full set, or a minibatch). */
@@ -107,6 +108,8 @@ export class SyntheticNet {
   /** [k, 1, k] identity: picks patch j's own output out of every patch's. */
   private readonly eye: tf.Tensor3D;
   private scratch: Float32Array | null = null;
+  /** webgpu: a [1] zero bound where a fused kernel's optional input is absent. */
+  private gpuDummy: tf.Tensor1D | null = null;
 
   constructor(
     readonly d: number,
@@ -127,6 +130,7 @@ export class SyntheticNet {
     const eye = new Float32Array(k * k);
     for (let j = 0; j < k; j++) eye[j * k + j] = 1;
     this.eye = tf.tensor3d(eye, [k, 1, k]);
+    if (this.fused) this.gpuDummy = tf.zeros([1]);
   }
 
   /** Builds a step batch from patch rows [n·k, D] and labels (caller disposes). */
@@ -226,6 +230,39 @@ export class SyntheticNet {
     grad.dispose();
   }
 
+  /**
+   * True where a step runs as fused GPU kernels with no read back (webgpu,
+   * engine/kernels/webgpuSynthetic.ts): use `enqueueStep` and read the losses per chunk.
+   */
+  get fused(): boolean {
+    return webgpuKernelsAvailable();
+  }
+
+  /**
+   * webgpu: enqueues one whole step (gradient, decisions, update) without reading anything
+   * back. L̂ goes to `state`'s slot `slot`; the update is skipped once the state says the run
+   * stopped (diverged, or L̂ ≤ the stop threshold), and the rate is the state's (annealed on the
+   * GPU when L̂ drops below `decision.annealBelow`). ξ is drawn here on the CPU from
+   * `noise.rng`, in the same [D, m] order as every other backend's.
+   */
+  enqueueStep(b: StepBatch, preNoise: Float32Array | null, noise: GradientNoise | null, state: tf.Tensor1D, slot: number, decision: StepDecision): void {
+    if (!ownsStorage(this.U)) {
+      // U's buffer is shared (a clone or reshape of it lives): give U its own before writing it in place.
+      const own = tf.mul(this.U, 1) as tf.Tensor2D;
+      this.U.assign(own);
+      own.dispose();
+    }
+    const dummy = (this.gpuDummy ??= tf.zeros([1]) as tf.Tensor1D);
+    const pre = preNoise ? tf.tensor1d(preNoise) : null;
+    const xi = noise ? tf.tensor1d(noise.rng.fillNormal(new Float32Array(this.D * this.m), noise.std)) : null;
+    try {
+      enqueueSyntheticStep({ m: this.m, D: this.D, k: this.k }, b.n, this.U, b.xp, b.xpT, b.y, this.uKM, pre, xi, state, slot, decision, dummy);
+    } finally {
+      pre?.dispose();
+      xi?.dispose();
+    }
+  }
+
   /** One update; returns L̂ before it. */
   async step(b: StepBatch, lr: number, lambda: number, noise: GradientNoise | null, preNoise: Float32Array | null): Promise<number> {
     const { loss, grad } = await this.computeGradient(b, preNoise);
@@ -233,13 +270,35 @@ export class SyntheticNet {
     return loss;
   }
 
-  /** Noise-free outputs f, r, g on evaluation chunks (evaluation never adds pre-activation noise). */
-  async evaluate(chunks: readonly EvalChunk[]): Promise<Outputs> {
+  /**
+   * Noise-free outputs f, r, g on evaluation chunks (evaluation never adds pre-activation noise).
+   * `fused` (webgpu only; default there): one kernel per chunk and all reads in flight together,
+   * instead of the tfjs ops (kept for the benchmark's before/after).
+   */
+  async evaluate(chunks: readonly EvalChunk[], fused = this.fused): Promise<Outputs> {
     const n = chunks.reduce((s, c) => s + c.n, 0);
     const f = new Float32Array(n);
     const r = new Float32Array(n);
     const g = new Float32Array(n);
     let off = 0;
+    if (fused) {
+      // One fused kernel and one read per chunk, all reads in flight together.
+      const [W, V] = tf.tidy(() => [this.U.slice([0, 0], [-1, this.half]), this.U.slice([0, this.half], [-1, this.half])]);
+      const outs = chunks.map((c) => syntheticEvalChunk({ m: this.m, D: this.D, k: this.k }, c.n, W!, V!, c.x1pT, c.x2pT, this.uKM));
+      tf.dispose([W!, V!]);
+      const vals = await Promise.all(outs.map(async (o) => (await o.data()) as Float32Array));
+      tf.dispose(outs);
+      chunks.forEach((c, ci) => {
+        const v = vals[ci]!;
+        for (let i = 0; i < c.n; i++) {
+          r[off + i] = v[i]!;
+          g[off + i] = v[c.n + i]!;
+          f[off + i] = v[i]! + v[c.n + i]!;
+        }
+        off += c.n;
+      });
+      return { f, r, g };
+    }
     const [W, V] = tf.tidy(() => [this.U.slice([0, 0], [-1, this.half]), this.U.slice([0, this.half], [-1, this.half])]);
     for (const c of chunks) {
       const [rt, gt] = tf.tidy(() => {
@@ -287,6 +346,8 @@ export class SyntheticNet {
 
   dispose(): void {
     tf.dispose([this.U, this.uKM, this.uM1K, this.eye]);
+    this.gpuDummy?.dispose();
+    this.gpuDummy = null;
   }
 }
 

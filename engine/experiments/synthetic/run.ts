@@ -7,6 +7,8 @@
  * 'patterns' (w*, z, ζ), 'train-data', 'test-data', 'second-layer', 'init',
  * 'gradient-noise', 'preactivation-noise', 'minibatch'.
  */
+import type * as tf from '@tensorflow/tfjs';
+import { newStepState, STATE, STATE_HEADER } from '../../kernels';
 import { Rng } from '../../random';
 import { CollapseWatch } from '../collapse';
 import type { MetricRecord, RunEvent, RunHooks, RunOptions, RunResult } from '../types';
@@ -163,16 +165,76 @@ export async function runSyntheticExperiment(spec: SyntheticSpec, hooks: RunHook
     const collapse = watch.observe(values['train/loss'] ?? Number.NaN, step, null, step > 0 && (atEnd || step >= R.maxIterations / 2));
     if (collapse) emit(collapse);
   };
-  const anneal = (why: string) => {
+  const anneal = (why: string, at = step) => {
     annealed = true;
-    annealStep = step;
-    emit({ kind: 'anneal', step, epoch: null, message: why, data: { lr: lrAt(true), noise: noiseAt(true) } });
+    annealStep = at;
+    emit({ kind: 'anneal', step: at, epoch: null, message: why, data: { lr: lrAt(true), noise: noiseAt(true) } });
+  };
+
+  // webgpu (net.fused): steps are enqueued as fused GPU kernels that read nothing back; the
+  // losses and the decisions taken from them on the GPU (anneal, stop, divergence) are read once
+  // per chunk, at latest where the CPU needs the true state (an evaluation, a checkpoint, the
+  // end, a fixed-iteration anneal, a stop request). A stopped run's later updates were skipped
+  // on the GPU, so the result is the same as deciding after every step.
+  // engine/kernels/webgpuSynthetic.ts; engine/backend/README.md, "dispatches and reads".
+  const fused = net.fused;
+  // A loss-threshold anneal that changes the pre-activation noise would change what the CPU
+  // draws for the next step: decide after every step then.
+  const chunkSteps = sched.annealEps1 !== null && noiseAt(false) !== noiseAt(true) ? 1 : 64;
+  const decision = {
+    annealBelow,
+    stopAt: sched.stopAt,
+    stopBeforeAnneal: sched.stopBeforeAnneal,
+    lrBefore: lrAt(false),
+    lrAfter: lrAt(true),
+    lambda: R.lambda,
+  };
+  let chunk: { state: tf.Tensor1D; base: number; pending: number } | null = null;
+  /** Reads the enqueued steps' state; true when the run stopped or diverged among them. */
+  const settle = async (): Promise<boolean> => {
+    if (chunk === null) return false;
+    const { state, base, pending } = chunk;
+    chunk = null;
+    const st = (await state.data()) as Float32Array;
+    state.dispose();
+    const annealSlot = st[STATE.annealSlot] ?? -1;
+    const stopSlot = st[STATE.stopSlot] ?? -1;
+    if (annealSlot >= 0 && !annealed) {
+      const loss = st[STATE_HEADER + annealSlot] ?? Number.NaN;
+      anneal(`train loss ${loss.toPrecision(4)} < ε1 + q·log 2 = ${(annealBelow ?? Number.NaN).toPrecision(4)}`, base + annealSlot);
+    }
+    if (stopSlot >= 0) {
+      step = base + stopSlot;
+      const loss = st[STATE_HEADER + stopSlot] ?? Number.NaN;
+      if (!Number.isFinite(loss)) {
+        status = 'diverged';
+        stopReason = `${Number.isNaN(loss) ? 'NaN' : 'Inf'} in train/loss`;
+        emit({ kind: 'divergence', step, epoch: null, message: stopReason, data: { loss: String(loss) } });
+      } else {
+        stopReason = sched.stopLabel;
+      }
+      hooks.onProgress?.({ step, totalSteps: R.maxIterations, epoch: null, totalEpochs: null });
+      return true;
+    }
+    step = base + pending;
+    hooks.onProgress?.({ step, totalSteps: R.maxIterations, epoch: null, totalEpochs: null });
+    return false;
   };
 
   let status: RunResult['status'] = 'completed';
   let stopReason = '';
   try {
     for (;;) {
+      if (chunk !== null) {
+        const needState =
+          chunk.pending >= chunkSteps ||
+          step % R.logEvery === 0 ||
+          (hooks.onCheckpoint !== undefined && step % R.checkpointEvery === 0) ||
+          step >= R.maxIterations ||
+          (!annealed && sched.atIteration !== null && step >= sched.atIteration) ||
+          hooks.shouldStop?.() === true;
+        if (needState && (await settle())) break;
+      }
       // Iteration-based anneals come first so the metrics at step t show the lr and noise of update t.
       if (!annealed && sched.atIteration !== null && step >= sched.atIteration) anneal(`anneal at iteration ${sched.atIteration}`);
       if (step % R.logEvery === 0 && step !== lastLogged) {
@@ -234,6 +296,15 @@ export async function runSyntheticExperiment(spec: SyntheticSpec, hooks: RunHook
         if (pre.length !== R.m * cols) pre = new Float32Array(R.m * cols);
         preNoise = rngs['preactivation-noise'].fillNormal(pre, tau);
       }
+      if (fused) {
+        chunk ??= { state: newStepState(chunkSteps, annealed), base: step, pending: 0 };
+        net.enqueueStep(batch, preNoise, gradNoise, chunk.state, chunk.pending, decision);
+        if (batch !== fullBatch) disposeBatch(batch);
+        chunk.pending++;
+        step++;
+        await yieldToEventLoop();
+        continue;
+      }
       const { loss, grad } = await net.computeGradient(batch, preNoise);
       if (batch !== fullBatch) disposeBatch(batch);
       if (!Number.isFinite(loss)) {
@@ -268,6 +339,7 @@ export async function runSyntheticExperiment(spec: SyntheticSpec, hooks: RunHook
       emit({ kind: 'divergence', step, epoch: null, message: stopReason });
     }
   } finally {
+    (chunk as { state: tf.Tensor1D } | null)?.state.dispose();
     if (fullBatch) disposeBatch(fullBatch);
     disposeChunks(trainEval);
     disposeChunks(testEval);
