@@ -26,8 +26,11 @@ function lrlab(args: string[]): { code: number | null; stdout: string; stderr: s
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 const sha = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
+/** `LRLAB_DRILLS=text npm run drills` runs only the drills whose name contains the text. */
+const onlyDrills = process.env['LRLAB_DRILLS'] ?? '';
 function drill(name: string, f: () => { survived: boolean | null; lost?: number | null; note: string } | Promise<{ survived: boolean | null; lost?: number | null; note: string }>) {
   return async () => {
+    if (onlyDrills && !name.includes(onlyDrills)) return;
     try {
       const r = await f();
       rows.push({ drill: name, survived: r.survived, lost: r.lost ?? null, note: r.note });
@@ -60,6 +63,92 @@ const spec = {
   stopping: { maxIterations: 400000 },
   logging: { every: 10, checkpointEvery: 200 },
 };
+
+/** Every stored point of a run, as `key@step` → value, as a separate reader sees it. */
+function pointsOf(file: string, runId: string): Map<string, number> {
+  const s = openStore(file, { readOnly: true });
+  try {
+    const keys = s.getRun(runId).metrics.map((m) => m.key);
+    const out = new Map<string, number>();
+    for (const series of s.getSeries({ runIds: [runId], keys })) series.steps.forEach((step, i) => out.set(`${series.key}@${step}`, series.values[i]!));
+    return out;
+  } finally {
+    s.close();
+  }
+}
+
+/**
+ * Points seen committed before a fault that the finished run does not hold with the same value
+ * (a resume rewrites the points after its checkpoint; training is deterministic, so they come
+ * back equal). Also whether every key's steps are unique and end at the run's last step.
+ */
+function lostAfterResume(before: Map<string, number>, after: Map<string, number>): number {
+  let lost = 0;
+  for (const [k, v] of before) {
+    const w = after.get(k);
+    if (w === undefined || !(Object.is(w, v) || w === v)) lost++;
+  }
+  return lost;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** The spec of a run that a drill interrupts and then resumes to its end (~15 s of training here). */
+const resumable = { ...spec, stopping: { maxIterations: 6000 } };
+const lastStepOf = (file: string, runId: string): number => {
+  const s = openStore(file, { readOnly: true });
+  try {
+    const r = s.getRun(runId);
+    return r.checkpoints.length ? (r.metrics.find((m) => m.key === 'train/loss')?.lastStep ?? -1) : -1;
+  } finally {
+    s.close();
+  }
+};
+
+/** Waits until `f` gives a value (polling every 250 ms), or throws after `ms`. */
+async function until<T>(what: string, f: () => T | null | undefined | false, ms = 120_000): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    let v: T | null | undefined | false = null;
+    try {
+      v = f();
+    } catch {
+      // the store is not there yet, or busy
+    }
+    if (v) return v;
+    if (Date.now() - t0 > ms) throw new Error(`timed out after ${ms / 1000} s waiting for ${what}`);
+    await sleep(250);
+  }
+}
+
+/** Resumes a run through the real command and says how it ended, what it holds, whether its steps are sound. */
+function resumeToEnd(file: string, runId: string): { status: string; points: Map<string, number>; sound: boolean; note: string } {
+  const r = lrlab(['resume', runId, '--store', file, '--json']);
+  const s = openStore(file, { readOnly: true });
+  let status: string;
+  let sound = true;
+  try {
+    const run = s.getRun(runId);
+    status = run.status;
+    for (const series of s.getSeries({ runIds: [runId], keys: run.metrics.map((m) => m.key) })) {
+      const st = series.steps;
+      if (new Set(st).size !== st.length || st.some((x, i) => i > 0 && x <= st[i - 1]!)) sound = false;
+    }
+    const loss = run.metrics.find((m) => m.key === 'train/loss');
+    if (!loss || loss.lastStep < resumable.stopping.maxIterations - resumable.logging.every) sound = false;
+  } finally {
+    s.close();
+  }
+  return { status, points: pointsOf(file, runId), sound, note: r.code === 0 ? '' : ` (resume exit ${r.code}: ${r.stderr.trim().split('\n').pop() ?? ''})` };
+}
 
 const drills = [
   drill('damaged store (8 KiB of random bytes), then `lrlab run`', () => {
@@ -159,6 +248,95 @@ const drills = [
     const after = committedPoints(f, runId);
     return { survived: status === 'interrupted' && check[0] === 'ok', lost: Math.max(0, seen - after), note: `status after: ${status}, integrity: ${check.join('; ')}, points seen before the kill: ${seen}, after: ${after}` };
   }),
+  drill('kill -9 of the host (`lrlab serve`) while a worker trains', async () => {
+    const f = join(dir, 'serve-kill.sqlite');
+    const serve = spawn(process.execPath, ['--import', 'tsx', join(root, 'electron/cli/main.ts'), 'serve', '--store', f, '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let out = '';
+      serve.stdout.on('data', (b: Buffer) => (out += b.toString()));
+      serve.stderr.on('data', (b: Buffer) => (out += b.toString()));
+      const url = new URL(await until('serve to print its URL', () => /Open (http\S+)/.exec(out)?.[1], 60_000));
+      const token = url.searchParams.get('token') ?? '';
+      const res = await fetch(new URL('/api/training.launch', url), { method: 'POST', headers: { 'content-type': 'application/json', 'x-lrlab-token': token }, body: JSON.stringify({ spec: resumable }) });
+      const launched = (await res.json()) as { ok: boolean; value?: { runIds: string[] }; error?: { message: string } };
+      if (!launched.ok || !launched.value) return { survived: false, note: `launch through the api failed: ${launched.error?.message ?? res.status}` };
+      const runId = launched.value.runIds[0]!;
+      // Past a checkpoint and well into training, then the host dies without a word.
+      await until('the run to pass step 1000 with a checkpoint', () => lastStepOf(f, runId) >= 1000);
+      const workerPid = await until('the worker pid in the run\'s provenance', () => {
+        const s = openStore(f, { readOnly: true });
+        try {
+          const p = s.getRun(runId).versions?.['worker pid'];
+          return p && /^\d+$/.test(p) ? Number(p) : null;
+        } finally {
+          s.close();
+        }
+      });
+      const before = pointsOf(f, runId);
+      serve.kill('SIGKILL');
+      await new Promise((r) => serve.once('exit', r));
+      // The worker must not train on as an orphan nobody records (it reports over IPC only).
+      const t0 = Date.now();
+      while (alive(workerPid) && Date.now() - t0 < 10_000) await sleep(100);
+      const orphan = alive(workerPid);
+      if (orphan) process.kill(workerPid, 'SIGKILL');
+      await sleep(1000);
+      const stillSame = pointsOf(f, runId).size === before.size;
+      const s = openStore(f); // the next open: marks the dead host's run interrupted
+      const status = s.getRun(runId).status;
+      const check = s.integrityCheck();
+      s.close();
+      const resumed = resumeToEnd(f, runId);
+      const lost = lostAfterResume(before, resumed.points);
+      const survived = !orphan && stillSame && status === 'interrupted' && check[0] === 'ok' && resumed.status === 'completed' && resumed.sound && lost === 0;
+      return {
+        survived,
+        lost,
+        note: `worker ${orphan ? 'kept running (orphan, killed by the drill)' : 'exited with its host'}; store ${stillSame ? 'unchanged' : 'CHANGED'} after the kill; next open: ${status}, integrity ${check.join('; ')}; resume: ${resumed.status}${resumed.sound ? ', every step once' : ', STEPS NOT SOUND'}${resumed.note}; ${before.size} points seen before the kill`,
+      };
+    } finally {
+      if (serve.exitCode === null && serve.signalCode === null) serve.kill('SIGKILL');
+    }
+  }),
+  drill('kill -9 of a queue worker while it trains', async () => {
+    const f = join(dir, 'worker-kill.sqlite');
+    const specFile = join(dir, 'resumable.json');
+    writeFileSync(specFile, JSON.stringify(resumable));
+    const host = spawn(process.execPath, ['--import', 'tsx', join(root, 'electron/cli/main.ts'), 'run', specFile, '--store', f], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const runId = await until('the run in the store', () => {
+        const s = openStore(f, { readOnly: true });
+        try {
+          return s.listRuns().rows[0]?.id ?? null;
+        } finally {
+          s.close();
+        }
+      });
+      await until('the run to pass step 1000 with a checkpoint', () => lastStepOf(f, runId) >= 1000);
+      const s0 = openStore(f, { readOnly: true });
+      const workerPid = Number(s0.getRun(runId).versions?.['worker pid']);
+      s0.close();
+      if (!Number.isInteger(workerPid) || workerPid === host.pid) return { survived: false, note: `no separate worker pid recorded (${workerPid})` };
+      const before = pointsOf(f, runId);
+      process.kill(workerPid, 'SIGKILL');
+      const code = await new Promise<number | null>((r) => host.once('exit', (c) => r(c)));
+      const s = openStore(f, { readOnly: true });
+      const run = s.getRun(runId);
+      s.close();
+      const afterKill = pointsOf(f, runId);
+      const keptAll = [...before.keys()].every((k) => afterKill.has(k));
+      const resumed = resumeToEnd(f, runId);
+      const lost = lostAfterResume(before, resumed.points);
+      const survived = run.status === 'interrupted' && /SIGKILL/.test(run.error ?? '') && keptAll && code === 1 && resumed.status === 'completed' && resumed.sound && lost === 0;
+      return {
+        survived,
+        lost,
+        note: `host marked it ${run.status} (${(run.error ?? '').split(/[:.]/)[0]}), exit ${code}; points before the kill ${keptAll ? 'all kept' : 'SOME GONE'}; resume: ${resumed.status}${resumed.sound ? ', every step once' : ', STEPS NOT SOUND'}${resumed.note}; ${before.size} points seen before the kill`,
+      };
+    } finally {
+      if (host.exitCode === null && host.signalCode === null) host.kill('SIGKILL');
+    }
+  }),
 ];
 
 for (const d of drills) await d();
@@ -170,6 +348,6 @@ for (const r of rows) {
     `${r.drill.padEnd(w)}  ${r.survived === null ? 'no ' : 'yes'}    ${r.survived === null ? '—  ' : r.survived ? 'yes' : 'NO '}       ${String(r.lost ?? '—').padStart(5)}        ${r.note}\n`,
   );
 }
-process.stdout.write('Not yet drilled here: kill -9 of the host (`lrlab serve`) and of a queue worker, malicious-bundle and browser-mode sets beyond the above.\n');
+process.stdout.write('Not drilled by this script: the malicious-bundle and browser-mode sets beyond the above (their cases are unit and e2e tests).\n');
 rmSync(dir, { recursive: true, force: true });
 process.exit(rows.some((r) => r.survived === false) ? 1 : 0);
