@@ -457,6 +457,8 @@ export const PATCH_PREVIEW_MAX_PER_CLASS = 8;
 export const PatchPreviewSchema = z.object({
   seed: z.number(),
   dataset: z.string(),
+  /** The classes' names, in label order. */
+  classNames: z.array(z.string()),
   geometry: z.object({ height: z.number(), width: z.number(), channels: z.number(), classes: z.number() }),
   /** Normalization (per channel), to show inputs as pixels: byte/255 = x·std + mean; empty without data. */
   mean: z.array(z.number()),

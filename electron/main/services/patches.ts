@@ -56,6 +56,7 @@ export function createPatchesService(registry: ExperimentRegistry = experiments)
       return {
         seed: prev.seed,
         dataset: prev.dataset,
+        classNames: [...prev.classNames],
         geometry: { ...prev.geometry },
         mean: [...prev.mean],
         std: [...prev.std],

@@ -5,5 +5,5 @@ export { imageKind } from './kind';
 export { ImageSpecSchema } from './spec';
 export type { ImageSpec, ImageSpecInput } from './spec';
 export { batchIndices, batchStreams, runImagesFor, shuffleEpoch, stepsPerEpoch } from './batches';
-export { PATCH_PREVIEW_LIMITS, PatchPreviewError, patchPreview, patchPreviewFromDataset, patchPreviewWithoutData } from './patchPreview';
+export { CLASS_NAMES, PATCH_PREVIEW_LIMITS, PatchPreviewError, patchPreview, patchPreviewFromDataset, patchPreviewWithoutData } from './patchPreview';
 export type { ImagePatchPreview, PatchPreviewOptions, PatchPreviewSample, PatchPreviewStats } from './patchPreview';
