@@ -269,6 +269,7 @@ export const PaperLayoutSchema = z.object({
   label: z.string(),
   panels: z.array(z.string()),
   xAxis: z.enum(['step', 'epoch', 'wall']),
+  figure: z.enum(['curves', 'heatmap']).optional(),
   description: z.string(),
 });
 export type PaperLayout = z.infer<typeof PaperLayoutSchema>;

@@ -32,6 +32,8 @@ export interface PaperLayout {
   /** Metric keys, one panel each, in reading order. */
   readonly panels: readonly string[];
   readonly xAxis: 'step' | 'epoch' | 'wall';
+  /** 'heatmap': a map over a sweep's cells built from these metrics, not curves (absent: curves). */
+  readonly figure?: 'curves' | 'heatmap';
   readonly description: string;
 }
 

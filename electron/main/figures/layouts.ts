@@ -4,11 +4,14 @@
  * (synthetic: P-only and Q-only training accuracy vs. iteration, by algorithm) and `table` (the
  * summary table of the kind's default panels, as LaTeX) — each kind's `layouts` and
  * `defaultPanels` in the experiment-kind registry (engine/experiments/registry.ts).
+ * `regime-map` (synthetic grid sweeps: a heatmap per quantity) is not a curve figure: it has its
+ * own data and option (regime.ts), so it is listed (by the kind that has it) but built by the caller.
  */
 import type { FigureSpecInput } from '../../api/schemas';
 import { experiments, type ExperimentRegistry } from '../../../engine/experiments/registry';
 import type { PaperLayout } from '../../../engine/experiments';
 import { HostError } from '../host/errors';
+import { REGIME_LAYOUT } from './regime';
 
 /** `table` works for every kind: the summary table of the kind's default panels, as LaTeX. */
 export const TABLE_LAYOUT = 'table';
@@ -32,6 +35,7 @@ export function layoutSpec(name: string, runs: readonly { id: string; kind: stri
     if (!panels) throw new HostError('invalid_request', `No default metrics for ${kind} runs.`);
     return { runs: runs.map((r) => r.id), panels: [...panels], x: 'step', band: 'std' };
   }
+  if (name === REGIME_LAYOUT) throw new HostError('invalid_request', `Layout ${REGIME_LAYOUT} is a heatmap of a sweep, not a curve figure: build it with regimeMapData (lrlab figure --layout ${REGIME_LAYOUT}).`);
   const layout = layouts(registry).find((l) => l.name === name);
   if (!layout) throw new HostError('invalid_request', `No layout "${name}". Layouts: ${layoutNames(undefined, registry).join(', ')}.`);
   if (layout.kind !== kind) {

@@ -84,6 +84,15 @@ export const syntheticKind: ExperimentKind<SyntheticSpec> = {
       description:
         'L-S, S and S+noise side by side: the large rate first learns the hard-to-fit, generalizable P pattern and only memorizes Q after the anneal; the small rate memorizes Q first.',
     },
+    {
+      name: 'regime-map',
+      label: 'Regime map of a grid sweep',
+      panels: ['test/p_only/err', 'train/q_only/acc', 'train/p_only/acc'],
+      xAxis: 'step',
+      figure: 'heatmap',
+      description:
+        'One heatmap cell per point of a grid sweep: the paired S − L-S gap in P-only test error, and per algorithm how many runs fit Q and fit Q before P (docs/science.md, "Regime map").',
+    },
   ],
   run: runSyntheticExperiment,
 };
