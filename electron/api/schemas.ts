@@ -257,6 +257,7 @@ export type FieldInfo = z.infer<typeof FieldInfoSchema>;
 export const MetricInfoSchema = z.object({
   key: z.string(),
   label: z.string(),
+  axisLabel: z.string().optional(),
   unit: z.string().optional(),
   better: z.enum(['min', 'max']).optional(),
   family: z.string(),
@@ -268,6 +269,7 @@ export const PaperLayoutSchema = z.object({
   label: z.string(),
   panels: z.array(z.string()),
   xAxis: z.enum(['step', 'epoch', 'wall']),
+  figure: z.enum(['curves', 'heatmap']).optional(),
   description: z.string(),
 });
 export type PaperLayout = z.infer<typeof PaperLayoutSchema>;
@@ -456,6 +458,8 @@ export const PATCH_PREVIEW_MAX_PER_CLASS = 8;
 export const PatchPreviewSchema = z.object({
   seed: z.number(),
   dataset: z.string(),
+  /** The classes' names, in label order. */
+  classNames: z.array(z.string()),
   geometry: z.object({ height: z.number(), width: z.number(), channels: z.number(), classes: z.number() }),
   /** Normalization (per channel), to show inputs as pixels: byte/255 = x·std + mean; empty without data. */
   mean: z.array(z.number()),

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { openStore } from '../../storage';
-import { seedComparisonRuns } from '../main/figures/fixtures';
+import { seedComparisonRuns, seedRegimeGrid } from '../main/figures/fixtures';
 import { createFiguresService } from '../main/services/figures';
 
 const exec = promisify(execFile);
@@ -35,6 +35,7 @@ beforeAll(async () => {
   store = join(dir, 'runs.sqlite');
   const s = openStore(store);
   toy = seedComparisonRuns(s, { points: 300 });
+  seedRegimeGrid(s, 'sweep-grid');
   image = seedComparisonRuns(s, {
     presets: ['patch-fmnist-large-lr', 'patch-fmnist-small-lr', 'patch-fmnist-noise'],
     points: 100,
@@ -94,12 +95,34 @@ describe('lrlab figure', () => {
     expect(t).toMatch(/S\+noise & P-only test error & \$[0-9.]+ \\pm/);
   }, 300_000);
 
+  it('regime-map: the runs of a sweep by tag → heatmaps (SVG, PDF) and their numbers (CSV); bad selections are clear errors', async () => {
+    const svgOut = join(dir, 'map.svg');
+    let r = await lrlab('figure', '--layout', 'regime-map', '--tag', 'sweep-grid', '--out', svgOut);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/4 cells from 36 runs; axes data\.r, model\.width/);
+    const svg = readFileSync(svgOut, 'utf8');
+    expect(svg).toContain('Q before P (S)');
+    expect(svg).toContain('+0.052*');
+    const pdf = join(dir, 'map.pdf');
+    expect((await lrlab('figure', '--layout', 'regime-map', '--tag', 'sweep-grid', '--out', pdf)).code).toBe(0);
+    expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
+    const csv = join(dir, 'map.csv');
+    expect((await lrlab('figure', '--layout', 'regime-map', '--tag', 'sweep-grid', '--out', csv)).code).toBe(0);
+    expect(readFileSync(csv, 'utf8').split('\n')[0]).toMatch(/^data\.r,model\.width,algorithm,runs,/);
+    r = await lrlab('figure', '--layout', 'regime-map', '--tag', 'no-such-sweep', '--out', join(dir, 'x.svg'));
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/No runs carry the tag "no-such-sweep"\. Tags in this store: sweep-grid/);
+    r = await lrlab('figure', '--layout', 'regime-map', '--runs', image.join(','), '--out', join(dir, 'x.svg'));
+    expect(r.stderr).toMatch(/maps synthetic runs/);
+  }, 300_000);
+
   it('says what is wrong: an unknown layout, a layout for another kind, a bad DPI', async () => {
     let r = await lrlab('figure', '--layout', 'fig9', '--runs', toy[0] as string, '--out', join(dir, 'x.svg'));
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/No layout "fig9"\. Layouts: paper-fig3, learning-order, table/);
+    // The registry lists the kinds (and so their layouts) in the designer's order: synthetic, then image.
+    expect(r.stderr).toMatch(/No layout "fig9"\. Layouts: learning-order, regime-map, paper-fig3, table/);
     r = await lrlab('figure', '--layout', 'paper-fig3', '--runs', toy.join(','), '--out', join(dir, 'x.svg'));
-    expect(r.stderr).toMatch(/Layout paper-fig3 is for image runs; these runs are synthetic \(its layouts: learning-order, table\)/);
+    expect(r.stderr).toMatch(/Layout paper-fig3 is for image runs; these runs are synthetic \(its layouts: learning-order, regime-map, table\)/);
     r = await lrlab('figure', figureId, '--dpi', '5', '--out', join(dir, 'x.png'));
     expect(r.stderr).toMatch(/--dpi must be an integer from 36 to 1200/);
   }, 300_000);

@@ -5,20 +5,29 @@
  * conditions — large LR annealed to the small one, small LR, small LR + pre-activation noise
  * annealed at the same epoch — on the same seeds, through the presets with overrides (so the
  * three arms share everything else), keeps the per-epoch curves of every run under
- * research/image/data/<candidate>/, and judges each candidate against the criteria:
+ * research/image/data/runs/, and judges each candidate against the criteria:
  *   1. no arm collapses (engine flag) or diverges;
  *   2. before the anneal (mean over the last pre-anneal epoch's seeds) small LR's patch-only
  *      accuracy exceeds both other arms' by ≥ 0.25;
  *   3. after the anneal the large-LR model learns the patch: its final patch-only accuracy is
  *      ≥ 0.5 (chance 0.1);
- * and reports final clean accuracy per arm as mean ± std with Welch's test between arms.
+ * and reports per-epoch patch-only and clean accuracy per arm (mean ± std), final clean
+ * accuracy with Welch's test between arms, and the same criteria per seed.
  * Choose on calibration seeds, then confirm on fresh seeds (`--seeds`).
  *
- *   nice -n 10 npx tsx research/image/calibrate.ts CANDIDATES.json --seeds 1,2,3,4,5 [--run] [--md OUT.md] [--backend wasm]
+ *   nice -n 10 npx tsx research/image/calibrate.ts CANDIDATES.json --seeds 1,2,3,4,5 [--run] [--only a,b] [--drop-after 2] [--md OUT.md] [--backend wasm]
  *
  * CANDIDATES.json: [{ "name": "b05-lr02", "set": ["patch.beta=0.5", ...], "large": 0.2, "small": 0.004, "noise": 0.4, "anneal": 5 }, ...]
- * ("set" applies to all three arms; large/small/noise/anneal set the arms' rates and the shared anneal epoch).
+ * ("set" applies to all three arms; large/small/noise/anneal set the arms' rates and the shared
+ * anneal epoch, the first epoch at the small rate / without noise).
+ *
+ * Runs go seed-major over the candidates (seed 1 of every candidate, then seed 2, …). With
+ * `--drop-after N` a candidate whose pooled verdict fails once it has N seeds is not run on
+ * further seeds (its runs stay on disk and in the report, marked "dropped"). A run is stored
+ * under a key of its arm and its overrides, so candidates that differ only in the large LR share
+ * their small-LR and noise runs, and a finished run is never re-run.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +52,8 @@ export interface ImageRun {
   readonly status: string;
   readonly collapsed: boolean;
   readonly wallS: number;
+  /** The overrides on top of the arm's preset (absent in runs stored before they were recorded). */
+  readonly overrides?: readonly string[];
   /** Per epoch (1-based index = position + 1). */
   readonly patchOnly: number[];
   readonly clean: number[];
@@ -59,11 +70,27 @@ export function armOverrides(c: Candidate, arm: Arm): string[] {
   return [...common, `optim.lr=${c.small}`, `noiseSchedule={"kind":"step","std":${c.noise},"atEpoch":${c.anneal},"factor":1e-5}`];
 }
 
+/** Where a run of (candidate, arm, seed) is stored: keyed by the arm and its overrides, so identical arms are shared. */
+export function runKey(c: Candidate, arm: Arm, seed: number): string {
+  const h = createHash('sha256').update(JSON.stringify(armOverrides(c, arm))).digest('hex').slice(0, 10);
+  return `${arm}-${h}-s${seed}`;
+}
+
+function runFile(c: Candidate, arm: Arm, seed: number): string {
+  return join(DATA, 'runs', `${runKey(c, arm, seed)}.json`);
+}
+
+function stored(c: Candidate, arm: Arm, seed: number): ImageRun | null {
+  const f = runFile(c, arm, seed);
+  return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as ImageRun) : null;
+}
+
 async function runOne(c: Candidate, arm: Arm, seed: number, backend: string | undefined): Promise<ImageRun> {
-  const file = join(DATA, c.name, `${arm}-s${seed}.json`);
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as ImageRun;
+  const done = stored(c, arm, seed);
+  if (done) return done;
   const preset = arm === 'noise' ? 'patch-fmnist-noise' : `patch-fmnist-${arm}`;
-  const spec = resolveRunSpec({ preset, seed, set: armOverrides(c, arm), ...(backend ? { backend } : {}) });
+  const overrides = armOverrides(c, arm);
+  const spec = resolveRunSpec({ preset, seed, set: overrides, ...(backend ? { backend } : {}) });
   const run: { patchOnly: number[]; clean: number[]; trainAcc: number[] } = { patchOnly: [], clean: [], trainAcc: [] };
   const r = await runWithProgress(spec, {
     json: true,
@@ -79,7 +106,8 @@ async function runOne(c: Candidate, arm: Arm, seed: number, backend: string | un
       },
     },
   });
-  const out: ImageRun = { arm, seed, status: r.status, collapsed: r.collapsed ?? false, wallS: r.wallS, ...run };
+  const out: ImageRun = { arm, seed, status: r.status, collapsed: r.collapsed ?? false, wallS: r.wallS, overrides, ...run };
+  const file = runFile(c, arm, seed);
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify(out) + '\n');
   return out;
@@ -92,6 +120,7 @@ export interface Verdict {
   readonly pass: boolean;
 }
 
+/** The three criteria on pooled runs (means over seeds). */
 export function judge(c: Candidate, runs: readonly ImageRun[]): Verdict {
   const of = (arm: Arm) => runs.filter((r) => r.arm === arm);
   const noCollapse = runs.every((r) => r.status === 'completed' && !r.collapsed);
@@ -102,24 +131,56 @@ export function judge(c: Candidate, runs: readonly ImageRun[]): Verdict {
   return { noCollapse, preAnnealMargin, postAnnealLarge, pass: noCollapse && preAnnealMargin >= 0.25 && postAnnealLarge >= 0.5 };
 }
 
-export function report(c: Candidate, runs: readonly ImageRun[], seeds: readonly number[]): string {
+/** The same criteria seed by seed (a preset should show the effect on any seed, not only on average). */
+export function judgeSeeds(c: Candidate, runs: readonly ImageRun[]): { seed: number; verdict: Verdict }[] {
+  const seeds = [...new Set(runs.map((r) => r.seed))];
+  return seeds.map((seed) => ({ seed, verdict: judge(c, runs.filter((r) => r.seed === seed)) }));
+}
+
+/** Lowest clean accuracy after epoch 1 (a dip far below the run's level marks a damaged network). */
+export function minCleanAfterFirst(r: ImageRun): number {
+  return Math.min(...r.clean.slice(1));
+}
+
+const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : String(x));
+const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : String(x));
+
+export function report(c: Candidate, runs: readonly ImageRun[], seeds: readonly number[], note = ''): string {
   const v = judge(c, runs);
+  const per = judgeSeeds(c, runs);
   const of = (arm: Arm) => runs.filter((r) => r.arm === arm);
   const clean = (arm: Arm) => of(arm).map((r) => r.clean.at(-1) ?? Number.NaN);
+  const epochs = Math.max(...runs.map((r) => r.clean.length));
+  const pre = c.anneal - 1;
+  const patchAt = (arm: Arm, e: number) => of(arm).map((r) => r.patchOnly[e - 1] ?? Number.NaN);
+  const cleanAt = (arm: Arm, e: number) => of(arm).map((r) => r.clean[e - 1] ?? Number.NaN);
+  const w = (a: number[], b: number[]) => (a.length >= 2 && b.length >= 2 ? fmtP(welch(a, b).p) : 'n/a');
   const lines = [
-    `### ${c.name}: ${c.set.join(', ') || 'preset values'}; large ${c.large} → ${c.small} from epoch ${c.anneal}; noise ${c.noise} until epoch ${c.anneal - 1}`,
+    `### ${c.name}: ${c.set.join(', ') || 'preset values'}; large ${c.large} → ${c.small} from epoch ${c.anneal}; small ${c.small}; noise ${c.noise} until epoch ${c.anneal - 1}${note ? ` (${note})` : ''}`,
     '',
-    `Seeds ${seeds.join(', ')}. Verdict: ${v.pass ? '**passes**' : 'fails'} — no collapse: ${v.noCollapse ? 'yes' : 'no'}; pre-anneal margin (small − max(other)) ${v.preAnnealMargin.toFixed(3)} (need ≥ 0.25); large-LR final patch-only ${v.postAnnealLarge.toFixed(3)} (need ≥ 0.5).`,
+    `Seeds ${seeds.join(', ')}. Verdict on the means: ${v.pass ? '**passes**' : 'fails'} — no collapse: ${v.noCollapse ? 'yes' : 'no'}; pre-anneal margin at epoch ${pre} (small − max(other)) ${f3(v.preAnnealMargin)} (need ≥ 0.25); large-LR final patch-only ${f3(v.postAnnealLarge)} (need ≥ 0.5).`,
+    `Per seed: ${per.map(({ seed, verdict: s }) => `s${seed} ${s.pass ? 'pass' : 'fail'} (margin ${f2(s.preAnnealMargin)}, large final ${f2(s.postAnnealLarge)}${s.noCollapse ? '' : ', collapse'})`).join('; ')}. Seeds passing: ${per.filter((p) => p.verdict.pass).length} of ${per.length}.`,
     '',
-    '| arm | seed | status | patch-only acc per epoch | clean acc per epoch |',
-    '| --- | --- | --- | --- | --- |',
-    ...runs.map((r) => `| ${r.arm} | ${r.seed} | ${r.status}${r.collapsed ? ' (collapsed)' : ''} | ${r.patchOnly.map((x) => x.toFixed(2)).join(' ')} | ${r.clean.map((x) => x.toFixed(3)).join(' ')} |`),
+    '| arm | seed | status | wall s | min clean acc after epoch 1 | patch-only acc per epoch | clean acc per epoch |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...runs.map((r) => `| ${r.arm} | ${r.seed} | ${r.status}${r.collapsed ? ' (collapsed)' : ''} | ${Math.round(r.wallS)} | ${f3(minCleanAfterFirst(r))} | ${r.patchOnly.map(f2).join(' ')} | ${r.clean.map(f3).join(' ')} |`),
     '',
-    '| arm | final clean acc (mean ± std) |',
-    '| --- | --- |',
-    ...ARMS.map((a) => `| ${a} | ${fmtMeanStd(clean(a), 3)} |`),
+    `Per epoch, mean ± std over the seeds (epoch ${c.anneal} is the first at the small rate / without noise):`,
     '',
-    `Welch's t-test on final clean accuracy: large vs small p = ${fmtP(welch(clean('large-lr'), clean('small-lr')).p)}; noise vs small p = ${fmtP(welch(clean('noise'), clean('small-lr')).p)}; large vs noise p = ${fmtP(welch(clean('large-lr'), clean('noise')).p)}.`,
+    '| epoch | patch-only: large-lr | small-lr | noise | clean: large-lr | small-lr | noise |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...Array.from({ length: epochs }, (_, i) => i + 1).map(
+      (e) => `| ${e} | ${ARMS.map((a) => fmtMeanStd(patchAt(a, e), 2)).join(' | ')} | ${ARMS.map((a) => fmtMeanStd(cleanAt(a, e), 3)).join(' | ')} |`,
+    ),
+    '',
+    '| arm | final clean acc (mean ± std) | final patch-only acc (mean ± std) |',
+    '| --- | --- | --- |',
+    ...ARMS.map((a) => `| ${a} | ${fmtMeanStd(clean(a), 3)} | ${fmtMeanStd(patchAt(a, epochs), 2)} |`),
+    '',
+    `Welch's t-test on final clean accuracy: large vs small p = ${w(clean('large-lr'), clean('small-lr'))}; noise vs small p = ${w(clean('noise'), clean('small-lr'))}; large vs noise p = ${w(clean('large-lr'), clean('noise'))}.`,
+    pre >= 1
+      ? `Welch's t-test on patch-only accuracy at epoch ${pre} (last before the anneal): small vs large p = ${w(patchAt('small-lr', pre), patchAt('large-lr', pre))}; small vs noise p = ${w(patchAt('small-lr', pre), patchAt('noise', pre))}.`
+      : '',
     '',
   ];
   return lines.join('\n');
@@ -129,23 +190,41 @@ async function main(): Promise<void> {
   const a = process.argv.slice(2);
   const get = (n: string) => (a.includes(`--${n}`) ? a[a.indexOf(`--${n}`) + 1] : undefined);
   const file = a[0];
-  if (!file || file.startsWith('--')) throw new Error('usage: calibrate.ts CANDIDATES.json --seeds 1,2,3,4,5 [--run] [--md OUT.md] [--backend wasm]');
-  const candidates = JSON.parse(readFileSync(file, 'utf8')) as Candidate[];
+  if (!file || file.startsWith('--')) throw new Error('usage: calibrate.ts CANDIDATES.json --seeds 1,2,3,4,5 [--run] [--only a,b] [--drop-after N] [--md OUT.md] [--backend wasm]');
+  const only = get('only')?.split(',');
+  const all = JSON.parse(readFileSync(file, 'utf8')) as Candidate[];
+  const candidates = only ? all.filter((c) => only.includes(c.name)) : all;
+  if (only && candidates.length !== only.length) throw new Error(`--only: unknown candidate(s) ${only.filter((n) => !all.some((c) => c.name === n)).join(', ')}; known: ${all.map((c) => c.name).join(', ')}`);
   const seeds = (get('seeds') ?? '1,2,3,4,5').split(',').map(Number);
-  const out: string[] = [`Generated by \`npx tsx research/image/calibrate.ts ${a.join(' ')}\`.`, ''];
-  for (const c of candidates) {
-    const runs: ImageRun[] = [];
-    for (const seed of seeds)
-      for (const arm of ARMS) {
-        const f = join(DATA, c.name, `${arm}-s${seed}.json`);
-        if (a.includes('--run')) runs.push(await runOne(c, arm, seed, get('backend')));
-        else if (existsSync(f)) runs.push(JSON.parse(readFileSync(f, 'utf8')) as ImageRun);
-      }
-    if (runs.length) out.push(report(c, runs, [...new Set(runs.map((r) => r.seed))]));
+  const dropAfter = get('drop-after') ? Number(get('drop-after')) : Number.POSITIVE_INFINITY;
+  const doRun = a.includes('--run');
+  const runs = new Map<string, ImageRun[]>(candidates.map((c) => [c.name, []]));
+  const dropped = new Map<string, string>();
+  const write = () => {
+    const out: string[] = [`Generated by \`npx tsx research/image/calibrate.ts ${a.join(' ')}\`.`, ''];
+    for (const c of candidates) {
+      const rs = runs.get(c.name) ?? [];
+      if (rs.length) out.push(report(c, rs, [...new Set(rs.map((r) => r.seed))], dropped.get(c.name)));
+    }
     const md = get('md');
     if (md) writeFileSync(md, out.join('\n'));
+    return out.join('\n');
+  };
+  // Seed-major: every candidate's seed 1, then seed 2, … so a candidate can be dropped early.
+  for (const seed of seeds) {
+    for (const c of candidates) {
+      if (dropped.has(c.name)) continue;
+      for (const arm of ARMS) {
+        const r = doRun ? await runOne(c, arm, seed, get('backend')) : stored(c, arm, seed);
+        if (r) runs.get(c.name)?.push(r);
+      }
+      const rs = runs.get(c.name) ?? [];
+      const n = new Set(rs.map((r) => r.seed)).size;
+      if (doRun && n >= dropAfter && !judge(c, rs).pass) dropped.set(c.name, `dropped after ${n} seeds: the pooled verdict failed`);
+      write();
+    }
   }
-  if (!get('md')) process.stdout.write(out.join('\n'));
+  if (!get('md')) process.stdout.write(write());
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -94,3 +94,45 @@ export function seedComparisonRuns(store: RunStore, o: SeedOptions = {}): string
   });
   return ids;
 }
+
+const REGIME_PRESET = { 'L-S': 'toy-ls', S: 'toy-s', 'S+noise': 'toy-noise' } as const;
+type Alg = keyof typeof REGIME_PRESET;
+
+/**
+ * Made-up outcomes per cell, chosen so each quantity has a known answer:
+ * r = 1 — everyone fits Q (S and S+noise before P, L-S after P); S's P-only error is above L-S's by
+ * 0.05 on every seed with little spread (significant); r = 0.0442 — nobody fits Q; gap ±, not significant.
+ */
+function regimeOutcome(r: number, alg: Alg, seed: number): { tQ: number | null; tP: number; err: number } {
+  if (r === 1) {
+    const tQ = alg === 'L-S' ? 800 : 200;
+    return { tQ, tP: 400, err: alg === 'L-S' ? 0.01 + 0.001 * seed : 0.06 + 0.002 * seed };
+  }
+  return { tQ: null, tP: 300, err: alg === 'S' ? [0.02, 0.005, 0.03][seed - 1]! : 0.015 };
+}
+
+/** A 2 × 2 grid (data.r ∈ {0.0442, 1} × model.width ∈ {64, 256}) × L-S, S, S+noise × seeds 1–3, tagged `tag`, with the outcomes above (made up). */
+export function seedRegimeGrid(store: RunStore, tag: string): string[] {
+  const ids: string[] = [];
+  for (const r of [0.0442, 1])
+    for (const width of [64, 256])
+      for (const alg of ['L-S', 'S', 'S+noise'] as Alg[])
+        for (const seed of [1, 2, 3]) {
+          const base = presetSpec(REGIME_PRESET[alg], seed);
+          if (base.kind !== 'synthetic') throw new Error('toy presets are synthetic');
+          const spec = { ...base, data: { ...base.data, r }, model: { ...base.model, width } };
+          const id = store.createRun({ name: `${alg} r${r} m${width} s${seed}`, spec, specHash: `g-${r}-${width}-${alg}-${seed}`, kind: 'synthetic', algorithm: experiments.condition(spec), preset: REGIME_PRESET[alg], groupId: null, seed, tags: [tag] }).id;
+          store.markRunning(id);
+          const o = regimeOutcome(r, alg, seed);
+          const w = store.metricWriter(id);
+          for (let step = 0; step <= 1000; step += 100) {
+            w.writePoint('train/q_only/acc', step, o.tQ !== null && step >= o.tQ ? 0.97 : 0.5, null, step);
+            w.writePoint('train/p_only/acc', step, step >= o.tP ? 1 : 0.6, null, step);
+            w.writePoint('test/p_only/err', step, step === 1000 ? o.err : 0.3, null, step);
+          }
+          w.close();
+          store.finishRun(id, 'completed', { summary: { steps: 1000 } });
+          ids.push(id);
+        }
+  return ids;
+}

@@ -59,10 +59,14 @@ export function figureOption(data: FigureData, spec: FigureSpec): Record<string,
  * renumbered so the bytes do not depend on how many figures the process drew before.
  */
 export function renderSvg(data: FigureData, spec: FigureSpec): string {
-  const size = sizeOf(data, spec);
+  return optionToSvg(figureOption(data, spec), sizeOf(data, spec));
+}
+
+/** An ECharts option drawn by the server-side SVG renderer in points (`size`), sized in inches, ids renumbered. */
+export function optionToSvg(option: Record<string, unknown>, size: { width: number; height: number }): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: size.width, height: size.height });
   try {
-    chart.setOption(figureOption(data, spec));
+    chart.setOption(option);
     let svg = chart.renderToSVGString();
     svg = normalizeIds(svg);
     const hIn = size.height / 72;
@@ -75,14 +79,17 @@ export function renderSvg(data: FigureData, spec: FigureSpec): string {
 }
 
 export function renderPdf(data: FigureData, spec: FigureSpec): Promise<Buffer> {
-  const svg = renderSvg(data, spec);
-  const size = sizeOf(data, spec);
+  return svgToPdf(renderSvg(data, spec), sizeOf(data, spec), spec.style.title || 'LR Lab figure');
+}
+
+/** A vector PDF of an SVG drawn in points (`size`), text kept as text in an embedded DejaVu font. */
+export function svgToPdf(svg: string, size: { width: number; height: number }, title: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const doc = new PDFDocument({
       size: [size.width, size.height],
       margin: 0,
       autoFirstPage: true,
-      info: { Title: spec.style.title || 'LR Lab figure', Creator: 'LR Lab', Producer: 'LR Lab (pdfkit)', CreationDate: new Date(0) },
+      info: { Title: title, Creator: 'LR Lab', Producer: 'LR Lab (pdfkit)', CreationDate: new Date(0) },
       compress: true,
     });
     const chunks: Buffer[] = [];
@@ -108,8 +115,11 @@ export function renderPdf(data: FigureData, spec: FigureSpec): Promise<Buffer> {
 
 /** PNG at `dpi` dots per inch: width = inches × dpi pixels. */
 export function renderPng(data: FigureData, spec: FigureSpec, dpi: number): Buffer {
-  const svg = renderSvg(data, spec);
-  const size = sizeOf(data, spec);
+  return svgToPng(renderSvg(data, spec), sizeOf(data, spec), dpi);
+}
+
+/** PNG of an SVG drawn in points (`size`) at `dpi` dots per inch. */
+export function svgToPng(svg: string, size: { width: number; height: number }, dpi: number): Buffer {
   const widthPx = Math.round((size.width / 72) * dpi);
   const r = new Resvg(svg, {
     fitTo: { mode: 'width', value: widthPx },

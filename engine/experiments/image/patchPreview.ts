@@ -14,6 +14,13 @@ import { Rng } from '../../random';
 import { batchIndices, batchStreams, runImagesFor, shuffleEpoch, stepsPerEpoch } from './batches';
 import type { ImageSpec } from './spec';
 
+/** The classes' names, in label order (the releases' documentation). */
+export const CLASS_NAMES: Readonly<Record<ImageSpec['dataset']['name'], readonly string[]>> = {
+  cifar10: ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'],
+  'fashion-mnist': ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
+  mnist: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+};
+
 /** Limits that keep a preview small enough to travel to a window (and quick to build). */
 export const PATCH_PREVIEW_LIMITS = {
   /** Samples per class and kind. */
@@ -70,6 +77,7 @@ export interface PatchPreviewStats {
 export interface ImagePatchPreview {
   readonly seed: number;
   readonly dataset: ImageSpec['dataset']['name'];
+  readonly classNames: readonly string[];
   readonly geometry: ImageGeometry;
   /** Normalization, to show the inputs as pixels: byte/255 = x·std_c + mean_c. */
   readonly mean: readonly number[];
@@ -179,6 +187,7 @@ export function patchPreviewFromDataset(spec: ImageSpec, ds: ImageDataset, optio
   return {
     seed: spec.seed,
     dataset: spec.dataset.name,
+    classNames: CLASS_NAMES[spec.dataset.name],
     geometry,
     mean: [...ds.mean],
     std: [...ds.std],
@@ -216,6 +225,7 @@ export function patchPreviewWithoutData(spec: ImageSpec, reason: string): ImageP
   return {
     seed: spec.seed,
     dataset: spec.dataset.name,
+    classNames: CLASS_NAMES[spec.dataset.name],
     geometry,
     mean: [],
     std: [],
