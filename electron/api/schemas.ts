@@ -262,6 +262,7 @@ export type FieldInfo = z.infer<typeof FieldInfoSchema>;
 export const MetricInfoSchema = z.object({
   key: z.string(),
   label: z.string(),
+  axisLabel: z.string().optional(),
   unit: z.string().optional(),
   better: z.enum(['min', 'max']).optional(),
   family: z.string(),
@@ -273,6 +274,7 @@ export const PaperLayoutSchema = z.object({
   label: z.string(),
   panels: z.array(z.string()),
   xAxis: z.enum(['step', 'epoch', 'wall']),
+  figure: z.enum(['curves', 'heatmap']).optional(),
   description: z.string(),
 });
 export type PaperLayout = z.infer<typeof PaperLayoutSchema>;

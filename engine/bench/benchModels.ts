@@ -44,7 +44,7 @@ function normals(rng: Rng, n: number, std: number, mode: NormalMode): Float32Arr
 }
 
 // ---------------------------------------------------------------------------------------
-// Two-layer ReLU net (§1.2): f(x) = Σ_i u_i [⟨U_i, x⟩]_+, u fixed ±1/√m, logistic loss,
+// Two-layer ReLU net (docs/paper.md §1.2): f(x) = Σ_i u_i [⟨U_i, x⟩]_+, u fixed ±1/√m, logistic loss,
 // U ← U − η(∇L̂ + λU + ξ), ξ ~ N(0, τ²I) fresh each step (full-batch gradient noise).
 // U is stored as [D, m] so the forward matmul is untransposed.
 
@@ -116,7 +116,7 @@ export function twoLayerWorkload(o: TwoLayerOptions): Workload {
 }
 
 // ---------------------------------------------------------------------------------------
-// Conv nets (§2.3), NHWC: WRN-16-k (pre-activation) and the small CNN of engine/models
+// Conv nets (docs/paper.md §2.3), NHWC: WRN-16-k (pre-activation) and the small CNN of engine/models
 // (conv3×3-BN-ReLU ×3 at widths w, 2w, 4w, strides 1, 2, 2; global average pool; dense).
 // Noise: one N(0, σ²) sample of shape (H, W) per site and forward pass, before each ReLU.
 // SGD: momentum 0.9, Nesterov, weight decay 5e-4, cross-entropy.
