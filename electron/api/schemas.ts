@@ -529,6 +529,8 @@ export const ExecutorChoiceSchema = z.discriminatedUnion('kind', [
       maxParallel: z.number().int().min(1).max(100_000).optional(),
       sbatchArgs: z.array(z.string().min(1).max(500)).max(50).optional(),
       clusterDir: z.string().min(1).max(4000).optional(),
+      /** Resubmit a task Slurm ends (time limit, preemption, node failure) from its checkpoint, at most this many times. */
+      requeue: z.number().int().min(0).max(100).optional(),
     })
     .strict(),
 ]);
@@ -541,7 +543,7 @@ export const ExecutorsSchema = z.object({
       partitions: z.array(z.string()),
       defaultPartition: z.string().nullable(),
       /** The settings file's defaults (lrlab-settings.json beside the store). */
-      defaults: z.object({ partition: z.string().nullable(), time: z.string().nullable(), gpus: z.number().nullable(), maxParallel: z.number().nullable() }),
+      defaults: z.object({ partition: z.string().nullable(), time: z.string().nullable(), gpus: z.number().nullable(), maxParallel: z.number().nullable(), requeue: z.number().nullable().optional() }),
       clusterDir: z.string(),
     })
     .nullable(),

@@ -157,7 +157,7 @@ export function createTrainingService(
           slurm: {
             partitions: p.names,
             defaultPartition: p.default,
-            defaults: { partition: s.partition ?? null, time: s.time ?? null, gpus: s.gpus ?? null, maxParallel: s.maxParallel ?? null },
+            defaults: { partition: s.partition ?? null, time: s.time ?? null, gpus: s.gpus ?? null, maxParallel: s.maxParallel ?? null, requeue: s.requeue ?? null },
             clusterDir: s.clusterDir,
           },
           reason: null,

@@ -56,14 +56,14 @@ export const useDesignerStore = defineStore('designer', () => {
   /** Where launches can train (Slurm when the host has sbatch), and the choice with its options. */
   const executors = shallowRef<Executors | null>(null);
   const runOn = ref<'local' | 'slurm'>('local');
-  const slurmOptions = ref<{ partition: string; time: string; gpus: number | null; maxParallel: number | null }>({ partition: '', time: '', gpus: null, maxParallel: null });
+  const slurmOptions = ref<{ partition: string; time: string; gpus: number | null; maxParallel: number | null; requeue: number | null }>({ partition: '', time: '', gpus: null, maxParallel: null, requeue: null });
 
   async function loadExecutors(): Promise<void> {
     try {
       const e = await useApi().training.executors({});
       executors.value = e;
       const s = e.slurm;
-      if (s) slurmOptions.value = { partition: s.defaults.partition ?? '', time: s.defaults.time ?? '', gpus: s.defaults.gpus, maxParallel: s.defaults.maxParallel };
+      if (s) slurmOptions.value = { partition: s.defaults.partition ?? '', time: s.defaults.time ?? '', gpus: s.defaults.gpus, maxParallel: s.defaults.maxParallel, requeue: s.defaults.requeue ?? null };
     } catch {
       executors.value = null; // an older host: this machine only
     }
@@ -79,6 +79,7 @@ export const useDesignerStore = defineStore('designer', () => {
       ...(o.time.trim() ? { time: o.time.trim() } : {}),
       ...(typeof o.gpus === 'number' && o.gpus > 0 ? { gpus: o.gpus } : {}),
       ...(typeof o.maxParallel === 'number' && o.maxParallel > 0 ? { maxParallel: o.maxParallel } : {}),
+      ...(typeof o.requeue === 'number' && Number.isInteger(o.requeue) && o.requeue >= 0 ? { requeue: o.requeue } : {}),
     };
   });
 
