@@ -86,6 +86,27 @@ test('designer: open the patch visualizer on an image preset, see z, ζ, samples
   expect(errors).toEqual([]);
 });
 
+test('designer: a CIFAR-10 preset shows z and ζ_i per channel; without CIFAR-10 on the machine it says why there are no samples', async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await open(page, '#/design');
+  await page.getByTestId('preset-patch-cifar-small-lr').click();
+  await page.getByTestId('open-patch-visualizer').click();
+  const viz = page.getByTestId('patch-dialog').getByTestId('patch-visualizer');
+  await expect(viz).toHaveAttribute('data-generation', '1', { timeout: 60_000 });
+  // Three channels × (z + ten ζ_i).
+  await expect(viz.locator('[data-testid^="pv-heat-"]')).toHaveCount(33);
+  const notes = viz.getByTestId('pv-notes');
+  if ((await notes.count()) > 0) {
+    await expect(notes).toContainText('No sample images: Dataset cifar10 not found');
+    await expect(viz.locator('.sample')).toHaveCount(0);
+  } else {
+    await expect(viz.locator('.sample')).toHaveCount(40);
+  }
+  await page.getByTestId('patch-dialog').screenshot({ path: `${ARTIFACTS}/patch-designer-cifar.png` });
+  expect(errors).toEqual([]);
+});
+
 test('designer: a synthetic spec offers no patch visualizer', async ({ page }) => {
   await open(page, '#/design');
   const group = page.locator('h3', { hasText: /^Synthetic$/ }).locator('xpath=following-sibling::ul[1]');

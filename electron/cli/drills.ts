@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { findPreset } from '../../engine/presets';
 import { openStore } from '../../storage';
 import { goodStore, scribble } from '../../storage/test-fixtures/damage';
 import { readOnlyFolder, tinyFilesystem } from '../../storage/test-fixtures/mounts';
@@ -49,13 +50,15 @@ function committedPoints(file: string, runId: string): number {
   }
 }
 
+// A tiny run of the toy preset's kind: a few hundred thousand cheap iterations, checkpointed often.
 const spec = {
-  kind: 'synthetic',
+  ...findPreset('toy-s').spec,
   seed: 3,
   name: 'drill',
   data: { d: 16, N: 64, testSize: 200 },
   model: { width: 32 },
   algorithm: { name: 'S', eta2: 0.05, eps2prime: 1e-9 },
+  gradientNoise: {},
   init: { tau0: 0.05 },
   stopping: { maxIterations: 400000 },
   logging: { every: 10, checkpointEvery: 200 },

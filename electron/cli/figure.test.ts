@@ -119,7 +119,8 @@ describe('lrlab figure', () => {
   it('says what is wrong: an unknown layout, a layout for another kind, a bad DPI', async () => {
     let r = await lrlab('figure', '--layout', 'fig9', '--runs', toy[0] as string, '--out', join(dir, 'x.svg'));
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/No layout "fig9"\. Layouts: paper-fig3, learning-order, regime-map, table/);
+    // The registry lists the kinds (and so their layouts) in the designer's order: synthetic, then image.
+    expect(r.stderr).toMatch(/No layout "fig9"\. Layouts: learning-order, regime-map, paper-fig3, table/);
     r = await lrlab('figure', '--layout', 'paper-fig3', '--runs', toy.join(','), '--out', join(dir, 'x.svg'));
     expect(r.stderr).toMatch(/Layout paper-fig3 is for image runs; these runs are synthetic \(its layouts: learning-order, regime-map, table\)/);
     r = await lrlab('figure', figureId, '--dpi', '5', '--out', join(dir, 'x.png'));

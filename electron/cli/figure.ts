@@ -10,8 +10,7 @@ import type { Command, Option } from 'commander';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Host } from '../main/host/host';
 import type { RunStore } from '../../storage';
-import { layoutNames, layoutSpec } from '../main/figures/layouts';
-import { TABLE_LAYOUT } from '../main/figures/kinds';
+import { layoutNames, layoutSpec, TABLE_LAYOUT } from '../main/figures/layouts';
 import { REGIME_LAYOUT } from '../main/figures/regime';
 
 interface FigureCliDeps {

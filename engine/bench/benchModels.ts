@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { SyntheticNet } from '../experiments/synthetic/model';
-import { batchNormTrain } from '../kernels';
+import { batchNormTrain, newStepState, STATE_HEADER } from '../kernels';
 import { Rng } from '../random';
 
 export type BnMode = 'autodiff' | 'fused';
@@ -44,7 +44,7 @@ function normals(rng: Rng, n: number, std: number, mode: NormalMode): Float32Arr
 }
 
 // ---------------------------------------------------------------------------------------
-// Two-layer ReLU net (§1.2): f(x) = Σ_i u_i [⟨U_i, x⟩]_+, u fixed ±1/√m, logistic loss,
+// Two-layer ReLU net (docs/paper.md §1.2): f(x) = Σ_i u_i [⟨U_i, x⟩]_+, u fixed ±1/√m, logistic loss,
 // U ← U − η(∇L̂ + λU + ξ), ξ ~ N(0, τ²I) fresh each step (full-batch gradient noise).
 // U is stored as [D, m] so the forward matmul is untransposed.
 
@@ -81,7 +81,17 @@ export function twoLayerWorkload(o: TwoLayerOptions): Workload {
     return {
       batch: o.batch,
       flopsPerStep: 4 * o.batch * D * m,
-      step: () => net.step(batch, lr, lambda, gradNoise, null),
+      // webgpu: the fused step runs take (engine/kernels/webgpuSynthetic.ts), here with its
+      // loss read after every step so each timed step includes one full GPU round trip.
+      step: net.fused
+        ? async () => {
+            const st = newStepState(1, false);
+            net.enqueueStep(batch, null, gradNoise, st, 0, { annealBelow: null, stopAt: -1, stopBeforeAnneal: true, lrBefore: lr, lrAfter: lr, lambda });
+            const loss = (await st.data())[STATE_HEADER] ?? Number.NaN;
+            st.dispose();
+            return loss;
+          }
+        : () => net.step(batch, lr, lambda, gradNoise, null),
       dispose() {
         tf.dispose([batch.xp, batch.xpT, batch.y]);
         net.dispose();
@@ -116,7 +126,7 @@ export function twoLayerWorkload(o: TwoLayerOptions): Workload {
 }
 
 // ---------------------------------------------------------------------------------------
-// Conv nets (§2.3), NHWC: WRN-16-k (pre-activation) and the small CNN of engine/models
+// Conv nets (docs/paper.md §2.3), NHWC: WRN-16-k (pre-activation) and the small CNN of engine/models
 // (conv3×3-BN-ReLU ×3 at widths w, 2w, 4w, strides 1, 2, 2; global average pool; dense).
 // Noise: one N(0, σ²) sample of shape (H, W) per site and forward pass, before each ReLU.
 // SGD: momentum 0.9, Nesterov, weight decay 5e-4, cross-entropy.

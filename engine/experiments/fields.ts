@@ -5,7 +5,7 @@
 import { z, type ZodType } from 'zod';
 import type { FieldMeta } from './kind';
 
-type Node = { title?: string; description?: string; unit?: string; properties?: Record<string, Node>; anyOf?: Node[]; oneOf?: Node[]; allOf?: Node[]; $ref?: string };
+type Node = { title?: string; description?: string; unit?: string; const?: unknown; properties?: Record<string, Node>; anyOf?: Node[]; oneOf?: Node[]; allOf?: Node[]; $ref?: string };
 
 function deref(n: Node, root: Node & { $defs?: Record<string, Node> }): Node {
   let cur = n;
@@ -18,10 +18,16 @@ function deref(n: Node, root: Node & { $defs?: Record<string, Node> }): Node {
   return cur;
 }
 
-/** The schema node (with meta) at a dotted path, or null when no variant has it. */
+/**
+ * The schema node (with meta) at a dotted path, or null when no variant has it. A literal that
+ * picks a union variant (`algorithm.name`, `noiseSchedule.kind`) carries the *variant's* title
+ * ("L-S", "None"), not the field's: it gets the title and help of the object it belongs to.
+ */
 function nodeAt(root: Node, path: string): Node | null {
   let nodes: Node[] = [root];
+  let parent: Node | null = null;
   for (const seg of path.split('.')) {
+    parent = nodes.find((n) => n.title) ?? nodes[0] ?? null;
     const next: Node[] = [];
     const visit = (n: Node): void => {
       const s = deref(n, root);
@@ -33,7 +39,9 @@ function nodeAt(root: Node, path: string): Node | null {
     if (next.length === 0) return null;
     nodes = next;
   }
-  return nodes.find((n) => n.title) ?? nodes[0] ?? null;
+  const leaf = nodes.find((n) => n.title) ?? nodes[0] ?? null;
+  if (leaf && leaf.const !== undefined && parent?.title) return { ...leaf, title: parent.title, description: parent.description ?? leaf.description };
+  return leaf;
 }
 
 export interface FieldPick {

@@ -16,6 +16,8 @@ import type { RunHooks, RunOptions, RunResult } from './types';
 export interface MetricInfo {
   readonly key: string;
   readonly label: string;
+  /** The label on a figure's axis: short, lower case, TeX-lite allowed (`\\eta`); figures fall back to `label`. */
+  readonly axisLabel?: string;
   readonly unit?: string;
   /** Which direction is better; absent for values that are neither (lr, noise, norms). */
   readonly better?: 'min' | 'max';
@@ -30,6 +32,8 @@ export interface PaperLayout {
   /** Metric keys, one panel each, in reading order. */
   readonly panels: readonly string[];
   readonly xAxis: 'step' | 'epoch' | 'wall';
+  /** 'heatmap': a map over a sweep's cells built from these metrics, not curves (absent: curves). */
+  readonly figure?: 'curves' | 'heatmap';
   readonly description: string;
 }
 
@@ -92,6 +96,13 @@ export interface ExperimentKind<S extends { kind: string; seed: number } = { kin
   memoryModel(spec: S): MemoryModel;
   /** The run list's algorithm label, e.g. 'L-S' or 'SGD+noise'. */
   condition(spec: S): string;
+  /**
+   * The group a comparison (figure) puts a run in, when `condition` does not tell the kind's
+   * comparisons apart (image: 'SGD' for both the large- and the small-LR preset).
+   * `presetCondition` is the label of the run's preset condition ('large LR', …), null for a run
+   * outside a preset. Absent: the group is `condition(spec)`.
+   */
+  comparisonLabel?(spec: S, presetCondition: string | null): string;
   /** Every condition label `condition` can return (filters list them before any run exists). */
   readonly conditions: readonly string[];
   readonly metrics: readonly MetricInfo[];
@@ -122,9 +133,9 @@ export function betterOf(family: string): 'min' | 'max' | undefined {
   return undefined;
 }
 
-/** A MetricInfo from a key and a label (family = the key's last segment). */
-export function metric(key: string, label: string, unit?: string): MetricInfo {
+/** A MetricInfo from a key, a label and a figure axis label (family = the key's last segment). */
+export function metric(key: string, label: string, axisLabel?: string, unit?: string): MetricInfo {
   const family = key.split('/').pop() ?? key;
   const better = betterOf(family);
-  return { key, label, family, ...(unit ? { unit } : {}), ...(better ? { better } : {}) };
+  return { key, label, family, ...(axisLabel ? { axisLabel } : {}), ...(unit ? { unit } : {}), ...(better ? { better } : {}) };
 }

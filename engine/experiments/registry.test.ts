@@ -20,6 +20,10 @@ describe('experiment-kind registry', () => {
       for (const key of [...k.defaultColumns, ...k.defaultPanels, ...k.layouts.flatMap((l) => l.panels)]) expect(mine).toContain(key);
       expect(k.fields.filter((f) => f.condition)).toHaveLength(1);
       for (const f of k.fields) expect(f.label).not.toBe('');
+      // The condition field is labelled as a field ("Algorithm"), not with one of its values ("L-S").
+      const cond = k.fields.find((f) => f.condition);
+      expect(k.conditions).not.toContain(cond?.label);
+      expect(cond?.label).not.toBe('None');
     }
   });
 

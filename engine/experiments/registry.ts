@@ -12,8 +12,8 @@ import { currentBackend } from '../backend';
 import { estimatePeakMemory, type MemoryEstimate } from '../memory/estimate';
 import type { ExperimentKind, KindInfo, SpecDescription } from './kind';
 import type { RunHooks, RunOptions, RunResult } from './types';
-import { syntheticKind } from './synthetic/kind';
-import { imageKind } from './image/kind';
+import { syntheticKind } from './synthetic';
+import { imageKind } from './image';
 
 /** The built-in kinds, in the order the designer lists them. */
 export const BUILTIN_KINDS = [syntheticKind, imageKind] as const;

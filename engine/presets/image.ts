@@ -1,5 +1,5 @@
 /**
- * Image presets. 'paper': faithful copies of the spec's table (§2.4; Fig. 3 / Table 2 on
+ * Image presets. 'paper': faithful copies of the table in docs/paper.md §2.4 (Fig. 3 / Table 2 on
  * patch-augmented CIFAR-10 with WRN-16-10, 60 epochs; Table 1 on plain CIFAR-10, 200 epochs).
  * 'cpu-scale': the same three-way comparison on Fashion-MNIST with a small CNN, sized to
  * finish in about ten minutes on two cores; its patch values, rates and anneal epoch come from
@@ -67,7 +67,7 @@ const paper: Preset[] = [
 ];
 
 // CPU scale, shared by all three conditions; chosen by the calibration sweep documented in
-// research/image/CALIBRATION.md (earlier stages: engine/experiments/image/calibration/RESULTS.md).
+// research/image/CALIBRATION.md (earlier stages: research/image/calibration/RESULTS.md).
 // β 0.1 (CIFAR's) was learned by no condition; at β 0.5 the small LR 0.004 memorizes the patch
 // within 2–3 epochs while small LR + noise 0.4 does not. The large LR is 0.1, CIFAR's value:
 // 0.2 (the previous preset) and 0.15 damage the width-8 network (clean accuracy dips to

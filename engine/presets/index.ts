@@ -6,8 +6,8 @@ import { imagePresets } from './image';
 import { syntheticPresets } from './synthetic';
 import type { Preset } from './types';
 
-export type { Preset, PresetGroup } from './types';
-export { PRESET_GROUPS } from './types';
+export type { Preset, PresetCondition, PresetGroup } from './types';
+export { PRESET_CONDITION_LABELS, PRESET_GROUPS } from './types';
 
 export const PRESETS: readonly Preset[] = [...syntheticPresets, ...imagePresets];
 

@@ -12,6 +12,11 @@ export const PRESET_GROUPS: readonly { readonly id: PresetGroup; readonly title:
   { id: 'synthetic', title: 'Synthetic' },
 ];
 
+export type PresetCondition = 'large-lr' | 'small-lr' | 'small-lr-noise';
+
+/** How figures and tables name a preset's condition. */
+export const PRESET_CONDITION_LABELS: Readonly<Record<PresetCondition, string>> = { 'large-lr': 'large LR', 'small-lr': 'small LR', 'small-lr-noise': 'small LR + noise' };
+
 export interface Preset {
   /** Stable id used by `lrlab run --preset NAME`, e.g. `toy-ls`. */
   readonly name: string;
@@ -20,7 +25,7 @@ export interface Preset {
   readonly title: string;
   readonly description: string;
   /** Condition within a comparison: large LR, small LR or small LR + noise. */
-  readonly condition: 'large-lr' | 'small-lr' | 'small-lr-noise';
+  readonly condition: PresetCondition;
   /** Presets that form one three-way comparison share this id. */
   readonly comparison: string;
   /** The spec without its seed (the seed is chosen at launch). */

@@ -1,5 +1,5 @@
 /**
- * Learning-rate and noise schedules (docs/schedules.md). Epochs are 1-based, and an
+ * Learning-rate and noise schedules (docs/paper.md §2.4; docs/science.md, "Epoch schedules"). Epochs are 1-based, and an
  * epoch-indexed change "at epoch m" is in force *from* epoch m on: the authors' code calls
  * `adjust_lr(opt, epoch + 1)` with a 0-based loop index and tests `E >= m`, so the m-th epoch
  * (1-based) already runs at the new value. Fig. 3's anneal "at epoch 30" therefore trains 29

@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRunSpec } from '../../../engine/spec';
+import { findPreset } from '../../../engine/presets';
 import { createHost } from '../host/host';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 100);
@@ -31,10 +32,12 @@ try {
   if (!slurm) throw new Error('No Slurm here: run `npm run slurm:up` and export the SLURM_CONF it prints.');
   const settings = slurm.check({});
   const specs = Array.from({ length: RUNS }, (_, i) =>
+    // The toy preset's kind, shrunk to a tiny network and a few hundred iterations.
     parseRunSpec({
-      kind: 'synthetic',
+      ...findPreset('toy-s').spec,
       seed: i + 1,
       backend: 'cpu',
+      name: undefined,
       data: { d: 16, N: 64, testSize: 200 },
       model: { width: 32 },
       algorithm: { name: 'S', eta2: 0.02 + 0.001 * (i % 10), eps2prime: 1e-9 },

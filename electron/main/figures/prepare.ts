@@ -8,14 +8,12 @@
 import type { FigureData, FigureSpec } from '../../api/schemas';
 import { FigureSpecSchema } from '../../api/schemas';
 import type { RunDetail, RunStore } from '../../../storage';
-import { describeSpec } from '../../../engine/experiments';
-import { checkRunSpec } from '../../../engine/spec';
-import { PRESETS } from '../../../engine/presets';
+import { experiments, type ExperimentRegistry } from '../../../engine/experiments/registry';
+import { PRESET_CONDITION_LABELS, PRESETS } from '../../../engine/presets';
 import { HostError } from '../host/errors';
 import { aggregateBand, groupKey, minmaxKeep, type XY } from './aggregate';
 import { debiasedEma } from './smooth';
-import { buildSummary, type SummaryRun } from './summary';
-import { DEFAULT_PANELS, metricInfo } from './kinds';
+import { buildSummary, guessBetter, type SummaryRun } from './summary';
 import { paletteColor } from '../../../figure/palette';
 
 /** Points read per run and metric for the whole range, and the most a zoomed range reads at full resolution. */
@@ -45,11 +43,11 @@ interface Timing {
   schedule: { xUnit: 'step' | 'epoch'; x: number[]; lr: number[]; noise: number[]; annealAt: number | null } | null;
 }
 
-function timingOf(specJson: string): Timing {
+function timingOf(specJson: string, registry: ExperimentRegistry): Timing {
   try {
-    const c = checkRunSpec(JSON.parse(specJson));
+    const c = registry.check(JSON.parse(specJson));
     if (!c.ok) return { perEpoch: null, schedule: null };
-    const d = describeSpec(c.spec);
+    const d = registry.describe(c.spec);
     const s = d.schedule;
     const perEpoch = s.xUnit === 'epoch' && s.x.length > 0 ? d.totalSteps / s.x.length : null;
     return { perEpoch, schedule: { xUnit: s.xUnit, x: [...s.x], lr: [...s.lr], noise: [...s.noise], annealAt: s.annealAt } };
@@ -58,19 +56,24 @@ function timingOf(specJson: string): Timing {
   }
 }
 
-const CONDITION_LABELS: Record<string, string> = { 'large-lr': 'large LR', 'small-lr': 'small LR', 'small-lr-noise': 'small LR + noise' };
+/** A metric's label on a figure axis and which way is better, from the kind that records it (else the key). */
+export function metricInfo(key: string, registry: ExperimentRegistry = experiments): { key: string; label: string; better: 'min' | 'max' } {
+  const m = registry.kinds.flatMap((k) => k.metrics).find((x) => x.key === key);
+  return { key, label: m?.axisLabel ?? m?.label ?? key, better: m?.better ?? guessBetter(key) };
+}
 
 /**
- * A run's condition: image runs of a preset by the preset's condition (large LR / small LR /
- * small LR + noise: their algorithm label is SGD for two of them); otherwise the algorithm
- * label (L-S, S, S+noise), with η for image runs outside a preset.
+ * A run's condition, the group a comparison puts it in: the kind's `comparisonLabel` when it
+ * has one (image: the preset's condition, or SGD with η outside a preset), else the run's
+ * condition label (synthetic: its algorithm); a run whose stored spec no longer parses keeps
+ * its stored label.
  */
-export function conditionOf(d: Pick<RunDetail, 'kind' | 'preset' | 'algorithm' | 'spec'>): string | null {
-  const p = d.preset ? PRESETS.find((x) => x.name === d.preset) : undefined;
-  if (d.kind !== 'synthetic' && p) return CONDITION_LABELS[p.condition] ?? p.condition;
-  if (d.kind !== 'synthetic' && d.algorithm) {
-    const lr = (d.spec as { optim?: { lr?: unknown } } | null)?.optim?.lr;
-    return typeof lr === 'number' ? `${d.algorithm} η=${lr}` : d.algorithm;
+export function conditionOf(d: Pick<RunDetail, 'kind' | 'preset' | 'algorithm' | 'spec'>, registry: ExperimentRegistry = experiments): string | null {
+  const kind = registry.kinds.find((k) => k.kind === d.kind);
+  const c = kind?.comparisonLabel ? registry.check(d.spec) : null;
+  if (kind?.comparisonLabel && c?.ok) {
+    const p = d.preset ? PRESETS.find((x) => x.name === d.preset) : undefined;
+    return kind.comparisonLabel(c.spec, p ? PRESET_CONDITION_LABELS[p.condition] : null);
   }
   return d.algorithm ?? d.preset;
 }
@@ -93,15 +96,15 @@ export function resolveRunIds(store: RunStore, spec: FigureSpec): string[] {
 }
 
 /** The kind's default panels that these runs have; else their first three metric keys. */
-export function defaultPanels(kinds: readonly string[], available: readonly string[]): string[] {
+export function defaultPanels(kinds: readonly string[], available: readonly string[], registry: ExperimentRegistry = experiments): string[] {
   const kind = kinds[0];
-  const fromKind = (kind ? (DEFAULT_PANELS[kind] ?? []) : []).filter((k) => available.includes(k));
+  const fromKind = (registry.kinds.find((k) => k.kind === kind)?.defaultPanels ?? []).filter((k) => available.includes(k));
   if (fromKind.length) return fromKind;
   const nonSchedule = available.filter((k) => k !== 'lr' && k !== 'noise');
   return (nonSchedule.length ? nonSchedule : available).slice(0, 3);
 }
 
-export function prepareFigure(store: RunStore, specIn: FigureSpec): FigureData {
+export function prepareFigure(store: RunStore, specIn: FigureSpec, registry: ExperimentRegistry = experiments): FigureData {
   let spec = specIn;
   const ids = resolveRunIds(store, spec);
   if (ids.length === 0) throw new HostError('invalid_request', 'The figure shows no runs: its query matched none. Pick runs or change the query.');
@@ -119,14 +122,14 @@ export function prepareFigure(store: RunStore, specIn: FigureSpec): FigureData {
   if (deleted.length) notes.push(`${deleted.length} of these runs are in the trash and still shown: ${deleted.map((d) => d.name).join(', ')}.`);
 
   const availableKeys = [...new Set(details.flatMap((d) => d.metrics.map((m) => m.key)))].sort();
-  const panelKeys = spec.panels ?? defaultPanels(details.map((d) => d.kind), availableKeys);
+  const panelKeys = spec.panels ?? defaultPanels(details.map((d) => d.kind), availableKeys, registry);
   if (panelKeys.length === 0) throw new HostError('invalid_request', 'These runs have no metrics yet: nothing to draw.');
   spec = { ...spec, panels: panelKeys };
   const runInfo = details.map((d) => {
-    const group = groupKey({ id: d.id, name: d.name, condition: conditionOf(d), spec: d.spec }, spec.groupBy);
+    const group = groupKey({ id: d.id, name: d.name, condition: conditionOf(d, registry), spec: d.spec }, spec.groupBy);
     const collapsed = isCollapsed(d);
     const excluded = spec.exclude.includes(d.id) || (collapsed && spec.excludeCollapsed);
-    return { d, group, collapsed, excluded, timing: timingOf(d.specJson) };
+    return { d, group, collapsed, excluded, timing: timingOf(d.specJson, registry) };
   });
   const groupNames = [...new Set(runInfo.map((r) => r.group))].sort(naturalCompare);
   const colour = new Map(groupNames.map((g, i) => [g, paletteColor(spec.style.palette, i)]));
@@ -150,7 +153,7 @@ export function prepareFigure(store: RunStore, specIn: FigureSpec): FigureData {
   const summaryRuns = new Map<string, SummaryRun & { series: Map<string, XY> }>();
   for (const r of runInfo) summaryRuns.set(r.d.id, { group: r.group, excluded: r.excluded, series: new Map() });
   for (const key of panelKeys) {
-    const info = metricInfo(key);
+    const info = metricInfo(key, registry);
     let stored = 0;
     let shown = 0;
     const curves: FigureData['panels'][number]['curves'] = [];
@@ -273,7 +276,7 @@ export function prepareFigure(store: RunStore, specIn: FigureSpec): FigureData {
   if (spec.compare && !compare) notes.push(`Welch's test: no condition named ${spec.compare.filter((c) => !groupNames.includes(c)).join(' or ')}.`);
   const summary = buildSummary({
     groups: groupNames,
-    keys: panelKeys.map((k) => metricInfo(k)),
+    keys: panelKeys.map((k) => metricInfo(k, registry)),
     runs: [...summaryRuns.values()],
     at: spec.summaryAt,
     compare,

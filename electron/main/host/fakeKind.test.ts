@@ -14,6 +14,7 @@ import { metric } from '../../../engine/experiments/kind';
 import { fieldsFromSchema } from '../../../engine/experiments/fields';
 import { commonSpecFields } from '../../../engine/spec/common';
 import { newRunInput } from '../training/queue';
+import { layoutNames, layoutSpec } from '../figures/layouts';
 import type { KindInfo } from '../../api/schemas';
 import type { RunSpec } from '../../../engine/spec';
 // The renderer's pure helpers, fed what the api returns (as the run browser and comparison view are).
@@ -45,12 +46,14 @@ const fakeKind: ExperimentKind<FakeSpec> = {
   memoryModel: (s) => ({ model: { arch: 'two-layer', inputDim: 16, width: s.units }, inputShape: [1, 1, 1], batch: 4 }),
   condition: (s) => (s.rate >= 1 ? 'fake-big' : 'fake-small'),
   conditions: ['fake-big', 'fake-small'],
-  metrics: [metric('echo/loss', 'Echo loss'), metric('echo/acc', 'Echo accuracy')],
+  metrics: [metric('echo/loss', 'Echo loss', 'echo loss (nats)'), metric('echo/acc', 'Echo accuracy')],
   defaultColumns: ['echo/acc'],
   defaultPanels: ['echo/loss', 'echo/acc'],
   layouts: [{ name: 'echo', label: 'Echo', panels: ['echo/acc'], xAxis: 'step', description: 'The echo' }],
   run: async (s) => ({ status: 'completed', steps: s.steps, epochs: null, annealStep: null, stopReason: 'max iterations', wallS: 0, final: { 'echo/acc': 1 } }),
 };
+
+const withFake = createRegistry([...(BUILTIN_KINDS as unknown as ExperimentKind[]), fakeKind as unknown as ExperimentKind]);
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -110,6 +113,26 @@ describe('a kind registered only in a test', () => {
     expect(conditionLabels(kinds)).toEqual(expect.arrayContaining(['fake-big', 'fake-small']));
     expect(keyHparams(kinds, 'fake-echo', { rate: 0.5, units: 8, steps: 3 }).map((x) => `${x.label}=${x.value}`)).toEqual(['Rate ρ=0.5', 'Units u=8']);
     expect(comparisonDefaults(kinds, ['fake-echo'])).toEqual(['echo/loss', 'echo/acc']);
+  });
+
+  it('reaches figures: its default panels, axis labels, condition groups and paper layout', async () => {
+    const h = await hostWithFake();
+    const ids = [0.5, 2].map((rate) => {
+      const spec = FakeSpecSchema.parse({ kind: 'fake-echo', seed: 1, rate }) as unknown as RunSpec;
+      const id = h.store.createRun({ ...newRunInput(spec, {}, withFake), name: `echo ${rate}` }).id;
+      const w = h.store.metricWriter(id);
+      for (let step = 0; step < 3; step++) for (const key of ['echo/loss', 'echo/acc', 'other/x']) w.writePoint(key, step, rate * step, null, step);
+      w.close();
+      return id;
+    });
+    const d = await call<{ panels: { key: string; label: string }[]; groups: { name: string }[] }>(h, 'figures.data', { spec: { runs: ids } });
+    expect(d.panels.map((p) => [p.key, p.label])).toEqual([
+      ['echo/loss', 'echo loss (nats)'],
+      ['echo/acc', 'Echo accuracy'],
+    ]);
+    expect(d.groups.map((g) => g.name)).toEqual(['fake-big', 'fake-small']);
+    expect(layoutNames('fake-echo', withFake)).toEqual(['echo', 'table']);
+    expect(layoutSpec('echo', ids.map((id) => ({ id, kind: 'fake-echo' })), withFake).panels).toEqual(['echo/acc']);
   });
 
   it('labels its runs with its own condition in the run list', () => {

@@ -155,7 +155,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     experiments: createExperimentsService(registry),
     training: createTrainingService(store, queue, async () => (await backend()).report?.name ?? null, slurm, registry),
     datasets: createDatasetsService(process.env['LRLAB_DATA_DIR'] ?? join(dataDir, 'datasets'), events),
-    figures: createFiguresService(store, options.saveDialog),
+    figures: createFiguresService(store, options.saveDialog, registry),
     patches: createPatchesService(registry),
   };
   if (options.runQueue) queue.start();

@@ -9,6 +9,7 @@ import type { FigureFormat } from '../../api/schemas';
 import type { FigureRow, RunStore } from '../../../storage';
 import { HostError } from '../host/errors';
 import { parseFigureSpec, prepareFigure } from '../figures/prepare';
+import { experiments, type ExperimentRegistry } from '../../../engine/experiments/registry';
 
 function toApi(f: FigureRow) {
   return {
@@ -23,10 +24,11 @@ function toApi(f: FigureRow) {
 /** Where the desktop window asks for a file name (Electron's native save dialog); absent elsewhere. */
 export type SaveDialog = (suggestedName: string, format: FigureFormat) => Promise<string | null>;
 
-export function createFiguresService(store: RunStore, saveDialog?: SaveDialog): ApiServices['figures'] {
+/** `registry`: the experiment kinds whose labels, default panels and condition groups figures use. */
+export function createFiguresService(store: RunStore, saveDialog?: SaveDialog, registry: ExperimentRegistry = experiments): ApiServices['figures'] {
   const render = async (specInput: unknown, format: FigureFormat, dpi: number) => {
     const spec = parseFigureSpec(specInput);
-    const data = prepareFigure(store, spec);
+    const data = prepareFigure(store, spec, registry);
     // ECharts, pdfkit and resvg load on the first export, not with every host (CLI commands start faster).
     const { renderFigure } = await import('../figures/render');
     return renderFigure(data, spec, format, dpi, spec.style.title || `lrlab-${data.panels.map((p) => p.key).join('-')}`);
@@ -43,7 +45,7 @@ export function createFiguresService(store: RunStore, saveDialog?: SaveDialog): 
       store.deleteFigure(id);
       return { ok: true };
     },
-    data: ({ spec }) => prepareFigure(store, parseFigureSpec(spec)),
+    data: ({ spec }) => prepareFigure(store, parseFigureSpec(spec), registry),
     render: async ({ spec, format, dpi }) => {
       const r = await render(spec, format, dpi);
       return { filename: r.filename, mime: r.mime, encoding: r.encoding, content: r.content };

@@ -7,7 +7,7 @@
 import type { ApiServices } from '../../api/contract';
 import type { Float32Tensor } from '../../api/schemas';
 import { experiments, type ExperimentRegistry } from '../../../engine/experiments/registry';
-import { patchPreview, PatchPreviewError } from '../../../engine/experiments/image';
+import { imageKind, patchPreview, PatchPreviewError } from '../../../engine/experiments/image';
 import type { ImageSpec } from '../../../engine/experiments/image';
 import { HostError } from '../host/errors';
 
@@ -28,11 +28,11 @@ export function createPatchesService(registry: ExperimentRegistry = experiments)
   return {
     async preview({ spec: input, seed, perClass }) {
       const kind = input['kind'];
-      if (kind !== 'image') {
+      if (kind !== imageKind.kind) {
         throw new HostError(
           'invalid_request',
           `The patch visualizer applies to image experiments; this spec is ${typeof kind === 'string' ? `of kind "${kind}"` : 'without a kind'}. Pick an image preset (e.g. patch-fmnist-small-lr).`,
-          [{ path: 'spec.kind', message: 'the patch visualizer needs kind "image"' }],
+          [{ path: 'spec.kind', message: `the patch visualizer needs kind "${imageKind.kind}"` }],
         );
       }
       const c = registry.check(seed === undefined ? input : { ...input, seed });

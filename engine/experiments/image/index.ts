@@ -1,14 +1,9 @@
-// engine/experiments/image: image experiments (Section 7, App. G): training loop, metrics,
-// checkpoints. Imports tfjs, zod and engine files only.
+// engine/experiments/image: the image experiments (Section 7, App. G) as one experiment kind
+// (the registry, ../registry.ts, reads `imageKind`), plus the spec and the batch code the host's
+// patch visualizer uses. Imports tfjs, zod and engine files only.
+export { imageKind } from './kind';
 export { ImageSpecSchema } from './spec';
 export type { ImageSpec, ImageSpecInput } from './spec';
-export { estimateWasmGb, evaluateSet, runImageExperiment } from './run';
-export type { ImageRunExtras } from './run';
-export { encodeCheckpoint, readCheckpointHeader, restoreCheckpoint } from './checkpoint';
-export type { ImageCheckpointState } from './checkpoint';
-export { IMAGE_METRIC_KEYS } from './metrics';
-export type { ImageMetricKey } from './metrics';
-export { imageKind } from './kind';
 export { batchIndices, batchStreams, runImagesFor, shuffleEpoch, stepsPerEpoch } from './batches';
 export { CLASS_NAMES, PATCH_PREVIEW_LIMITS, PatchPreviewError, patchPreview, patchPreviewFromDataset, patchPreviewWithoutData } from './patchPreview';
 export type { ImagePatchPreview, PatchPreviewOptions, PatchPreviewSample, PatchPreviewStats } from './patchPreview';

@@ -1,7 +1,8 @@
 /**
  * RunSpec of kind 'image': the paper's image experiments (Section 7, App. G; docs/paper.md §2) —
  * patch-augmented or clean CIFAR-10 / Fashion-MNIST / MNIST, WRN-16-k or a small CNN,
- * Nesterov SGD, LR and pre-activation noise schedules. Pure zod (the renderer reads it).
+ * Nesterov SGD, LR and pre-activation noise schedules. Pure zod, no tfjs: the host validates specs with
+ * it and the designer's form is generated from its JSON Schema (experiments.jsonSchema).
  */
 import { z } from 'zod';
 import { commonSpecFields } from '../../spec/common';

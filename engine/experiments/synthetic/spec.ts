@@ -4,7 +4,8 @@
  * Paper scalings are defaults computed from `d` and `κ` when a field is left out
  * (r = d^-3/4, λ = d^-5/4, p0 = κ²/2, N = d/κ²); `resolveSyntheticSpec` (resolve.ts) turns a
  * parsed spec into the numbers that run, and the run reports them in an 'info' event.
- * Pure zod: the renderer's typecheck follows this file.
+ * Pure zod, no tfjs: the host validates specs with it and the designer's form is generated from
+ * its JSON Schema.
  */
 import { z } from 'zod';
 import { commonSpecFields } from '../../spec/common';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorText, fmtDuration, fmtNumber, markdownLight } from './format';
+import { errorText, fmtDuration, fmtNumber, markdownLight, middleSplit } from './format';
 
 describe('formatters', () => {
   it('formats numbers, including NaN and infinities', () => {
@@ -20,5 +20,16 @@ describe('formatters', () => {
   });
   it('renders markdown-light safely', () => {
     expect(markdownLight('**a** *b* `c`\n<script>')).toBe('<strong>a</strong> <em>b</em> <code>c</code><br>&lt;script&gt;');
+  });
+});
+
+describe('middle ellipsis split', () => {
+  it('keeps the distinguishing tail whole, from a word start', () => {
+    expect(middleSplit('fixture-patch-fmnist-small-lr')).toEqual({ head: 'fixture-patch-fmnist-', tail: 'small-lr' });
+    expect(middleSplit('fixture-patch-fmnist-small-lr-noise')).toEqual({ head: 'fixture-patch-fmnist-small-', tail: 'lr-noise' });
+    expect(middleSplit('patch-fmnist-noise', 8)).toEqual({ head: 'patch-fmnist-', tail: 'noise' });
+    expect(middleSplit('patch-fmnist-small-lr s1')).toEqual({ head: 'patch-fmnist-', tail: 'small-lr s1' });
+    expect(middleSplit('short')).toEqual({ head: 'short', tail: '' });
+    expect(middleSplit('abcdefghijklmnopqrstuvwxyz', 5)).toEqual({ head: 'abcdefghijklmnopqrstu', tail: 'vwxyz' });
   });
 });

@@ -48,3 +48,20 @@ export function markdownLight(src: string): string {
     .replace(/^- (.*)$/gm, '• $1')
     .replace(/\n/g, '<br>');
 }
+
+/**
+ * A label split for a middle ellipsis: the head may be cut (CSS ellipsis), the tail always
+ * shows, so `…-small-lr` and `…-small-lr-noise` stay apart in a narrow column. The tail is the
+ * last `tail` characters, moved back to the start of a word (after `-`, `_`, ` `, `/`) when one
+ * is near (a shorter tail preferred), and never the whole text.
+ */
+export function middleSplit(text: string, tail = 12): { head: string; tail: string } {
+  if (text.length <= tail + 3) return { head: text, tail: '' };
+  const start = text.length - tail;
+  const wordStart = (i: number): boolean => i > 0 && '-_ /'.includes(text[i - 1] ?? '');
+  // The nearest word start: a few characters later (a shorter tail) before a few earlier.
+  const later = [0, 1, 2, 3, 4, 5].map((d) => start + d).find((i) => i < text.length - 3 && wordStart(i));
+  const earlier = [1, 2, 3, 4, 5].map((d) => start - d).find((i) => i > 0 && wordStart(i));
+  const at = later ?? earlier ?? start;
+  return { head: text.slice(0, at), tail: text.slice(at) };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { channelOf, colourBarTicks, decodeTensor, DIVERGING, divergingColor, heatmapRgba, imageRgba, symmetricRange } from './patchView';
+import { channelOf, colourBarTicks, decodeTensor, DIVERGING, divergingColor, heatmapRgba, imageRgba, maxAbs, symmetricRange } from './patchView';
 
 function encode(values: number[], shape: number[]) {
   const f = Float32Array.from(values);
@@ -26,6 +26,8 @@ describe('patch view helpers', () => {
   it('one symmetric range for all arrays: the largest |value| (1 when all zero)', () => {
     expect(symmetricRange([[0.1, -0.2], [3, -4.5]])).toBe(4.5);
     expect(symmetricRange([[0, 0]])).toBe(1);
+    expect(maxAbs([[0, 0]])).toBe(0);
+    expect(maxAbs([[0.25, -0.5]])).toBe(0.5);
   });
 
   it('diverging map: blue at −1, white at 0, red at +1, clamped outside, symmetric steps', () => {

@@ -24,10 +24,16 @@ export function channelOf(values: ArrayLike<number>, size: number, channels: num
   return out;
 }
 
-/** The largest |value| over all arrays: the half-range of one symmetric scale (1 when all are 0). */
-export function symmetricRange(arrays: readonly ArrayLike<number>[]): number {
+/** The largest |value| over all arrays (0 for none). */
+export function maxAbs(arrays: readonly ArrayLike<number>[]): number {
   let m = 0;
   for (const a of arrays) for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] ?? 0));
+  return m;
+}
+
+/** The half-range of one symmetric scale over all arrays: their largest |value| (1 when all are 0). */
+export function symmetricRange(arrays: readonly ArrayLike<number>[]): number {
+  const m = maxAbs(arrays);
   return m > 0 ? m : 1;
 }
 

@@ -79,6 +79,27 @@ describe('runs store', () => {
     expect(JSON.parse(data.get('lrlab.runColumns') ?? '[]')).toContain('seed');
   });
 
+  it('shows the default metric columns of the kinds whose runs are listed, and asks the host for every kind’s', async () => {
+    const other = { ...fakeKinds()[0]!, kind: 'other-kind', label: 'Other', metrics: [{ key: 'val/err', label: 'Validation error', family: 'err', better: 'min' as const }], defaultColumns: ['val/err'] };
+    const rows = [fakeRunSummary(1, { kind: 'other-kind' }), fakeRunSummary(2, { kind: 'other-kind' })];
+    const f = fakeApi({
+      'runs.list': () => ({ total: rows.length, rows }),
+      'runs.tags': () => [],
+      'training.presets': () => [],
+      'experiments.kinds': () => [...fakeKinds(), other],
+    });
+    setApi(f.api);
+    const s = useRunsStore();
+    s.setStorage(null);
+    await s.reload();
+    expect((f.calls.find((c) => c.method === 'runs.list')?.input as RunQuery).metricKeys).toEqual(['train/loss', 'test/acc', 'val/err']);
+    expect(s.shownMetricKeys).toEqual(['val/err']);
+    expect(s.allColumns.filter((c) => c.metric).map((c) => c.label)).toEqual(['Validation error final', 'Validation error best']);
+    rows.push(fakeRunSummary(3));
+    await s.reload();
+    expect(s.shownMetricKeys).toEqual(['train/loss', 'test/acc', 'val/err']);
+  });
+
   it('holds only the pages scrolled to, out of 5 000 runs', async () => {
     const { f } = host(5000);
     const s = useRunsStore();

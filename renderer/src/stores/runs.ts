@@ -91,7 +91,24 @@ export const useRunsStore = defineStore('runs', () => {
   const tagCounts = ref<{ tag: string; count: number }[]>([]);
   const presetNames = ref<string[]>([]);
 
-  const allColumns = computed<Column[]>(() => [...BASE_COLUMNS.slice(0, 8), ...metricKeys.value.flatMap((k) => metricColumns(kindsStore.kinds, k)), ...BASE_COLUMNS.slice(8)]);
+  /** The experiment kinds of the runs loaded so far. */
+  const kindsInView = computed(() => {
+    const seen = new Set<string>();
+    for (const rows of pages.value.values()) for (const r of rows) seen.add(r.kind);
+    return seen;
+  });
+  /**
+   * The metric keys that get columns: the user's choice, else the default columns of the
+   * kinds whose runs are listed (so a list of image runs does not show the synthetic kind's
+   * metrics as "—"), else (nothing loaded yet) every kind's. The host is asked for all of
+   * `metricKeys`, so a page of another kind scrolling in needs no new request.
+   */
+  const shownMetricKeys = computed<string[]>(() => {
+    if (chosenMetricKeys.value) return chosenMetricKeys.value;
+    const inView = kindsStore.kinds.filter((k) => kindsInView.value.has(k.kind));
+    return inView.length ? defaultMetricKeys(inView) : metricKeys.value;
+  });
+  const allColumns = computed<Column[]>(() => [...BASE_COLUMNS.slice(0, 8), ...shownMetricKeys.value.flatMap((k) => metricColumns(kindsStore.kinds, k)), ...BASE_COLUMNS.slice(8)]);
   const columns = computed(() => allColumns.value.filter((c) => !hidden.value.includes(c.id)));
 
   const activeFilterCount = computed(
@@ -304,6 +321,7 @@ export const useRunsStore = defineStore('runs', () => {
     filters,
     sort,
     metricKeys,
+    shownMetricKeys,
     hidden,
     setStorage,
     pageSize,

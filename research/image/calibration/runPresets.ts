@@ -3,14 +3,14 @@
  * through the same function `lrlab run --preset NAME --seed N --json` uses, one after another,
  * and writes the per-epoch patch-only and clean validation accuracy as a markdown table.
  *
- *   nice -n 10 npx tsx engine/experiments/image/calibration/runPresets.ts --seeds 1,2,3 [--presets a,b] [--out PRESET_RUNS.md] [--raw DIR]
+ *   nice -n 10 npx tsx research/image/calibration/runPresets.ts --seeds 1,2,3 [--presets a,b] [--out PRESET_RUNS.md] [--raw DIR]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { resolveRunSpec, resultToJson, runWithProgress } from '../../../cli';
-import type { CliRunResult } from '../../../cli';
-import type { MetricRecord } from '../../types';
+import { resolveRunSpec, resultToJson, runWithProgress } from '../../../engine/cli';
+import type { CliRunResult } from '../../../engine/cli';
+import type { MetricRecord } from '../../../engine/experiments/types';
 
 const PRESETS = ['patch-fmnist-small-lr', 'patch-fmnist-large-lr', 'patch-fmnist-noise'] as const;
 
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   const outFile = arg('out', join(here, 'PRESET_RUNS.md'));
   const raw = arg('raw', '');
   if (raw) mkdirSync(raw, { recursive: true });
-  const commandLine = `npx tsx engine/experiments/image/calibration/runPresets.ts ${process.argv.slice(2).join(' ')}`;
+  const commandLine = `npx tsx research/image/calibration/runPresets.ts ${process.argv.slice(2).join(' ')}`;
   const done: Done[] = [];
   for (const seed of seeds) {
     for (const preset of presets) {
