@@ -167,6 +167,11 @@ export const PresetInfoSchema = z.object({
   condition: z.string(),
   comparison: z.string(),
   spec: z.record(z.string(), z.unknown()),
+  /**
+   * Whether the preset fits in memory on the backend it would run on here (the host's, for a
+   * spec with backend `auto`), and why not. Absent when the host could not tell (no backend yet).
+   */
+  runsHere: z.object({ fits: z.boolean(), backend: z.string(), note: z.string() }).optional(),
 });
 export type PresetInfo = z.infer<typeof PresetInfoSchema>;
 
