@@ -112,9 +112,9 @@ only=""
 rows=5; [ $quick = 1 ] && rows=1
 budget=$(( $(left) - 150 ))
 timeout $budget "$node" bench.mjs --gpu-only --webgpu --steps $steps --warmup $warm --row-timeout $(( budget / rows - 15 )) --torch-device $torchdev $only 2>&1 | tee -a "$log"
-say "1-epoch patch run (preset patch-cifar-small-lr: WRN-16-10, batch 128) on synthetic CIFAR-shaped data, $train images"
 model="wrn-16-10"
 [ $quick = 1 ] && model="small-cnn"
+say "1-epoch patch run (preset patch-cifar-small-lr, model $model, batch 128) on synthetic CIFAR-shaped data, $train images"
 rest=$(left)
 timeout $(( rest - 5 )) "$node" check.mjs --train $train --test 512 --model $model --deadline $(( rest - 30 )) 2>&1 | tee -a "$log"
 say "done in $(( $(date +%s) - start )) s; log: $log"

@@ -551,7 +551,7 @@ async function main(): Promise<void> {
     ];
     console.log(cells.map((c, i) => pad(c, widths[i]!)).join(' | '));
   }
-  if (webgpuOn) console.log(`\nwebgpu rows: engine/models trainStep (conv nets) or SyntheticNet's fused step (two-layer) on the webgpu backend; the last column compares them with PyTorch ${torchDevice === 'cuda' ? 'CUDA' : 'on the CPU'} on the same machine.`);
+  if (webgpuOn) console.log(`\nwebgpu rows: engine/models trainStep (conv nets) or SyntheticNet's fused step (two-layer) on the webgpu backend; the last column compares them with PyTorch ${cudaRef.size > 0 && torchDevice === 'cuda' ? 'CUDA' : 'on the CPU'} on the same machine.`);
   for (const n of GPU_ONLY ? notes : []) console.log(`note: ${n}`);
   if (GPU_ONLY) return;
   const backend = await initBackend({ force: 'wasm' });
