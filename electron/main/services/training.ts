@@ -31,7 +31,7 @@ function measuredMsPerStep(registry: ExperimentRegistry, store: RunStore, shapeK
   for (const r of rows) {
     if (!r.wallS || !r.steps) continue;
     try {
-      const c = registry.check(JSON.parse(r.specJson));
+      const c = registry.readStored(JSON.parse(r.specJson));
       if (c.ok && registry.describe(c.spec).shapeKey === shapeKey) samples.push((r.wallS * 1000) / r.steps);
     } catch {
       // an old spec that no longer parses says nothing about speed
@@ -141,12 +141,12 @@ export function createTrainingService(
         const known = [...new Set(PRESETS.map((p) => p.comparison))].join(', ');
         throw new HostError('not_found', `No preset comparison "${comparison}". Known: ${known}.`);
       }
-      const sets = Object.entries(set).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+      const overrides = Object.entries(set).map(([path, value]) => ({ path, value }));
       const groupBase = `cmp-${randomUUID().slice(0, 8)}`;
       const runIds: string[] = [];
       // Validate every condition before launching any, so a bad override launches nothing.
       const planned = members.map((p) => {
-        const doc = applyOverrides({ ...p.spec, seed: seeds[0] ?? 1 } as Record<string, unknown>, sets);
+        const doc = applyOverrides({ ...p.spec, seed: seeds[0] ?? 1 } as Record<string, unknown>, overrides);
         return { preset: p, spec: specOrThrow(registry, doc, `set(${p.name})`) };
       });
       for (const { spec } of planned) await assertFits(spec);
