@@ -4,7 +4,10 @@
 # this script sits in: payload.tar.xz holds a Node runtime, the bundled engine and benchmark,
 # Dawn (dawn.node, linux-x64) and a libvulkan1 .deb.
 #
-#   bash gpu-check.sh [--quick]      # --quick: fewer steps (a smoke test, e.g. on lavapipe)
+#   bash gpu-check.sh [--quick] [--torch-cpu]
+#     --quick: a smoke test for a software adapter (lavapipe): one small-CNN row, one step, and
+#              the patch run on the small CNN; a real GPU runs the full check without it
+#     --torch-cpu: the PyTorch reference rows on the CPU instead of CUDA (tests that half here)
 #
 # It unpacks the payload, finds the Vulkan loader (unpacking the bundled libvulkan1 when
 # `ldconfig -p` has none) and the NVIDIA Vulkan driver (its ICD file; on some hosts it sits in
@@ -15,7 +18,14 @@
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 quick=0
-[ "${1:-}" = "--quick" ] && quick=1
+torchdev=cuda
+for a in "$@"; do
+  case "$a" in
+    --quick) quick=1 ;;
+    --torch-cpu) torchdev=cpu ;;
+    *) echo "gpu-check.sh: unknown option $a (use --quick, --torch-cpu)"; exit 2 ;;
+  esac
+done
 work="${LRLAB_GPU_CHECK_DIR:-${TMPDIR:-/tmp}/lrlab-gpu-check}"
 log="$here/gpu-check.log"
 : > "$log" 2>/dev/null || log="$work.log"
@@ -101,10 +111,10 @@ only=""
 # Five workloads (one on --quick): each webgpu row gets an equal share of the benchmark's time.
 rows=5; [ $quick = 1 ] && rows=1
 budget=$(( $(left) - 150 ))
-timeout $budget "$node" bench.mjs --gpu-only --webgpu --steps $steps --warmup $warm --row-timeout $(( budget / rows - 15 )) $only 2>&1 | tee -a "$log"
-say "1-epoch patch run (preset patch-cifar-small-lr: WRN-16-10, batch 128) on synthetic CIFAR-shaped data, $train images"
+timeout $budget "$node" bench.mjs --gpu-only --webgpu --steps $steps --warmup $warm --row-timeout $(( budget / rows - 15 )) --torch-device $torchdev $only 2>&1 | tee -a "$log"
 model="wrn-16-10"
 [ $quick = 1 ] && model="small-cnn"
+say "1-epoch patch run (preset patch-cifar-small-lr, model $model, batch 128) on synthetic CIFAR-shaped data, $train images"
 rest=$(left)
 timeout $(( rest - 5 )) "$node" check.mjs --train $train --test 512 --model $model --deadline $(( rest - 30 )) 2>&1 | tee -a "$log"
 say "done in $(( $(date +%s) - start )) s; log: $log"

@@ -229,6 +229,14 @@ test('compare conditions: the three conditions of a preset in one group', async 
   await expect(button).toBeEnabled();
   await button.click();
 
+  // Before launching, each arm shows what it will run: its preset changed by the edits.
+  const plan = page.getByTestId('compare-plan');
+  await expect(plan.locator('[data-testid^="arm-"]')).toHaveCount(3);
+  for (const arm of await plan.locator('[data-testid^="arm-"]').all()) await expect(arm).toContainText('stopping.maxIterations');
+  await plan.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${ARTIFACTS}/09a-compare-plan.png` });
+  await page.getByTestId('compare-confirm').click();
+
   // The browser opens on the new group: three runs, one per condition.
   await expect(page).toHaveURL(/#\/runs\?tag=/);
   await expect(page.getByTestId('run-count')).toHaveText(/^3 runs/);

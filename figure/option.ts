@@ -7,6 +7,7 @@
 import type { FigureData, FigureSpec } from '@api/schemas';
 import { mathText } from './math';
 import { sigFormat, xFormat } from './format';
+import { logTicks, niceTicks, yNameGap } from './ticks';
 
 export interface FigureColors {
   readonly fg: string;
@@ -96,6 +97,31 @@ export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureO
   const cols = panelColumns(o.width, fs, P, withStrip);
   const rows = Math.ceil(P / cols);
 
+  // ---- y extents and the room their labels need (computed before the layout uses it)
+  const tickFs = fs * 0.9;
+  const yInfo = slots.map((p) => {
+    const drawn: (number | null)[] = [];
+    for (const m of p.members)
+      for (const cv of m.curves) {
+        drawn.push(...cv.mean);
+        if (spec.band !== 'none') drawn.push(...cv.lo, ...cv.hi);
+        if (spec.showSeeds || spec.smoothing > 0) for (const r of cv.runs) drawn.push(...(spec.showSeeds ? r.y : r.raw));
+      }
+    const ext = spec.logY ? logExtent(drawn) : null;
+    const custom = ext ? logTicks(ext[0], ext[1]) : null;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of drawn) {
+      if (v === null || !Number.isFinite(v)) continue;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    // The labels ECharts will likely draw: the custom ones, or nice values over the data (plus its ends).
+    const labels = custom ?? (ext ? [ext[0], ext[1]] : lo <= hi ? [...niceTicks(lo, hi, 5), lo, hi] : [0]);
+    return { ext, custom, nameGap: yNameGap(labels, tickFs, fs) };
+  });
+  const widestGap = Math.max(fs * 3.2, ...yInfo.map((y) => y.nameGap));
+
   // ---- layout (px)
   const titleH = st.title ? fs * 2 : 0;
   const legendText = (g: FigureData['groups'][number]) => `${g.name} (n=${g.n}${g.collapsed ? `, ${g.collapsed} collapsed` : ''})`;
@@ -106,11 +132,12 @@ export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureO
   const zoomH = interactive ? 28 : 0;
   const top0 = titleH + (st.legend === 'top' ? legendH : 0) + fs * 0.8;
   const bottom0 = (st.legend === 'bottom' ? legendH : 0) + zoomH + fs * 0.5;
-  const left0 = fs * 4.2;
+  // Room left of the first axis for its tick labels and its title.
+  const left0 = Math.max(fs * 4.2, widestGap + fs * 1.1);
   const right0 = legendW + fs * (withStrip ? 3.6 : 1.2);
   const cellW = (o.width - left0 - right0) / cols;
   const cellH = (o.height - top0 - bottom0) / rows;
-  const gapX = fs * (withStrip ? 6.2 : 4.6);
+  const gapX = Math.max(fs * (withStrip ? 6.2 : 4.6), widestGap + fs * (withStrip ? 3 : 1.4));
   const xNameH = fs * 3;
   const stripH = withStrip ? Math.max(fs * 3, cellH * 0.2) : 0;
   const gapY = fs * 1.8;
@@ -168,24 +195,20 @@ export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureO
       splitLine: { show: false },
     });
     const yi = yAxes.length;
-    const drawn: (number | null)[] = [];
-    for (const { cv } of curvesOf()) {
-      drawn.push(...cv.mean);
-      if (spec.band !== 'none') drawn.push(...cv.lo, ...cv.hi);
-      if (spec.showSeeds || spec.smoothing > 0) for (const r of cv.runs) drawn.push(...(spec.showSeeds ? r.y : r.raw));
-    }
-    const ext = spec.logY ? logExtent(drawn) : null;
+    const { ext, custom, nameGap } = yInfo[i] ?? { ext: null, custom: null, nameGap: fs * 3.2 };
     yAxes.push({
       ...axisCommon,
       type: spec.logY ? 'log' : 'value',
-      ...(ext ? { logBase: logBaseFor(ext) } : {}),
+      // Under two decades: base 10 with labels at round values (figure/ticks.ts), not at powers of an odd base.
+      ...(ext ? { logBase: custom ? 10 : logBaseFor(ext) } : {}),
       gridIndex: gi,
       scale: true,
       ...(ext ? { min: ext[0], max: ext[1] } : {}),
       name: mathText(p.label),
       nameLocation: 'middle',
-      nameGap: fs * 3.2,
-      axisLabel: { ...axisCommon.axisLabel, formatter: (v: number) => sigFormat(v, 3) },
+      nameGap,
+      axisLabel: { ...axisCommon.axisLabel, formatter: (v: number) => sigFormat(v, 3), ...(custom ? { customValues: custom } : {}) },
+      ...(custom ? { axisTick: { ...axisCommon.axisTick, customValues: custom } } : {}),
     });
 
     for (const { cv, key, mi } of curvesOf()) {

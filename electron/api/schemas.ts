@@ -167,6 +167,11 @@ export const PresetInfoSchema = z.object({
   condition: z.string(),
   comparison: z.string(),
   spec: z.record(z.string(), z.unknown()),
+  /**
+   * Whether the preset fits in memory on the backend it would run on here (the host's, for a
+   * spec with backend `auto`), and why not. Absent when the host could not tell (no backend yet).
+   */
+  runsHere: z.object({ fits: z.boolean(), backend: z.string(), note: z.string() }).optional(),
 });
 export type PresetInfo = z.infer<typeof PresetInfoSchema>;
 
@@ -524,6 +529,8 @@ export const ExecutorChoiceSchema = z.discriminatedUnion('kind', [
       maxParallel: z.number().int().min(1).max(100_000).optional(),
       sbatchArgs: z.array(z.string().min(1).max(500)).max(50).optional(),
       clusterDir: z.string().min(1).max(4000).optional(),
+      /** Resubmit a task Slurm ends (time limit, preemption, node failure) from its checkpoint, at most this many times. */
+      requeue: z.number().int().min(0).max(100).optional(),
     })
     .strict(),
 ]);
@@ -536,7 +543,7 @@ export const ExecutorsSchema = z.object({
       partitions: z.array(z.string()),
       defaultPartition: z.string().nullable(),
       /** The settings file's defaults (lrlab-settings.json beside the store). */
-      defaults: z.object({ partition: z.string().nullable(), time: z.string().nullable(), gpus: z.number().nullable(), maxParallel: z.number().nullable() }),
+      defaults: z.object({ partition: z.string().nullable(), time: z.string().nullable(), gpus: z.number().nullable(), maxParallel: z.number().nullable(), requeue: z.number().nullable().optional() }),
       clusterDir: z.string(),
     })
     .nullable(),

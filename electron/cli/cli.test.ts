@@ -86,6 +86,35 @@ describe('lrlab', () => {
     expect(info.storePath).toBe(store);
   });
 
+  it('info --json --backend webgpu reports the adapter it forced: description, vendor, limits, and when it is LR Lab\'s lavapipe, that and its ICD file', async (ctx) => {
+    const r = await lrlab('info', '--json', '--backend', 'webgpu');
+    const info = JSON.parse(r.stdout) as {
+      backend: { name: string; forced: boolean; summary: string; adapter: { description: string; vendor: string; software: boolean; driver: string; icd: string | null; limits: Record<string, number> } | null } | null;
+      backendError: string | null;
+    };
+    if (info.backend === null) {
+      // No adapter here (no GPU, no lavapipe): skip with the CLI's reason, but never under CI.
+      if (process.env['CI'] === 'true') throw new Error(`webgpu must work under CI=true (npm run setup:lavapipe): ${info.backendError ?? r.stderr}`);
+      ctx.skip(`no webgpu adapter: ${info.backendError ?? r.stderr}`);
+      return;
+    }
+    expect(r.code).toBe(0);
+    expect(info.backend.name).toBe('webgpu');
+    expect(info.backend.forced).toBe(true);
+    const a = info.backend.adapter!;
+    expect(a.description.length).toBeGreaterThan(0);
+    expect(info.backend.summary).toContain(a.description);
+    expect(a.limits['maxStorageBufferBindingSize']).toBeGreaterThan(2 ** 20);
+    if (a.driver === 'lrlab-lavapipe') {
+      expect(a.software).toBe(true);
+      expect(a.icd).toMatch(/lvp_icd\.json$/);
+      expect(info.backend.summary).toContain("LR Lab's lavapipe");
+    }
+    // The human form says the same.
+    const text = await lrlab('info', '--backend', 'webgpu');
+    expect(text.stdout).toContain(a.description);
+  });
+
   it('run --json trains in a worker process through the queue and records it; list, show, export and import work on it', async () => {
     const r = await lrlab('run', join(dir, 'tiny.json'), '--set', 'model.width=24', '--json');
     expect(r.code).toBe(0);

@@ -15,7 +15,7 @@ import { resolveStorePath } from '../main/host/paths';
 import { outputJson, trainThroughQueue, type CliRunOutput, type TrainOutcome } from './train';
 import { registerFigureCommand } from './figure';
 import { runClusterWorker } from '../main/cluster/clusterWorker';
-import { addExecutorOptions, exitCodeOf, runOnSlurm, type SlurmCliOptions } from './slurm';
+import { addExecutorOptions, exitCodeOf, refuseSlurmOptionsOnLocal, runOnSlurm, type SlurmCliOptions } from './slurm';
 
 const program = new Command();
 program
@@ -121,6 +121,7 @@ function finish(outcome: TrainOutcome, json: boolean, many: boolean): void {
 }
 
 async function runSweepFile(file: string, opts: RunOpts & SlurmCliOptions): Promise<void> {
+  refuseSlurmOptionsOnLocal(opts);
   const doc = readSpecFile(file);
   const sweep = parseSweepSpec({ ...doc, set: [...((doc['set'] as string[] | undefined) ?? []), ...opts.set] });
   const points = expandSweepPoints(sweep);
@@ -171,6 +172,7 @@ const runCommand = program
   .option('--json', 'print the result as one JSON object on stdout (progress stays on stderr)')
   .action(async (file: string | undefined, opts: RunOpts & SlurmCliOptions) => {
     if (!file && !opts.preset) throw new Error('Give a spec file or --preset NAME (`lrlab presets` lists them).');
+    refuseSlurmOptionsOnLocal(opts);
     if (file && isSweepDocument(readSpecFile(file))) return runSweepFile(file, opts);
     const spec = resolveRunSpec({
       ...(opts.preset !== undefined ? { preset: opts.preset } : {}),

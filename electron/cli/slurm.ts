@@ -22,6 +22,7 @@ export interface SlurmCliOptions {
   sbatchArg?: string[];
   detach?: boolean;
   clusterDir?: string;
+  requeue?: number;
 }
 
 const int = (name: string) => (v: string) => {
@@ -41,8 +42,31 @@ export function addExecutorOptions(cmd: Command): Command {
     .option('--qos <name>', 'Slurm QOS')
     .option('--max-parallel <n>', 'at most N runs of this launch at once (the array\'s %N)', int('--max-parallel'))
     .option('--sbatch-arg <arg>', 'passed to sbatch as an #SBATCH line, e.g. --sbatch-arg=--mem=8G (repeatable)', (v: string, p: string[]) => [...p, v], [] as string[])
+    .option('--requeue <n>', 'resubmit a run Slurm ends (time limit, preemption, node failure, a killed task) from its checkpoint, at most N times (default 0)', int('--requeue'))
     .option('--detach', 'submit and return (print the run ids); the jobs go on without this command')
     .option('--cluster-dir <dir>', 'folder the nodes share for run folders and job scripts (default: cluster/ beside the store)');
+}
+
+/** Slurm's options given without `--executor slurm` would be ignored silently: say so instead. */
+export function refuseSlurmOptionsOnLocal(o: SlurmCliOptions): void {
+  if (o.executor === 'slurm') return;
+  const given = (
+    [
+      ['--partition', o.partition],
+      ['--time', o.time],
+      ['--gpus', o.gpus],
+      ['--account', o.account],
+      ['--qos', o.qos],
+      ['--max-parallel', o.maxParallel],
+      ['--sbatch-arg', o.sbatchArg?.length ? o.sbatchArg : undefined],
+      ['--detach', o.detach],
+      ['--cluster-dir', o.clusterDir],
+      ['--requeue', o.requeue],
+    ] as const
+  )
+    .filter(([, v]) => v !== undefined)
+    .map(([k]) => k);
+  if (given.length) throw new Error(`${given.join(', ')} ${given.length === 1 ? 'applies' : 'apply'} only to runs on Slurm: add --executor slurm, or drop ${given.length === 1 ? 'it' : 'them'}.`);
 }
 
 export interface SlurmRunItem {
@@ -66,6 +90,7 @@ export async function runOnSlurm(items: readonly SlurmRunItem[], o: SlurmCliOpti
     ...(o.maxParallel !== undefined ? { maxParallel: o.maxParallel } : {}),
     ...(o.sbatchArg?.length ? { sbatchArgs: o.sbatchArg } : {}),
     ...(o.clusterDir ? { clusterDir: o.clusterDir } : {}),
+    ...(o.requeue !== undefined ? { requeue: o.requeue } : {}),
   };
   const host = await createHost({ mode: 'cli', storePath: typeof o.store === 'string' ? o.store : undefined, backend: o.backend ?? null, runQueue: false, slurm: {}, log: (l) => process.stderr.write(`${l}\n`) });
   try {
@@ -97,7 +122,9 @@ export async function runOnSlurm(items: readonly SlurmRunItem[], o: SlurmCliOpti
       if (event === 'training.onDidChangeStatus') {
         const s = payload as StatusChange;
         if (!labels.has(s.runId)) return;
+        // An automatic requeue (--requeue) follows `interrupted` with `queued` in the same tick.
         if (!['queued', 'running'].includes(s.status)) finals.set(s.runId, s);
+        else finals.delete(s.runId);
         if (!o.json || s.status !== 'queued') process.stderr.write(`${labels.get(s.runId)} ${s.status}${s.error ? `: ${s.error}` : ''}\n`);
       } else if (event === 'training.onDidProgress') {
         const p = payload as Progress;

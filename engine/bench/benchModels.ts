@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { SyntheticNet } from '../experiments/synthetic/model';
-import { batchNormTrain } from '../kernels';
+import { batchNormTrain, newStepState, STATE_HEADER } from '../kernels';
 import { Rng } from '../random';
 
 export type BnMode = 'autodiff' | 'fused';
@@ -81,7 +81,17 @@ export function twoLayerWorkload(o: TwoLayerOptions): Workload {
     return {
       batch: o.batch,
       flopsPerStep: 4 * o.batch * D * m,
-      step: () => net.step(batch, lr, lambda, gradNoise, null),
+      // webgpu: the fused step runs take (engine/kernels/webgpuSynthetic.ts), here with its
+      // loss read after every step so each timed step includes one full GPU round trip.
+      step: net.fused
+        ? async () => {
+            const st = newStepState(1, false);
+            net.enqueueStep(batch, null, gradNoise, st, 0, { annealBelow: null, stopAt: -1, stopBeforeAnneal: true, lrBefore: lr, lrAfter: lr, lambda });
+            const loss = (await st.data())[STATE_HEADER] ?? Number.NaN;
+            st.dispose();
+            return loss;
+          }
+        : () => net.step(batch, lr, lambda, gradNoise, null),
       dispose() {
         tf.dispose([batch.xp, batch.xpT, batch.y]);
         net.dispose();

@@ -13,7 +13,9 @@
  * with --webgpu also on a software one (lavapipe: correct but slow, its speed says nothing
  * about a GPU's; use --steps 1 --only small-cnn there); --no-webgpu skips them. PyTorch CUDA
  * rows come with them when python3's torch has CUDA. --gpu-only: only the GPU rows;
- * --row-timeout S: give up on a webgpu row after S seconds (the GPU check's time budget).
+ * --row-timeout S: give up on a webgpu row after S seconds (the GPU check's time budget);
+ * --torch-device cpu: take the GPU rows' PyTorch reference on the CPU instead of CUDA (to test
+ * that half of the GPU check on a machine without a GPU; its ratios then say "× PyTorch CPU").
  * Internal: --child WORKLOAD runs that one measurement threaded and prints its row as JSON
  * (--backend webgpu: on webgpu; --child probe-webgpu prints the adapter).
  */
@@ -463,7 +465,10 @@ async function main(): Promise<void> {
         : `webgpu: no adapter (${probe.error.slice(0, 160)})`,
     );
   }
-  const torchCuda = useTorch && (webgpuOn || GPU_ONLY) && torchHasCuda();
+  // The GPU rows' PyTorch reference: CUDA, or the CPU with --torch-device cpu (testing the check without a GPU).
+  const torchDevice = option('torch-device', 'cuda') === 'cpu' ? 'cpu' : 'cuda';
+  const torchCuda = useTorch && (webgpuOn || GPU_ONLY) && (torchDevice === 'cpu' ? findTorch() !== null : torchHasCuda());
+  if (useTorch && (webgpuOn || GPU_ONLY) && !torchCuda) notes.push(torchDevice === 'cpu' ? 'PyTorch not importable: no PyTorch reference rows' : 'PyTorch has no CUDA here: no PyTorch CUDA rows');
   const cudaRef = new Map<string, number>();
 
   if (!GPU_ONLY) await cpuPreamble(useTorch);
@@ -493,12 +498,13 @@ async function main(): Promise<void> {
     }
     if (webgpuOn) push(webgpuRow(def, STEPS).row);
     if (torchCuda) {
-      const r = runTorch(def.name, STEPS, 'cuda');
-      if (typeof r === 'string') notes.push(`PyTorch CUDA ${def.name}: ${r}`);
+      const r = runTorch(def.name, STEPS, torchDevice);
+      if (typeof r === 'string') notes.push(`PyTorch ${torchDevice} ${def.name}: ${r}`);
       else {
         cudaRef.set(def.name, median(r.ms));
         const batch = rows.find((x) => x.workload === def.name && x.batch > 0)?.batch ?? (def.name.startsWith('two-layer') ? 0 : 128);
-        push({ workload: def.name, engine: `PyTorch ${r.torch} CUDA on ${r.gpu ?? 'GPU'}`, ms: r.ms, batch, flops: 0, peakBytes: r.peak_rss_bytes, note: 'peak = torch.cuda.max_memory_allocated' });
+        const engine = torchDevice === 'cuda' ? `PyTorch ${r.torch} CUDA on ${r.gpu ?? 'GPU'}` : `PyTorch ${r.torch} CPU, ${r.threads} threads (GPU rows' reference, --torch-device cpu)`;
+        push({ workload: def.name, engine, ms: r.ms, batch, flops: 0, peakBytes: r.peak_rss_bytes, note: torchDevice === 'cuda' ? 'peak = torch.cuda.max_memory_allocated' : 'peak = process RSS' });
       }
     }
     if (!cpuRows) continue;
@@ -521,9 +527,9 @@ async function main(): Promise<void> {
   /** × PyTorch CPU for CPU rows; GPU rows (webgpu, PyTorch CUDA) against PyTorch CUDA. */
   const ratio = (r: Row, med: number, cpuRef: number | undefined): string => {
     if (!Number.isFinite(med)) return '—';
-    const gpuRow = /webgpu|CUDA/.test(r.engine);
+    const gpuRow = /webgpu|CUDA|GPU rows' reference/.test(r.engine);
     const cuda = cudaRef.get(r.workload);
-    if (gpuRow) return cuda ? `${(med / cuda).toFixed(2)}× CUDA` : '—';
+    if (gpuRow) return cuda ? `${(med / cuda).toFixed(2)}× ${torchDevice === 'cuda' ? 'CUDA' : 'PyTorch CPU'}` : cpuRef ? `${(med / cpuRef).toFixed(2)}× PyTorch CPU` : '—';
     return cpuRef ? `${(med / cpuRef).toFixed(2)}×` : '—';
   };
   const header = ['workload', 'engine / configuration', 'ms/step (median)', 'min–max', 'ex/s', 'GFLOP/s', 'peak memory', '× PyTorch'];
@@ -545,7 +551,7 @@ async function main(): Promise<void> {
     ];
     console.log(cells.map((c, i) => pad(c, widths[i]!)).join(' | '));
   }
-  if (webgpuOn) console.log('\nwebgpu rows: engine/models trainStep (conv nets) or SyntheticNet (two-layer) on the webgpu backend; the "× CUDA" column compares them with PyTorch CUDA on the same machine.');
+  if (webgpuOn) console.log(`\nwebgpu rows: engine/models trainStep (conv nets) or SyntheticNet's fused step (two-layer) on the webgpu backend; the last column compares them with PyTorch ${cudaRef.size > 0 && torchDevice === 'cuda' ? 'CUDA' : 'on the CPU'} on the same machine.`);
   for (const n of GPU_ONLY ? notes : []) console.log(`note: ${n}`);
   if (GPU_ONLY) return;
   const backend = await initBackend({ force: 'wasm' });

@@ -30,8 +30,8 @@ export interface BatchInput {
 
 /**
  * One SGD step on a batch: forward in training mode (batch-stat BN, noise), backward, update.
- * Leaves no tensors behind. Reads the loss back (one asynchronous read: the webgpu backend has
- * no synchronous one), which divergence checks need anyway.
+ * Leaves no tensors behind. Reads the loss and the count correct back in one asynchronous read
+ * (the webgpu backend has no synchronous one), which divergence checks need anyway.
  */
 export async function trainStep(model: ImageModel, optimizer: Sgd, input: BatchInput, lr: number, noise: NoiseSource | null, inputShape: readonly [number, number, number], classes: number): Promise<StepResult> {
   const [h, w, c] = inputShape;
@@ -50,30 +50,29 @@ export async function trainStep(model: ImageModel, optimizer: Sgd, input: BatchI
       if (g) byName.set(name, g);
     }
     optimizer.step(model.params, byName, lr);
-    return [value, correct as unknown as tf.Scalar] as const;
+    // Loss and count in one tensor: one read per step (on a GPU each read is a round trip).
+    const kept = correct as unknown as tf.Scalar; // kept out of variableGrads' own tidy
+    const both = tf.stack([value, kept]);
+    kept.dispose();
+    return both;
   });
-  const [lossT, correctT] = out;
-  const loss = (await lossT.data())[0] ?? NaN;
-  const correct = (await correctT.data())[0] ?? 0;
-  lossT.dispose();
-  correctT.dispose();
+  const [loss = NaN, correct = 0] = await out.data();
+  out.dispose();
   return { loss, correct };
 }
 
 /** Sum of losses and count correct over a batch, in eval mode (running BN stats, no noise). */
 export async function evaluateBatch(model: ImageModel, input: BatchInput, inputShape: readonly [number, number, number], classes: number): Promise<{ lossSum: number; correct: number }> {
   const [h, w, c] = inputShape;
-  const [ls, cr] = tf.tidy(() => {
+  const both = tf.tidy(() => {
     const x = tf.tensor4d(input.x.subarray(0, input.batch * h * w * c), [input.batch, h, w, c]);
     const y = tf.tensor1d(input.labels.subarray(0, input.batch), 'int32');
     const logits = model.apply(x, { training: false });
     const lossSum = crossEntropy(logits, y, classes).mul(input.batch);
     const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'float32'));
-    return [lossSum, correct];
+    return tf.stack([lossSum, correct]);
   });
-  const lossSum = (await ls.data())[0] ?? NaN;
-  const correct = (await cr.data())[0] ?? 0;
-  ls.dispose();
-  cr.dispose();
+  const [lossSum = NaN, correct = 0] = await both.data();
+  both.dispose();
   return { lossSum, correct };
 }

@@ -144,6 +144,20 @@ async function call<T>(h: Host, method: string, input: unknown): Promise<T> {
   return r.value;
 }
 
+/** kill -9 of the `lrlab worker` process of a Slurm task (as the OOM killer or a crash would). */
+function killWorkerOf(job: string): number {
+  const worker = taskPids(job).find((p) => {
+    try {
+      return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('workerMain');
+    } catch {
+      return false;
+    }
+  });
+  if (!worker) throw new Error(`no worker process among the pids of ${job}`);
+  process.kill(worker, 'SIGKILL');
+  return worker;
+}
+
 describe.skipIf(!cluster.ok)('Slurm executor', () => {
   it('runs a 3-condition × 2-seed comparison launched through the api as one array, with live progress, equal to the engine run', async () => {
     const dir = temp();
@@ -205,17 +219,7 @@ describe.skipIf(!cluster.ok)('Slurm executor', () => {
 
     // kill -9 b's worker on the node → interrupted
     await until('b past a checkpoint', () => h.store.getRun(b).checkpoints.length > 0, 120_000);
-    const job = h.store.getRun(b).versions?.['slurm job'] ?? '';
-    const pids = taskPids(job);
-    const worker = pids.find((p) => {
-      try {
-        return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('workerMain');
-      } catch {
-        return false;
-      }
-    });
-    expect(worker, `worker pid among ${pids.join(',')}`).toBeTruthy();
-    process.kill(worker!, 'SIGKILL');
+    killWorkerOf(h.store.getRun(b).versions?.['slurm job'] ?? '');
     await until('b interrupted', () => h.store.getRun(b).status === 'interrupted', 120_000);
     expect(h.store.getRun(b).error).toMatch(/Slurm ended task/);
 
@@ -234,6 +238,57 @@ describe.skipIf(!cluster.ok)('Slurm executor', () => {
     await runExperiment(spec, { onMetrics: (m) => direct.push(m) });
     const want = direct.filter((m) => 'train/loss' in m.values);
     expect(steps).toEqual(want.map((m) => m.step));
+    expect(loss.values).toEqual(want.map((m) => m.values['train/loss']));
+  }, 600_000);
+
+  it('--requeue 1: a task Slurm ends is resubmitted from its checkpoint by itself once, recorded; the next time it stays interrupted', async () => {
+    const dir = temp();
+    const h = await slurmHost(dir);
+    const { runIds } = await call<{ runIds: string[] }>(h, 'training.launch', { spec: { ...tiny(8000, 4), logging: { every: 10, checkpointEvery: 200 } }, executor: { kind: 'slurm', requeue: 1 } });
+    const id = runIds[0]!;
+    const run = () => h.store.getRun(id);
+    const job1 = await until('the first task past a checkpoint', () => run().checkpoints.length > 0 && run().status === 'running' && run().versions?.['slurm job']);
+    expect(run().versions?.['slurm auto requeues']).toBe('0 of 1');
+    expect(String(run().events.find((e) => e.message.startsWith('Submitted to Slurm'))?.data?.['jobScript'])).toContain('#SBATCH --no-requeue');
+    const statuses: string[] = [];
+    h.events.subscribe((event, payload) => {
+      if (event === 'training.onDidChangeStatus' && (payload as { runId: string }).runId === id) statuses.push((payload as { status: string }).status);
+    });
+
+    // first kill: the host resubmits it by itself, from its latest checkpoint, as a new job
+    killWorkerOf(job1);
+    const requeued = await until('the automatic requeue', () => run().events.find((e) => e.data?.['autoRequeue'] === 1), 120_000);
+    expect(requeued.message).toMatch(/Requeued automatically \(1 of 1\) from the checkpoint at step \d+ after: Slurm ended task/);
+    const fromStep = Number(requeued.data?.['fromStep']);
+    expect(fromStep).toBeGreaterThan(0);
+    const job2 = await until('the second task running past a newer checkpoint', () => {
+      const r = run();
+      const j = r.versions?.['slurm job'];
+      return r.status === 'running' && j && j !== job1 && r.checkpoints.some((c) => c.step > fromStep) && j;
+    });
+    expect(job2.split('_')[0]).not.toBe(job1.split('_')[0]);
+    expect(statuses.slice(0, 2)).toEqual(['interrupted', 'queued']);
+    expect(run().versions?.['slurm auto requeues']).toBe('1 of 1');
+    expect(run().events.filter((e) => e.message.startsWith('Submitted to Slurm'))).toHaveLength(2);
+
+    // second kill: no requeue left, it stays interrupted and says why
+    killWorkerOf(job2);
+    await until('interrupted again', () => run().status === 'interrupted', 120_000);
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(run().status).toBe('interrupted');
+    expect(run().events.filter((e) => typeof e.data?.['autoRequeue'] === 'number')).toHaveLength(1);
+    expect(run().events.some((e) => /Not requeued automatically: all 1 automatic requeue used/.test(e.message))).toBe(true);
+
+    // a manual resume finishes it; every step once, equal to an uninterrupted run of the seed
+    await call(h, 'training.resume', { id });
+    await until('completed', () => run().status === 'completed', 300_000);
+    const loss = h.store.getSeries({ runIds: [id], keys: ['train/loss'] })[0]!;
+    const spec = parseRunSpec(JSON.parse(run().specJson));
+    await startEngine(spec, 'cpu');
+    const direct: MetricRecord[] = [];
+    await runExperiment(spec, { onMetrics: (m) => direct.push(m) });
+    const want = direct.filter((m) => 'train/loss' in m.values);
+    expect(loss.steps).toEqual(want.map((m) => m.step));
     expect(loss.values).toEqual(want.map((m) => m.values['train/loss']));
   }, 600_000);
 
@@ -259,10 +314,14 @@ describe.skipIf(!cluster.ok)('Slurm executor', () => {
 // ── the CLI: lrlab run / sweep --executor slurm ───────────────────────────────────────────
 
 async function lrlab(dir: string, ...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  return lrlabWith({}, dir, ...args);
+}
+
+async function lrlabWith(extraEnv: NodeJS.ProcessEnv, dir: string, ...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   const exec = promisify(execFile);
   try {
     const r = await exec(process.execPath, ['--import', 'tsx', 'electron/cli/main.ts', ...args], {
-      env: { ...process.env, LRLAB_HOME: dir, LRLAB_STORE: join(dir, 'runs.sqlite') },
+      env: { ...process.env, LRLAB_HOME: dir, LRLAB_STORE: join(dir, 'runs.sqlite'), ...extraEnv },
       maxBuffer: 64 * 1024 * 1024,
     });
     return { ...r, code: 0 };
@@ -279,7 +338,7 @@ describe.skipIf(!cluster.ok)('lrlab --executor slurm', () => {
     writeFileSync(join(dir, 'lrlab-settings.json'), JSON.stringify({ slurm: { workerCommand: sourceWorkerCommand(), maxParallel: 2 } }));
     const spec = { ...tiny(200, 3), logging: { every: 10, checkpointEvery: 100 } };
     writeFileSync(join(dir, 'tiny.json'), JSON.stringify(spec));
-    const one = await lrlab(dir, 'run', join(dir, 'tiny.json'), '--executor', 'slurm', '--json');
+    const one = await lrlab(dir, 'run', join(dir, 'tiny.json'), '--executor', 'slurm', '--requeue', '2', '--json');
     expect(one.code, one.stderr).toBe(0);
     expect(one.stderr).toMatch(/submitted 1 run to Slurm as job \d+/);
     const result = JSON.parse(one.stdout) as { status: string; runId: string };
@@ -301,9 +360,24 @@ describe.skipIf(!cluster.ok)('lrlab --executor slurm', () => {
     const sweepJobs = runs.filter((r) => r.id !== result.runId).map((r) => (r.versions?.['slurm job'] ?? '').split('_')[0]);
     expect(new Set(sweepJobs).size).toBe(1);
 
+    // --requeue reached the run's launch (its provenance says how many automatic requeues it may get)
+    expect(runs.find((r) => r.id === result.runId)?.versions?.['slurm auto requeues']).toBe('0 of 2');
+
     const bad = await lrlab(dir, 'run', join(dir, 'tiny.json'), '--executor', 'slurm', '--partition', 'nope');
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/no partition "nope"/);
+    const tooMany = await lrlab(dir, 'run', join(dir, 'tiny.json'), '--executor', 'slurm', '--requeue', '1000');
+    expect(tooMany.code).not.toBe(0);
+    expect(tooMany.stderr).toMatch(/--requeue must be a whole number from 0 to 100/);
+    const notSlurm = await lrlab(dir, 'run', join(dir, 'tiny.json'), '--partition', 'debug', '--requeue', '1');
+    expect(notSlurm.code).not.toBe(0);
+    expect(notSlurm.stderr).toMatch(/--partition, --requeue apply only to runs on Slurm: add --executor slurm/);
+    const unwritable = await lrlab(dir, 'run', join(dir, 'tiny.json'), '--executor', 'slurm', '--cluster-dir', join(dir, 'tiny.json', 'c'));
+    expect(unwritable.code).not.toBe(0);
+    expect(unwritable.stderr).toMatch(/cluster folder .* is not writable/);
+    const noSbatch = await lrlabWith({ PATH: '/nonexistent' }, dir, 'run', join(dir, 'tiny.json'), '--executor', 'slurm');
+    expect(noSbatch.code).not.toBe(0);
+    expect(noSbatch.stderr).toMatch(/sbatch.*not on the PATH/);
     expect(s.listRuns({ limit: 100 }).rows).toHaveLength(5);
   }, 600_000);
 });

@@ -25,11 +25,19 @@ export interface SlurmSettings {
   readonly maxParallel?: number | null;
   /** Passed through as `#SBATCH` lines, e.g. `--mem=8G`, `--constraint=a100`. */
   readonly sbatchArgs?: readonly string[];
-  /** Let Slurm requeue a task it preempts or loses with its node (`--requeue`), at most this many times. */
-  readonly requeue?: number;
+  /**
+   * Automatic requeue: a task Slurm ends before the run does (time limit, preemption, node
+   * failure, a killed process) is resubmitted by LR Lab from its latest checkpoint, at most this
+   * many times per run (default 0: it stays `interrupted` for a manual resume). LR Lab counts and
+   * records each one, so the job script says `--no-requeue` (Slurm's own requeue would not be counted).
+   */
+  readonly requeue?: number | null;
   /** How a node starts the worker, e.g. `lrlab worker` or `/opt/lrlab/bin/lrlab worker` (default: this installation). */
   readonly workerCommand?: string | null;
 }
+
+/** The most automatic requeues a run may get (a run Slurm keeps ending needs a person, not a loop). */
+export const MAX_REQUEUE = 100;
 
 export class SlurmError extends Error {
   override readonly name = 'SlurmError';
@@ -99,6 +107,9 @@ export function preflight(s: SlurmSettings & { clusterDir: string }): void {
   if (s.maxParallel !== undefined && s.maxParallel !== null && (!Number.isInteger(s.maxParallel) || s.maxParallel < 1)) {
     throw new SlurmError(`--max-parallel must be a positive integer, got ${String(s.maxParallel)}.`);
   }
+  if (s.requeue !== undefined && s.requeue !== null && (!Number.isInteger(s.requeue) || s.requeue < 0 || s.requeue > MAX_REQUEUE)) {
+    throw new SlurmError(`--requeue must be a whole number from 0 to ${MAX_REQUEUE} (automatic resubmissions per run), got ${String(s.requeue)}.`);
+  }
   if (s.gpus !== undefined && s.gpus !== null && (!Number.isInteger(s.gpus) || s.gpus < 0)) {
     throw new SlurmError(`--gpus must be a whole number of GPUs per run, got ${String(s.gpus)}.`);
   }
@@ -147,7 +158,8 @@ export function jobScript(i: JobScriptInput): string {
   if (s.gpus) lines.push(s.gpuFlag === 'gpus' ? `#SBATCH --gpus=${s.gpus}` : `#SBATCH --gres=gpu:${s.gpus}`);
   if (s.account) lines.push(`#SBATCH --account=${s.account}`);
   if (s.qos) lines.push(`#SBATCH --qos=${s.qos}`);
-  lines.push(s.requeue ? '#SBATCH --requeue' : '#SBATCH --no-requeue');
+  // LR Lab resubmits what Slurm ends (settings.requeue) and counts it; Slurm must not requeue on its own.
+  lines.push('#SBATCH --no-requeue');
   for (const a of s.sbatchArgs ?? []) lines.push(`#SBATCH ${a}`);
   lines.push(
     `# Written by LR Lab ${appFacts().appVersion} (launch ${i.launchId}, ${i.tasks} run${i.tasks === 1 ? '' : 's'}).`,

@@ -274,6 +274,15 @@ export class SlurmExecutor implements Executor {
     return out;
   }
 
+  /** Automatic requeues this run's launch allows (`--requeue N`, `"requeue"` in the settings file). */
+  autoRequeues(runId: string): number {
+    try {
+      return this.settingsOf(runId).requeue ?? 0;
+    } catch {
+      return 0;
+    }
+  }
+
   /** Runs this executor claims after a restart (recorded with executor 'slurm'). */
   owns(r: RunRow): boolean {
     return r.versions?.['executor'] === 'slurm';
@@ -288,6 +297,18 @@ export class SlurmExecutor implements Executor {
     }
   }
 
+  /** The run's provenance about automatic requeues: how many it had so far, of how many allowed. */
+  private requeueFacts(runId: string): Record<string, string> {
+    const allowed = this.autoRequeues(runId);
+    let used = 0;
+    try {
+      used = this.o.store.getRun(runId).events.filter((e) => typeof e.data?.['autoRequeue'] === 'number').length;
+    } catch {
+      // not in this store (a test's bare executor)
+    }
+    return allowed > 0 || used > 0 ? { 'slurm auto requeues': `${used} of ${allowed}` } : {};
+  }
+
   private track(runId: string, runDir: string, sub: Submitted, callbacks: ExecutionCallbacks, alreadyStarted = false): Execution {
     const where: Record<string, string> = {
       executor: 'slurm',
@@ -295,6 +316,7 @@ export class SlurmExecutor implements Executor {
       'slurm job script': sub.script,
       'slurm run dir': runDir,
       ...(sub.partition ? { 'slurm partition': sub.partition } : {}),
+      ...this.requeueFacts(runId),
     };
     let resolve!: (o: RunOutcome) => void;
     const done = new Promise<RunOutcome>((r) => (resolve = r));

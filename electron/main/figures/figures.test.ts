@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type RunStore } from '../../../storage';
 import { FigureSpecSchema, type FigureSpecInput } from '../../api/schemas';
@@ -67,6 +70,32 @@ describe('figure spec validation', () => {
     const b = await svc.render({ spec: (await svc.get({ id: saved.id })).spec, format: 'svg', dpi: 300 });
     expect(a.content).toBe(b.content);
     await expect(svc.saveAs({ spec: saved.spec, format: 'svg', dpi: 300 })).rejects.toThrow(/browser mode the figure downloads/);
+  }, 180_000);
+});
+
+describe('figure export in the desktop window', () => {
+  it('asks the injected save dialog for a path, writes the rendered bytes there, and writes nothing when cancelled', async () => {
+    const { s, ids } = setup();
+    const dir = mkdtempSync(join(tmpdir(), 'lrlab-saveas-'));
+    try {
+      const asked: { name: string; format: string }[] = [];
+      let answer: string | null = join(dir, 'chosen.svg');
+      const svc = createFiguresService(s, async (name, format) => {
+        asked.push({ name, format });
+        return answer;
+      });
+      const spec = { runs: ids, panels: ['train/p_only/acc'] };
+      const r = await svc.saveAs({ spec, format: 'svg', dpi: 300 });
+      expect(r.path).toBe(join(dir, 'chosen.svg'));
+      expect(asked).toEqual([{ name: expect.stringMatching(/\.svg$/), format: 'svg' }]);
+      // The file holds exactly what figures.render gives the browser for the same spec.
+      expect(readFileSync(join(dir, 'chosen.svg'), 'utf8')).toBe((await svc.render({ spec, format: 'svg', dpi: 300 })).content);
+      answer = null;
+      expect(await svc.saveAs({ spec, format: 'png', dpi: 100 })).toEqual({ path: null });
+      expect(readdirSync(dir)).toEqual(['chosen.svg']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 180_000);
 });
 

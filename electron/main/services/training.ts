@@ -7,6 +7,7 @@ import { experiments, type AnySpec, type ExperimentRegistry } from '../../../eng
 import { applyOverrides } from '../../../engine/cli/overrides';
 import type { RunStore } from '../../../storage';
 import { HostError } from '../host/errors';
+import { estimateTime } from './timeEstimate';
 import type { LaunchMeta, RunQueue } from '../training/queue';
 import type { ExecutorChoice } from '../../api/schemas';
 import { partitions, SlurmError } from '../cluster/slurm';
@@ -22,30 +23,6 @@ function specOrThrow(registry: ExperimentRegistry, input: unknown, prefix = 'spe
       c.problems.map((p) => `${p.path || '(spec)'}: ${p.message}`).join('; '),
     c.problems.map((p) => ({ path: p.path ? `${prefix}.${p.path}` : prefix, message: p.message })),
   );
-}
-
-/** Milliseconds per step of past completed runs of the same shape (median), or null. */
-function measuredMsPerStep(registry: ExperimentRegistry, store: RunStore, shapeKey: string, kind: string): number | null {
-  const rows = store.listRuns({ status: ['completed'], kind: [kind], sortBy: 'createdAt', sortDir: 'desc', limit: 50 }).rows;
-  const samples: number[] = [];
-  for (const r of rows) {
-    if (!r.wallS || !r.steps) continue;
-    try {
-      const c = registry.readStored(JSON.parse(r.specJson));
-      if (c.ok && registry.describe(c.spec).shapeKey === shapeKey) samples.push((r.wallS * 1000) / r.steps);
-    } catch {
-      // an old spec that no longer parses says nothing about speed
-    }
-  }
-  if (samples.length === 0) return null;
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)] ?? null;
-}
-
-function fmtDuration(s: number): string {
-  if (s < 90) return `${Math.round(s)} s`;
-  if (s < 5400) return `${Math.round(s / 60)} min`;
-  return `${(s / 3600).toFixed(1)} h`;
 }
 
 /**
@@ -86,9 +63,24 @@ export function createTrainingService(
     if (!m.fits) throw new HostError('unavailable', m.message, [{ path: 'spec.model', message: m.message }]);
   };
   return {
-    presets() {
+    async presets() {
       const order = (g: string) => PRESET_GROUPS.findIndex((x) => x.id === g);
-      return [...PRESETS].sort((a, b) => order(a.group) - order(b.group)).map((p) => ({
+      /** The memory check of each preset on the backend it would run on here (a machine without a GPU lists what it can run first). */
+      const runsHere = async (spec: unknown): Promise<{ fits: boolean; backend: string; note: string } | undefined> => {
+        try {
+          const c = registry.check({ ...(spec as Record<string, unknown>), seed: 1 });
+          if (!c.ok) return undefined;
+          const backend = await backendFor(c.spec);
+          if (!backend) return undefined;
+          const m = registry.memory(c.spec, backend);
+          return { fits: m.fits, backend, note: m.fits ? `fits on ${backend}` : m.message };
+        } catch {
+          return undefined;
+        }
+      };
+      const sorted = [...PRESETS].sort((a, b) => order(a.group) - order(b.group));
+      const checks = await Promise.all(sorted.map((p) => runsHere(p.spec)));
+      return sorted.map((p, i) => ({
         name: p.name,
         group: p.group,
         groupTitle: PRESET_GROUPS.find((g) => g.id === p.group)?.title ?? p.group,
@@ -97,6 +89,7 @@ export function createTrainingService(
         condition: p.condition,
         comparison: p.comparison,
         spec: { ...p.spec } as Record<string, unknown>,
+        ...(checks[i] ? { runsHere: checks[i] } : {}),
       }));
     },
     specSchema() {
@@ -114,12 +107,9 @@ export function createTrainingService(
         derived.push({ label: 'Peak memory (est.)', value: `${(m.bytes / 2 ** 30).toFixed(2)} GiB of ${(m.limitBytes / 2 ** 30).toFixed(1)}`, hint: `on ${backend}` });
         if (!m.fits) problems.push({ path: 'model', message: m.message });
       }
-      const ms = measuredMsPerStep(registry, store, d.shapeKey, c.spec.kind);
-      derived.push(
-        ms === null
-          ? { label: 'Estimated time', value: 'unknown', hint: 'measured once a run of this shape has completed on this machine' }
-          : { label: 'Estimated time', value: `≤ ${fmtDuration((ms * d.totalSteps) / 1000)}`, hint: `${ms.toFixed(1)} ms/step measured on past runs of this shape` },
-      );
+      // Finished runs of this kind, newest first, time the next one (see timeEstimate.ts).
+      const finished = store.listRuns({ status: ['completed'], kind: [c.spec.kind], sortBy: 'createdAt', sortDir: 'desc', limit: 100 }).rows;
+      derived.push(estimateTime(registry, c.spec, finished));
       return { ok: problems.length === 0, problems, derived, resolved: c.spec as unknown as Record<string, unknown> };
     },
     schedulePreview({ spec }) {
@@ -167,7 +157,7 @@ export function createTrainingService(
           slurm: {
             partitions: p.names,
             defaultPartition: p.default,
-            defaults: { partition: s.partition ?? null, time: s.time ?? null, gpus: s.gpus ?? null, maxParallel: s.maxParallel ?? null },
+            defaults: { partition: s.partition ?? null, time: s.time ?? null, gpus: s.gpus ?? null, maxParallel: s.maxParallel ?? null, requeue: s.requeue ?? null },
             clusterDir: s.clusterDir,
           },
           reason: null,

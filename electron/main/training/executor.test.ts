@@ -122,4 +122,86 @@ describe('executors behind the queue', () => {
     const steps = store.getSeries({ runIds: [id], keys: ['train/loss'] })[0]!.steps;
     expect(steps).toEqual([0, 10, 20, 30, 40, 50, 60]);
   }, 90_000);
+
+  it('requeues a run its executor ended by an outside fault up to autoRequeues times from its checkpoint, recorded; then it stays interrupted', async () => {
+    const store = tempStore();
+    const events = new HostEvents();
+    /** Every start reports up to step 20 with a checkpoint there, then the "cluster" ends it (a crash outside the run). */
+    const starts: (number | null)[] = [];
+    const ending: Executor = {
+      name: 'ending',
+      capacity: 4,
+      autoRequeues: () => 2,
+      startBatch: (batch) =>
+        batch.map(({ launch, callbacks: cb }) => {
+          starts.push(launch.resumeFrom?.step ?? null);
+          const done = (async (): Promise<RunOutcome> => {
+            await new Promise((r) => setTimeout(r, 10));
+            cb.started({ backend: { name: 'cpu', summary: 'fake', skipped: [] } as never, versions: {}, where: { executor: 'ending' } });
+            const from = launch.resumeFrom ? launch.resumeFrom.step + 10 : 0;
+            for (let step = from; step <= from + 20; step += 10) cb.metrics([{ step, epoch: null, wallTimeMs: step, values: { 'train/loss': 1 / (step + 1) } }]);
+            await cb.checkpoint({ step: from + 20, epoch: null, bytes: new Uint8Array([1]) });
+            cb.metrics([{ step: from + 30, epoch: null, wallTimeMs: 0, values: { 'train/loss': 0 } }]); // after the checkpoint: dropped by the requeue
+            return { kind: 'crash', message: 'the cluster ended the task', environment: true };
+          })();
+          return { runId: launch.runId, done, stop: () => {}, kill: () => {}, where: { executor: 'ending' } };
+        }),
+    };
+    const queue = new RunQueue({ store, events, backend: null, log: () => {}, executors: [ending] });
+    cleanup.unshift(() => queue.close());
+    const statuses: string[] = [];
+    events.subscribe((e, p) => {
+      if (e === 'training.onDidChangeStatus') statuses.push((p as { status: string }).status);
+    });
+    queue.start();
+    const [id] = queue.launch([tiny(100)]) as [string];
+    await until('three starts and a final interrupted', () => starts.length === 3 && store.getRun(id).status === 'interrupted' && store.getRun(id).events.some((e) => /Not requeued automatically/.test(e.message)));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(starts).toEqual([null, 20, 50]); // each requeue from the latest checkpoint
+    const run = store.getRun(id);
+    expect(run.status).toBe('interrupted');
+    const auto = run.events.filter((e) => typeof e.data?.['autoRequeue'] === 'number');
+    expect(auto.map((e) => [e.data?.['autoRequeue'], e.data?.['fromStep']])).toEqual([
+      [1, 20],
+      [2, 50],
+    ]);
+    expect(auto[0]!.message).toMatch(/Requeued automatically \(1 of 2\) from the checkpoint at step 20 after: the cluster ended the task/);
+    expect(run.events.find((e) => /Not requeued automatically/.test(e.message))?.message).toMatch(/all 2 automatic requeues used/);
+    // interrupted → queued in the same tick each time, then the last interrupted stays
+    expect(statuses.filter((s) => s !== 'running')).toEqual(['queued', 'interrupted', 'queued', 'interrupted', 'queued', 'interrupted']);
+    // every step once: the points after each checkpoint were dropped and written again
+    expect(store.getSeries({ runIds: [id], keys: ['train/loss'] })[0]!.steps).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90]);
+  });
+
+  it('does not requeue a run a person cancelled, nor one that failed by itself', async () => {
+    const store = tempStore();
+    const events = new HostEvents();
+    let starts = 0;
+    const ending: Executor = {
+      name: 'ending',
+      capacity: 4,
+      autoRequeues: () => 5,
+      startBatch: (batch) =>
+        batch.map(({ launch, callbacks: cb }) => {
+          starts++;
+          const done = (async (): Promise<RunOutcome> => {
+            await new Promise((r) => setTimeout(r, 10));
+            cb.started({ backend: { name: 'cpu', summary: 'fake', skipped: [] } as never, versions: {}, where: {} });
+            return launch.spec.seed === 1 ? { kind: 'error', message: 'a bug in the run', environment: false } : { kind: 'crash', message: 'cancelled', environment: false };
+          })();
+          return { runId: launch.runId, done, stop: () => {}, kill: () => {}, where: {} };
+        }),
+    };
+    const queue = new RunQueue({ store, events, backend: null, log: () => {}, executors: [ending] });
+    cleanup.unshift(() => queue.close());
+    queue.start();
+    const [failing, cancelled] = queue.launch([tiny(100, 1), tiny(100, 2)]) as [string, string];
+    queue.cancel(cancelled);
+    await until('both ended', () => !['queued', 'running'].includes(store.getRun(failing).status) && !['queued', 'running'].includes(store.getRun(cancelled).status));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(store.getRun(failing).status).toBe('failed');
+    expect(store.getRun(cancelled).status).toBe('stopped');
+    expect(starts).toBeLessThanOrEqual(2);
+    for (const id of [failing, cancelled]) expect(store.getRun(id).events.some((e) => e.data?.['autoRequeue'] !== undefined)).toBe(false);
+  });
 });

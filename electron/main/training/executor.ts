@@ -95,6 +95,12 @@ export interface Executor {
   adopt?(running: readonly RunRow[], callbacksFor: (runId: string) => ExecutionCallbacks): Execution[];
   /** Whether a `running` run in the store belongs to this executor (adopted, not reported dead). */
   owns?(run: RunRow): boolean;
+  /**
+   * How many times the queue may resubmit this run by itself, from its latest checkpoint, when
+   * its execution ends by a fault outside the run (a `crash` outcome with `environment`: Slurm
+   * ended the task). Default 0: the run stays `interrupted` for a person to resume.
+   */
+  autoRequeues?(runId: string): number;
 }
 
 /**

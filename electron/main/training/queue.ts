@@ -172,10 +172,47 @@ export class RunQueue {
     this.active.set(a.runId, a);
     void execution.done.then((outcome) => {
       if (a.detached) return;
-      a.recorder.finish(outcome, { cancelled: a.cancelled, closing: this.closing });
+      const end = a.recorder.finish(outcome, { cancelled: a.cancelled, closing: this.closing });
       this.active.delete(a.runId);
+      if (end.status === 'interrupted' && outcome.kind === 'crash' && outcome.environment && !a.cancelled && this.closing === null) {
+        this.autoRequeue(executor, a.runId);
+      }
       void this.pump();
     });
+  }
+
+  /**
+   * A run its executor ended by a fault outside it (Slurm's time limit, preemption, a lost node,
+   * a killed task) goes back into the queue from its latest checkpoint by itself, while it has
+   * automatic requeues left (the executor's `autoRequeues`, e.g. `--requeue N`). Each one is an
+   * event with `data.autoRequeue` (the count lives in the store, so a host restart keeps it);
+   * after N the run stays `interrupted`. Synchronous, so no listener sees `interrupted` settle
+   * between the end and the requeue (the status events come in the same tick).
+   */
+  private autoRequeue(executor: Executor, id: string): void {
+    const limit = executor.autoRequeues?.(id) ?? 0;
+    if (limit <= 0) return;
+    try {
+      const run = this.o.store.getRun(id);
+      const used = run.events.filter((e) => typeof e.data?.['autoRequeue'] === 'number').length;
+      if (used >= limit) {
+        this.o.store.addEvent(id, { kind: 'info', message: `Not requeued automatically: all ${limit} automatic requeue${limit === 1 ? '' : 's'} used. Resume it by hand once the cause is fixed.`, data: { autoRequeuesUsed: used } });
+        return;
+      }
+      const fromStep = run.checkpoints.reduce((m, c) => Math.max(m, c.step), -1);
+      this.o.store.addEvent(id, {
+        kind: 'info',
+        step: fromStep >= 0 ? fromStep : null,
+        message: `Requeued automatically (${used + 1} of ${limit}) from ${fromStep >= 0 ? `the checkpoint at step ${fromStep}` : 'the start'} after: ${run.error ?? 'the executor ended it'}`,
+        data: { autoRequeue: used + 1, of: limit, fromStep, after: run.error ?? null },
+      });
+      this.o.store.requeueRun(id, { fromStep });
+      this.status(id, 'queued', null);
+      this.o.events.emit('runs.onDidChange', { runIds: [id], reason: 'resumed' });
+      this.o.log(`run ${id}: requeued automatically (${used + 1} of ${limit}) from step ${fromStep}`);
+    } catch (e) {
+      this.o.log(`run ${id}: the automatic requeue failed, it stays interrupted: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   private takeLock(say: boolean): void {

@@ -109,7 +109,7 @@ describe('designer store', () => {
 
   it('offers Slurm when the host has it and launches there with the chosen options', async () => {
     const { s, f } = setup({
-      'training.executors': () => ({ slurm: { partitions: ['debug', 'gpu'], defaultPartition: 'debug', defaults: { partition: null, time: '1:00:00', gpus: null, maxParallel: 4 }, clusterDir: '/shared/c' }, reason: null }),
+      'training.executors': () => ({ slurm: { partitions: ['debug', 'gpu'], defaultPartition: 'debug', defaults: { partition: null, time: '1:00:00', gpus: null, maxParallel: 4, requeue: 2 }, clusterDir: '/shared/c' }, reason: null }),
       'training.launch': ({ seeds }) => ({ runIds: (seeds ?? []).map((x) => `r${x}`), groupId: null }),
     });
     await s.init();
@@ -122,7 +122,10 @@ describe('designer store', () => {
     s.runOn = 'slurm';
     s.slurmOptions.partition = 'gpu';
     await s.launch();
-    expect(f.calls.filter((c) => c.method === 'training.launch')[1]?.input).toMatchObject({ executor: { kind: 'slurm', partition: 'gpu', time: '1:00:00', maxParallel: 4 } });
+    expect(f.calls.filter((c) => c.method === 'training.launch')[1]?.input).toMatchObject({ executor: { kind: 'slurm', partition: 'gpu', time: '1:00:00', maxParallel: 4, requeue: 2 } });
+    s.slurmOptions.requeue = 0;
+    await s.launch();
+    expect(f.calls.filter((c) => c.method === 'training.launch')[2]?.input).toMatchObject({ executor: { kind: 'slurm', requeue: 0 } });
   });
 
   it('launches the seeds in a group and reports the host error as a message', async () => {

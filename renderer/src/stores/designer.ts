@@ -56,14 +56,14 @@ export const useDesignerStore = defineStore('designer', () => {
   /** Where launches can train (Slurm when the host has sbatch), and the choice with its options. */
   const executors = shallowRef<Executors | null>(null);
   const runOn = ref<'local' | 'slurm'>('local');
-  const slurmOptions = ref<{ partition: string; time: string; gpus: number | null; maxParallel: number | null }>({ partition: '', time: '', gpus: null, maxParallel: null });
+  const slurmOptions = ref<{ partition: string; time: string; gpus: number | null; maxParallel: number | null; requeue: number | null }>({ partition: '', time: '', gpus: null, maxParallel: null, requeue: null });
 
   async function loadExecutors(): Promise<void> {
     try {
       const e = await useApi().training.executors({});
       executors.value = e;
       const s = e.slurm;
-      if (s) slurmOptions.value = { partition: s.defaults.partition ?? '', time: s.defaults.time ?? '', gpus: s.defaults.gpus, maxParallel: s.defaults.maxParallel };
+      if (s) slurmOptions.value = { partition: s.defaults.partition ?? '', time: s.defaults.time ?? '', gpus: s.defaults.gpus, maxParallel: s.defaults.maxParallel, requeue: s.defaults.requeue ?? null };
     } catch {
       executors.value = null; // an older host: this machine only
     }
@@ -79,6 +79,7 @@ export const useDesignerStore = defineStore('designer', () => {
       ...(o.time.trim() ? { time: o.time.trim() } : {}),
       ...(typeof o.gpus === 'number' && o.gpus > 0 ? { gpus: o.gpus } : {}),
       ...(typeof o.maxParallel === 'number' && o.maxParallel > 0 ? { maxParallel: o.maxParallel } : {}),
+      ...(typeof o.requeue === 'number' && Number.isInteger(o.requeue) && o.requeue >= 0 ? { requeue: o.requeue } : {}),
     };
   });
 
@@ -118,7 +119,12 @@ export const useDesignerStore = defineStore('designer', () => {
       if (!g) groups.push((g = { id: p.group, title: p.groupTitle, presets: [] }));
       g.presets.push(p);
     }
-    return groups;
+    // What this machine can run comes first (a machine without a GPU cannot fit the paper's
+    // WRN presets): within a group, and groups with nothing that fits go last. Stable otherwise.
+    const fits = (p: PresetInfo): number => (p.runsHere && !p.runsHere.fits ? 1 : 0);
+    for (const g of groups) g.presets = g.presets.map((p, i) => ({ p, i })).sort((a, b) => fits(a.p) - fits(b.p) || a.i - b.i).map((x) => x.p);
+    const none = (g: { presets: PresetInfo[] }): number => (g.presets.length > 0 && g.presets.every((p) => fits(p) === 1) ? 1 : 0);
+    return groups.map((g, i) => ({ g, i })).sort((a, b) => none(a.g) - none(b.g) || a.i - b.i).map((x) => x.g);
   });
 
   const currentPreset = computed(() => {
@@ -183,8 +189,16 @@ export const useDesignerStore = defineStore('designer', () => {
     }
   }
 
-  function replaceSpec(next: SpecValue, from: SpecSource | null, syncJson = true): void {
+  /** The spec as its source gave it (or as last launched): edits since then are unsaved. */
+  const baseline = ref('{}');
+  const dirty = computed(() => hasSpec.value && JSON.stringify(spec.value) !== baseline.value);
+  function markClean(): void {
+    baseline.value = JSON.stringify(spec.value);
+  }
+
+  function replaceSpec(next: SpecValue, from: SpecSource | null, syncJson = true, fresh = false): void {
     spec.value = next;
+    if (fresh) baseline.value = JSON.stringify(next);
     launchError.value = null;
     if (from) source.value = from;
     if (syncJson) {
@@ -199,7 +213,7 @@ export const useDesignerStore = defineStore('designer', () => {
   function loadPreset(name: string): void {
     const p = presets.value.find((x) => x.name === name);
     if (!p) return;
-    replaceSpec({ ...jsonClone(p.spec), seed: currentSeed() }, { type: 'preset', name: p.name, title: p.title });
+    replaceSpec({ ...jsonClone(p.spec), seed: currentSeed() }, { type: 'preset', name: p.name, title: p.title }, true, true);
   }
 
   function loadBlank(kind: string): void {
@@ -207,13 +221,13 @@ export const useDesignerStore = defineStore('designer', () => {
     if (!root) return;
     const s = schemaForSpec(root, { kind });
     const v = initialValue(s, root);
-    replaceSpec({ ...(isRecord(v) ? v : {}), kind, seed: currentSeed() }, { type: 'blank', kind });
+    replaceSpec({ ...(isRecord(v) ? v : {}), kind, seed: currentSeed() }, { type: 'blank', kind }, true, true);
   }
 
   async function loadRun(id: string): Promise<void> {
     try {
       const run = await useApi().runs.get({ id });
-      replaceSpec(jsonClone(run.spec), { type: 'run', id: run.id, name: run.name, preset: run.preset });
+      replaceSpec(jsonClone(run.spec), { type: 'run', id: run.id, name: run.name, preset: run.preset }, true, true);
     } catch (e) {
       loadError.value = `Could not open run ${id} for re-run: ${errorText(e)}`;
     }
@@ -296,7 +310,9 @@ export const useDesignerStore = defineStore('designer', () => {
       const s = source.value;
       const preset = currentPreset.value?.name ?? (s?.type === 'run' ? (s.preset ?? undefined) : undefined);
       const executor = executorChoice.value;
-      return await useApi().training.launch({ spec: spec.value, seeds: seeds.value, ...(preset ? { preset } : {}), ...(executor ? { executor } : {}) });
+      const r = await useApi().training.launch({ spec: spec.value, seeds: seeds.value, ...(preset ? { preset } : {}), ...(executor ? { executor } : {}) });
+      markClean();
+      return r;
     } catch (e) {
       launchError.value = errorText(e);
       return null;
@@ -321,7 +337,9 @@ export const useDesignerStore = defineStore('designer', () => {
     launchError.value = null;
     try {
       const executor = executorChoice.value;
-      return await useApi().training.launchComparison({ comparison: p.comparison, seeds: seeds.value, set: comparisonOverrides.value, ...(executor ? { executor } : {}) });
+      const r = await useApi().training.launchComparison({ comparison: p.comparison, seeds: seeds.value, set: comparisonOverrides.value, ...(executor ? { executor } : {}) });
+      markClean();
+      return r;
     } catch (e) {
       launchError.value = errorText(e);
       return null;
@@ -342,7 +360,7 @@ export const useDesignerStore = defineStore('designer', () => {
 
   function loadUserPreset(name: string): void {
     const p = userPresets.value.find((x) => x.name === name);
-    if (p) replaceSpec(jsonClone(p.spec), { type: 'user', name: p.name });
+    if (p) replaceSpec(jsonClone(p.spec), { type: 'user', name: p.name }, true, true);
   }
 
   function deleteUserPreset(name: string): void {
@@ -388,6 +406,8 @@ export const useDesignerStore = defineStore('designer', () => {
     currentPreset,
     blockers,
     comparisonOverrides,
+    dirty,
+    scheduleValidate,
     setStorage,
     init,
     loadPreset,

@@ -1,0 +1,51 @@
+/** The calibration script's criteria and run keys (no training: made-up curves). */
+import { describe, expect, it } from 'vitest';
+import type { Candidate, ImageRun } from './calibrate';
+import { armOverrides, judge, judgeSeeds, report, runKey } from './calibrate';
+
+const c: Candidate = { name: 'x', set: ['patch.beta=0.5'], large: 0.1, small: 0.004, noise: 0.4, anneal: 4 };
+function run(arm: ImageRun['arm'], seed: number, patchOnly: number[], clean: number[] = patchOnly.map(() => 0.8), collapsed = false): ImageRun {
+  return { arm, seed, status: 'completed', collapsed, wallS: 1, patchOnly, clean, trainAcc: clean };
+}
+
+describe('calibrate', () => {
+  it('judges the three criteria at the last epoch before the anneal and at the end', () => {
+    const runs = [
+      run('small-lr', 1, [0.3, 0.6, 0.9, 0.95, 0.97]),
+      run('large-lr', 1, [0.1, 0.2, 0.3, 0.8, 0.9]),
+      run('noise', 1, [0.1, 0.2, 0.6, 0.8, 0.9]),
+    ];
+    // Epoch 3 is the last before the anneal at 4: 0.9 − max(0.3, 0.6) = 0.3.
+    const v = judge(c, runs);
+    expect(v.preAnnealMargin).toBeCloseTo(0.3, 12);
+    expect(v.postAnnealLarge).toBeCloseTo(0.9, 12);
+    expect(v.pass).toBe(true);
+    // The same runs with the noise arm closer than 0.25 fail; a collapsed arm fails whatever the curves.
+    expect(judge(c, [runs[0]!, runs[1]!, run('noise', 1, [0.1, 0.2, 0.7, 0.8, 0.9])]).pass).toBe(false);
+    expect(judge(c, [runs[0]!, run('large-lr', 1, [0.1, 0.2, 0.3, 0.8, 0.9], undefined, true), runs[2]!]).noCollapse).toBe(false);
+    // Large LR that never learns the patch after the anneal fails criterion 3.
+    expect(judge(c, [runs[0]!, run('large-lr', 1, [0.1, 0.1, 0.1, 0.2, 0.3]), runs[2]!]).pass).toBe(false);
+  });
+
+  it('judges each seed on its own, and reports per-epoch means with Welch tests', () => {
+    const runs = [1, 2].flatMap((s) => [
+      run('small-lr', s, [0.3, 0.6, 0.9, 0.95, 0.97], [0.8, 0.8, 0.8, 0.8, 0.79 + 0.01 * s]),
+      run('large-lr', s, s === 1 ? [0.1, 0.2, 0.3, 0.8, 0.9] : [0.1, 0.2, 0.3, 0.3, 0.3], [0.7, 0.7, 0.7, 0.8, 0.81 + 0.01 * s]),
+      run('noise', s, [0.1, 0.2, 0.3, 0.8, 0.9]),
+    ]);
+    expect(judgeSeeds(c, runs).map((x) => x.verdict.pass)).toEqual([true, false]);
+    const md = report(c, runs, [1, 2]);
+    expect(md).toContain('Seeds passing: 1 of 2');
+    expect(md).toMatch(/\| 3 \| 0\.30 ± 0\.00 \| 0\.90 ± 0\.00 \| 0\.30 ± 0\.00 \|/);
+    expect(md).toMatch(/Welch's t-test on final clean accuracy: large vs small p = /);
+  });
+
+  it('keys a run by its arm and overrides, so candidates differing only in the large LR share small-LR runs', () => {
+    const d = { ...c, large: 0.2 };
+    expect(runKey(c, 'small-lr', 1)).toBe(runKey(d, 'small-lr', 1));
+    expect(runKey(c, 'noise', 1)).toBe(runKey(d, 'noise', 1));
+    expect(runKey(c, 'large-lr', 1)).not.toBe(runKey(d, 'large-lr', 1));
+    expect(runKey(c, 'small-lr', 1)).not.toBe(runKey(c, 'small-lr', 2));
+    expect(armOverrides(c, 'large-lr')).toEqual(['patch.beta=0.5', 'optim.lr=0.1', 'lrSchedule={"kind":"step","atEpoch":4,"factor":0.04}']);
+  });
+});
