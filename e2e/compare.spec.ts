@@ -242,6 +242,7 @@ test('measured: 10 runs × 50 000 points × 3 panels — open, pan and zoom (pri
   expect(ids).toHaveLength(10);
   await open(page, '#/runs');
   const opens: number[] = [];
+  const parts: { loadMs: number; optionMs: number; setOptionMs: number }[] = [];
   for (let i = 0; i < 3; i++) {
     await page.evaluate(() => ((globalThis as unknown as Win).location.hash = '#/runs'));
     await expect(page.getByTestId('compare-chart')).toHaveCount(0);
@@ -249,7 +250,28 @@ test('measured: 10 runs × 50 000 points × 3 panels — open, pan and zoom (pri
     await page.evaluate(([h]) => ((globalThis as unknown as Win).location.hash = h as string), [`#/compare?ids=${ids.join(',')}&panels=${panels}&smooth=0.${i}`]);
     await expect.poll(async () => Number((await chart(page).getAttribute('data-rendered').catch(() => '')) || 0), { timeout: 120_000 }).toBeGreaterThan(0);
     opens.push((await page.evaluate(() => performance.now())) - start);
+    // Where the open's time went: the api call (host work + transfer + parse), the option build, ECharts' setOption.
+    const c = chart(page);
+    parts.push({ loadMs: Number(await c.getAttribute('data-load-ms')), optionMs: Number(await c.getAttribute('data-option-ms')), setOptionMs: Number(await c.getAttribute('data-setoption-ms')) });
   }
+  // Zoom/pan cost per frame without the display's 60 Hz cap: a dataZoom action and a synchronous paint, timed in the page.
+  const zoomMs = await page.evaluate(() => {
+    type Chart = { dispatchAction(a: Record<string, unknown>): void; getZr(): { refreshImmediately(): void } };
+    const el = (globalThis as unknown as { document: { querySelector(s: string): { __echart?: Chart } | null } }).document.querySelector('[data-testid="compare-chart"]');
+    const c = el?.__echart;
+    if (!c) return [];
+    const out: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const s = (i % 10) * 5;
+      const t0 = performance.now();
+      c.dispatchAction({ type: 'dataZoom', dataZoomIndex: 0, start: s, end: s + (i < 20 ? 40 : 60) });
+      c.getZr().refreshImmediately();
+      out.push(performance.now() - t0);
+    }
+    c.dispatchAction({ type: 'dataZoom', dataZoomIndex: 0, start: 0, end: 100 });
+    return out;
+  });
+  zoomMs.sort((a, b) => a - b);
   await page.screenshot({ path: `${ARTIFACTS}/24-compare-10x50k.png` });
 
   // Frame times while panning (drag) and zooming (wheel) over the chart.
@@ -290,11 +312,13 @@ test('measured: 10 runs × 50 000 points × 3 panels — open, pan and zoom (pri
     seedSeconds: seedS,
     openMs: opens.map((v) => Math.round(v)),
     lastDataLoad: dataMs,
+    openParts: parts,
+    zoomUpdatePaintMs: { n: zoomMs.length, median: Number((zoomMs[Math.floor(zoomMs.length / 2)] ?? NaN).toFixed(1)), p90: Number((zoomMs[Math.floor(zoomMs.length * 0.9)] ?? NaN).toFixed(1)) },
     frames: frames.length,
     frameMedianMs: Number(q(0.5).toFixed(1)),
     frameP90Ms: Number(q(0.9).toFixed(1)),
     frameMaxMs: Number((frames[frames.length - 1] ?? NaN).toFixed(1)),
   };
   writeFileSync(`${ARTIFACTS}/compare-perf.json`, JSON.stringify(result, null, 2) + '\n');
-  console.log(`compare 10 runs × 50k × 3 panels: open ${result.openMs.join(' / ')} ms; frame median ${result.frameMedianMs} ms, p90 ${result.frameP90Ms} ms over ${result.frames} frames`);
+  console.log(`compare 10 runs × 50k × 3 panels: open ${result.openMs.join(' / ')} ms (${parts.map((x) => `load ${x.loadMs} + option ${x.optionMs} + setOption ${x.setOptionMs}`).join('; ')}); zoom update+paint median ${result.zoomUpdatePaintMs.median} ms, p90 ${result.zoomUpdatePaintMs.p90} ms (uncapped); rAF frame median ${result.frameMedianMs} ms, p90 ${result.frameP90Ms} ms over ${result.frames} frames (capped at the display rate)`);
 });
