@@ -170,6 +170,20 @@ describe('lrlab', () => {
     expect(r.stderr).toMatch(/model\.width/);
   }, 120_000);
 
+  it('refuses a spec file with a misspelt key (issue 14 item 7): exit non-zero, the path named, nothing trained', async () => {
+    const bad = join(dir, 'typo.json');
+    writeFileSync(bad, JSON.stringify({ ...tiny, model: { ...tiny.model, widht: 64 } }));
+    const r = await lrlab('run', bad, '--no-store');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/model\.widht: unknown field "widht" in model/);
+    expect(r.stderr).toMatch(/fields here are patches, variant, width/);
+    const sweep = join(dir, 'typo-sweep.json');
+    writeFileSync(sweep, JSON.stringify({ kind: 'sweep', base: tiny, parameter: 'model.width', values: [8], seeds: [1], seed: 3 }));
+    const s = await lrlab('sweep', sweep, '--no-store');
+    expect(s.code).not.toBe(0);
+    expect(s.stderr).toMatch(/seed: unknown field "seed"/);
+  }, 120_000);
+
   it('parses numeric options strictly and echoes what was typed', async () => {
     for (const bad of ['1e40', '2.7']) {
       const r = await lrlab('run', join(dir, 'tiny.json'), '--seed', bad, '--no-store');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SpecError } from '../spec';
 import type { SweepSpec } from '../spec/sweep';
-import { OverrideError, applyOverrides } from './overrides';
+import { OverrideError, applyOverrides, parseOverrides } from './overrides';
 import { formatPresetList } from './presets';
 import { resolveRunSpec } from './resolve';
 import { resultToJson } from './json';
@@ -75,7 +75,7 @@ describe('grid sweeps', () => {
 
 describe('applyOverrides', () => {
   it('sets JSON values at dotted paths without touching the input', () => {
-    const out = applyOverrides(tiny, ['data.d=16', 'algorithm.name=L-S', 'algorithm.eta1=0.3', 'init.tau0="stationary"', 'minibatch={"size":4}']);
+    const out = applyOverrides(tiny, parseOverrides(['data.d=16', 'algorithm.name=L-S', 'algorithm.eta1=0.3', 'init.tau0="stationary"', 'minibatch={"size":4}']));
     expect(out).toMatchObject({ data: { d: 16, N: 32 }, algorithm: { name: 'L-S', eta1: 0.3 }, init: { tau0: 'stationary' }, minibatch: { size: 4 } });
     expect(tiny.data.d).toBe(8);
   });
@@ -83,7 +83,7 @@ describe('applyOverrides', () => {
   it('rejects unknown paths with the list of valid ones', () => {
     let err: unknown;
     try {
-      applyOverrides(tiny, ['data.dd=3', 'model.width=4', 'foo=1']);
+      applyOverrides(tiny, parseOverrides(['data.dd=3', 'model.width=4', 'foo=1']));
     } catch (e) {
       err = e;
     }

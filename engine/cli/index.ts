@@ -1,6 +1,6 @@
 // engine/cli: plain, testable functions behind `lrlab run|sweep|presets` (the bin in electron/cli
 // wires them). Imports engine files, zod, commander, cli-progress and Node built-ins only.
-export { OverrideError, applyOverrides, getPath, parseOverride, setPath, validSpecPaths } from './overrides';
+export { OverrideError, applyOverrides, getPath, parseOverride, parseOverrides, setPath, validSpecPaths } from './overrides';
 export type { ParsedOverride } from './overrides';
 export { baseDocument, readSpecFile, resolveRunSpec } from './resolve';
 export type { RunChoice } from './resolve';

@@ -3,7 +3,7 @@
  * `model={"width":64}`); a value that is not JSON is taken as a string (`algorithm.name=S`).
  * A path must name a field of the spec's kind, or the override is rejected with the valid paths.
  */
-import { runSpecJsonSchema } from '../spec';
+import { runSpecJsonSchema, specPaths } from '../spec';
 
 type Json = Record<string, unknown>;
 
@@ -11,33 +11,9 @@ function isObject(x: unknown): x is Json {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
-function collectPaths(schema: unknown, prefix: string, out: Set<string>): void {
-  if (!isObject(schema)) return;
-  const props = schema['properties'];
-  if (isObject(props)) {
-    for (const [key, child] of Object.entries(props)) {
-      const path = prefix ? `${prefix}.${key}` : key;
-      out.add(path);
-      collectPaths(child, path, out);
-    }
-  }
-  for (const comb of ['anyOf', 'oneOf', 'allOf']) {
-    const branches = schema[comb];
-    if (Array.isArray(branches)) for (const b of branches) collectPaths(b, prefix, out);
-  }
-}
-
 /** Every settable dotted path of a spec of this kind (objects and leaves), sorted. */
 export function validSpecPaths(kind: string): string[] {
-  const root = runSpecJsonSchema();
-  const branches = [...((root['oneOf'] as unknown[]) ?? []), ...((root['anyOf'] as unknown[]) ?? [])];
-  const out = new Set<string>();
-  for (const b of branches) {
-    if (!isObject(b) || !isObject(b['properties'])) continue;
-    const k = (b['properties'] as Json)['kind'];
-    if (isObject(k) && k['const'] === kind) collectPaths(b, '', out);
-  }
-  return [...out].sort();
+  return specPaths(runSpecJsonSchema(), kind);
 }
 
 export interface ParsedOverride {
@@ -93,17 +69,22 @@ export class OverrideError extends Error {
   }
 }
 
+/** `path=value` texts (the CLI's `--set`, a sweep file's `set`) → typed pairs, parsed once at that edge. */
+export function parseOverrides(texts: readonly string[]): ParsedOverride[] {
+  return texts.map(parseOverride);
+}
+
 /**
- * Applies `path=value` overrides in order to a copy of a spec input. Unknown paths are
+ * Applies typed `{path, value}` overrides in order to a copy of a spec input. Unknown paths are
  * rejected (all of them at once) with the list of valid ones for the spec's kind.
  */
-export function applyOverrides<T extends object>(specInput: T, sets: readonly string[]): T {
-  if (sets.length === 0) return structuredClone(specInput);
+export function applyOverrides<T extends object>(specInput: T, overrides: readonly ParsedOverride[]): T {
+  if (overrides.length === 0) return structuredClone(specInput);
   const kind = (specInput as { kind?: unknown }).kind;
   if (typeof kind !== 'string') throw new Error('The spec has no "kind"; cannot check --set paths');
   const valid = validSpecPaths(kind);
   const validSet = new Set(valid);
-  const parsed = sets.map(parseOverride);
+  const parsed = overrides;
   const unknown = parsed.filter((p) => !validSet.has(p.path)).map((p) => p.path);
   if (unknown.length > 0) {
     throw new OverrideError(

@@ -8,14 +8,17 @@ import type { RunSpec } from '../spec';
 import { BACKEND_NAMES } from '../backend';
 import { MAX_SPEC_FILE_BYTES, jsonBoundsProblem, parseRunSpec } from '../spec';
 import { isSweepDocument } from '../spec/sweep';
-import { applyOverrides } from './overrides';
+import { applyOverrides, parseOverrides, type ParsedOverride } from './overrides';
 
 export interface RunChoice {
   readonly preset?: string;
   readonly specFile?: string;
   /** An already-parsed spec document (instead of a preset or file). */
   readonly specInput?: Record<string, unknown>;
+  /** `path=value` texts as typed on the command line (`--set`), parsed here, once. */
   readonly set?: readonly string[];
+  /** Typed overrides, applied after `set`. */
+  readonly overrides?: readonly ParsedOverride[];
   readonly seed?: number;
   readonly backend?: string;
 }
@@ -59,7 +62,7 @@ export function baseDocument(choice: RunChoice): Record<string, unknown> {
 export function resolveRunSpec(choice: RunChoice): RunSpec {
   let doc = baseDocument(choice);
   if (isSweepDocument(doc)) throw new Error('This is a sweep spec (kind "sweep"); run it with `lrlab sweep FILE`.');
-  doc = applyOverrides(doc, choice.set ?? []);
+  doc = applyOverrides(doc, [...parseOverrides(choice.set ?? []), ...(choice.overrides ?? [])]);
   if (choice.seed !== undefined) {
     if (!Number.isInteger(choice.seed)) throw new Error(`--seed must be an integer, got ${choice.seed}`);
     doc['seed'] = choice.seed;

@@ -7,6 +7,8 @@ import type { RunHooks } from '../experiments';
 import type { RunSpec } from '../spec';
 import type { SweepSpec } from '../spec/sweep';
 import { SweepSpecSchema } from '../spec/sweep';
+import { specPaths, specProblems } from '../spec/strict';
+import { z } from 'zod';
 import { getPath } from './overrides';
 import { resolveRunSpec } from './resolve';
 import type { CliRunResult, RunWithProgressOptions } from './run';
@@ -22,9 +24,8 @@ export interface SweepPoint {
 export function parseSweepSpec(doc: unknown): SweepSpec {
   const r = SweepSpecSchema.safeParse(doc);
   if (r.success) return r.data;
-  throw new Error(
-    `Invalid sweep spec:\n${r.error.issues.map((i) => `  - ${i.path.map(String).join('.') || '(spec)'}: ${i.message}`).join('\n')}`,
-  );
+  const problems = specProblems(r.error, specPaths(z.toJSONSchema(SweepSpecSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>));
+  throw new Error(`Invalid sweep spec:\n${problems.map((p) => `  - ${p.path || '(spec)'}: ${p.message}`).join('\n')}`);
 }
 
 /** A swept value for names and labels: an object with a `name` (an algorithm) by that name. */
@@ -56,10 +57,10 @@ export function expandSweepPoints(sweep: SweepSpec): SweepPoint[] {
   for (const combo of combos) {
     const value = sweep.grid.length === 0 ? combo[0] : Object.fromEntries(axes.map((a, i) => [a.parameter, combo[i]]));
     for (const seed of sweep.seeds) {
-      const set = [...sweep.set, ...axes.map((a, i) => `${a.parameter}=${JSON.stringify(combo[i])}`)];
       const spec = resolveRunSpec({
         ...(sweep.preset !== undefined ? { preset: sweep.preset } : { specInput: sweep.base ?? {} }),
-        set,
+        set: sweep.set,
+        overrides: axes.map((a, i) => ({ path: a.parameter, value: combo[i] })),
         seed,
       });
       const prefix = sweep.name ?? spec.name ?? sweep.preset ?? 'sweep';

@@ -12,6 +12,7 @@ import { currentBackend } from '../backend';
 import { estimatePeakMemory, type MemoryEstimate } from '../memory/estimate';
 import type { ExperimentKind, KindInfo, SpecDescription } from './kind';
 import type { RunHooks, RunOptions, RunResult } from './types';
+import { parseStored, specPaths, specProblems } from '../spec/strict';
 import { syntheticKind } from './synthetic';
 import { imageKind } from './image';
 
@@ -37,8 +38,13 @@ export interface ExperimentRegistry {
   kindOf(spec: { readonly kind: string }): ExperimentKind;
   /** The union of every kind's spec schema, discriminated by `kind`. */
   readonly specSchema: z.ZodType<AnySpec>;
-  /** Parses a spec document: the parsed spec, or every problem with its dotted path. */
+  /** Parses a spec document strictly (an unknown key is a problem): the parsed spec, or every problem with its dotted path. */
   check(input: unknown): { ok: true; spec: AnySpec } | { ok: false; problems: SpecProblemOf[] };
+  /**
+   * Parses a spec that is already stored (store row, run folder, bundle): keys the schema no
+   * longer has are dropped and named in `dropped`, so old runs still load (engine/spec/strict.ts).
+   */
+  readStored(input: unknown): { ok: true; spec: AnySpec; dropped: readonly string[] } | { ok: false; problems: SpecProblemOf[] };
   /** JSON Schema of the spec union (the designer's generated form). */
   jsonSchema(): Record<string, unknown>;
   describe(spec: AnySpec): SpecDescription;
@@ -71,6 +77,11 @@ export function createRegistry(kinds: readonly ExperimentKind[]): ExperimentRegi
   const schemas = kinds.map((k) => k.specSchema) as unknown as [z.ZodObject, ...z.ZodObject[]];
   const specSchema = (schemas.length === 1 ? schemas[0] : z.discriminatedUnion('kind', schemas)) as unknown as z.ZodType<AnySpec>;
   let json: Record<string, unknown> | null = null;
+  const jsonSchema = (): Record<string, unknown> => (json ??= z.toJSONSchema(specSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>);
+  const pathsOf = (input: unknown): string[] | undefined => {
+    const kind = (input as { kind?: unknown } | null)?.kind;
+    return typeof kind === 'string' && byKind.has(kind) ? specPaths(jsonSchema(), kind) : undefined;
+  };
   return {
     kinds,
     kindOf,
@@ -78,11 +89,14 @@ export function createRegistry(kinds: readonly ExperimentKind[]): ExperimentRegi
     check(input) {
       const r = specSchema.safeParse(input);
       if (r.success) return { ok: true, spec: r.data };
-      return { ok: false, problems: r.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) };
+      return { ok: false, problems: specProblems(r.error, pathsOf(input)) };
     },
-    jsonSchema() {
-      return (json ??= z.toJSONSchema(specSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>);
+    readStored(input) {
+      const r = parseStored(specSchema, input);
+      if (r.ok) return { ok: true, spec: r.spec, dropped: r.dropped };
+      return { ok: false, problems: specProblems(r.error, pathsOf(input)) };
     },
+    jsonSchema,
     describe: (spec) => kindOf(spec).describe(spec),
     memory: (spec, backend) => estimatePeakMemory({ ...kindOf(spec).memoryModel(spec), backend, ...bufferLimit(backend) }),
     condition: (spec) => kindOf(spec).condition(spec),

@@ -4,3 +4,4 @@ export * from './runSpec';
 export * from './common';
 export * from './sweep';
 export * from './bounds';
+export * from './strict';

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { SyntheticSpecSchema } from '../experiments/synthetic/spec';
 import { ImageSpecSchema } from '../experiments/image/spec';
 import { jsonBoundsProblem } from './bounds';
+import { parseStored, specPaths, specProblems } from './strict';
 
 export const RunSpecSchema = z.discriminatedUnion('kind', [SyntheticSpecSchema, ImageSpecSchema]);
 export type RunSpec = z.infer<typeof RunSpecSchema>;
@@ -28,10 +29,19 @@ export function checkRunSpec(input: unknown): SpecCheck {
   if (tooBig) return { ok: false, problems: [{ path: '', message: `The spec is not a run spec: ${tooBig}.` }] };
   const r = RunSpecSchema.safeParse(input);
   if (r.success) return { ok: true, spec: r.data };
-  return {
-    ok: false,
-    problems: r.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
-  };
+  const kind = (input as { kind?: unknown } | null)?.kind;
+  return { ok: false, problems: specProblems(r.error, typeof kind === 'string' ? specPaths(runSpecJsonSchema(), kind) : undefined) };
+}
+
+/**
+ * Reads a spec the store, a run folder or a bundle holds: like parseRunSpec, but a key the
+ * schema no longer has (a field an older LR Lab wrote) is dropped, not an error, so old runs
+ * still load (engine/spec/strict.ts). `dropped` names the keys left out.
+ */
+export function readStoredRunSpec(input: unknown): { spec: RunSpec; dropped: readonly string[] } {
+  const r = parseStored(RunSpecSchema, input);
+  if (r.ok) return { spec: r.spec, dropped: r.dropped };
+  throw new SpecError(specProblems(r.error));
 }
 
 /** Like checkRunSpec but throws one error listing every problem. */
@@ -52,6 +62,7 @@ export class SpecError extends Error {
 }
 
 /** The JSON Schema of RunSpec, for generated forms (zod 4 → JSON Schema, with `.meta` help). */
+let jsonSchema: Record<string, unknown> | null = null;
 export function runSpecJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(RunSpecSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return (jsonSchema ??= z.toJSONSchema(RunSpecSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>);
 }

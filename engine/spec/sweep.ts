@@ -8,7 +8,7 @@
 import { z } from 'zod';
 
 export const SweepSpecSchema = z
-  .object({
+  .strictObject({
     kind: z.literal('sweep').meta({ title: 'Sweep', description: 'One parameter over a list of values, crossed with seeds' }),
     name: z.string().max(200).optional().meta({ title: 'Name', description: 'Prefix of every point’s run name' }),
     preset: z.string().min(1).optional().meta({ title: 'Preset', description: 'Base spec: a preset name (give this or base)' }),
@@ -24,7 +24,7 @@ export const SweepSpecSchema = z
     values: z.array(z.json()).min(1).max(1000).meta({ title: 'Values', description: 'Values of the swept field (JSON values)' }),
     grid: z
       .array(
-        z.object({
+        z.strictObject({
           parameter: z.string().min(1).meta({ title: 'Parameter', description: 'Dotted path of a further swept field' }),
           values: z.array(z.json()).min(1).max(1000).meta({ title: 'Values', description: 'Its values (JSON values; an object replaces the whole field, e.g. an algorithm)' }),
         }),

@@ -9,7 +9,7 @@
  * asked for the cancel) or `interrupted` (Slurm did).
  */
 import { runExperiment } from '../../../engine/experiments';
-import { parseRunSpec } from '../../../engine/spec';
+import { readStoredRunSpec } from '../../../engine/spec';
 import { startEngine } from '../training/engineRun';
 import { checkpointIn, latestCheckpointIn, newAttemptDir, readCheckpointFile, readRunFile, writeCheckpointFile } from './runDir';
 import { metricLine, SegmentWriter, type SlurmFacts } from './segments';
@@ -30,7 +30,7 @@ export function slurmFacts(env: NodeJS.ProcessEnv = process.env): SlurmFacts {
 /** Trains the run in `runDir`; resolves with the process exit code (0 = the run ended by itself or was stopped). */
 export async function runClusterWorker(runDir: string): Promise<number> {
   const run = readRunFile(runDir);
-  const spec = parseRunSpec(run.spec);
+  const spec = readStoredRunSpec(run.spec).spec;
   const { dir, attempt } = newAttemptDir(runDir);
   const out = new SegmentWriter(dir);
   let signal: string | null = null;

@@ -45,7 +45,7 @@ interface Timing {
 
 function timingOf(specJson: string, registry: ExperimentRegistry): Timing {
   try {
-    const c = registry.check(JSON.parse(specJson));
+    const c = registry.readStored(JSON.parse(specJson));
     if (!c.ok) return { perEpoch: null, schedule: null };
     const d = registry.describe(c.spec);
     const s = d.schedule;
@@ -70,7 +70,7 @@ export function metricInfo(key: string, registry: ExperimentRegistry = experimen
  */
 export function conditionOf(d: Pick<RunDetail, 'kind' | 'preset' | 'algorithm' | 'spec'>, registry: ExperimentRegistry = experiments): string | null {
   const kind = registry.kinds.find((k) => k.kind === d.kind);
-  const c = kind?.comparisonLabel ? registry.check(d.spec) : null;
+  const c = kind?.comparisonLabel ? registry.readStored(d.spec) : null;
   if (kind?.comparisonLabel && c?.ok) {
     const p = d.preset ? PRESETS.find((x) => x.name === d.preset) : undefined;
     return kind.comparisonLabel(c.spec, p ? PRESET_CONDITION_LABELS[p.condition] : null);

@@ -4,7 +4,7 @@ import type { RunSummary as ApiRunSummary } from '../../api/schemas';
 import type { RunListRow, RunRow, RunStore, LatestMetric } from '../../../storage';
 import { HostError } from '../host/errors';
 import type { HostEvents } from '../host/events';
-import { checkRunSpec } from '../../../engine/spec';
+import { readStoredRunSpec } from '../../../engine/spec';
 import { finiteOrNull, toWire } from './wire';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -222,9 +222,15 @@ export function createRunsService(store: RunStore, events: HostEvents): ApiServi
       }
       const r = await store.importBundle(bundle, {
         overwrite,
+        // A bundle's specs are stored specs (written by this or an older LR Lab): a field a
+        // later version removed is dropped when the run is read, not a reason to refuse it.
         validateSpec: (spec: unknown) => {
-          const c = checkRunSpec(spec);
-          return c.ok ? { ok: true as const } : { ok: false as const, problems: c.problems.map((p) => `${p.path}: ${p.message}`) };
+          try {
+            readStoredRunSpec(spec);
+            return { ok: true as const };
+          } catch (e) {
+            return { ok: false as const, problems: (e as { problems?: readonly { path: string; message: string }[] }).problems?.map((p) => `${p.path}: ${p.message}`) ?? [String(e)] };
+          }
         },
       });
       changed([...r.imported], 'imported');

@@ -61,7 +61,7 @@ export function estimateTime(registry: ExperimentRegistry, spec: AnySpec, finish
     if (!r.wallS || r.wallS <= 0) continue;
     let other: AnySpec;
     try {
-      const c = registry.check(JSON.parse(r.specJson));
+      const c = registry.readStored(JSON.parse(r.specJson));
       if (!c.ok) continue;
       other = c.spec;
     } catch {

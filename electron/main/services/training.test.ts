@@ -50,6 +50,24 @@ describe('training service (design side)', () => {
     expect(s.annealAt).toBe(30);
   });
 
+  it('refuses a spec with an unknown key (issue 14 item 7), naming its path; the designer checks say the same', async () => {
+    const spec = { ...preset('toy-s'), model: { width: 64, widht: 32 }, stoping: { maxIterations: 5 } };
+    const l = await host.dispatch('training.launch', { spec });
+    expect(l.ok).toBe(false);
+    if (l.ok) return;
+    expect(l.error.code).toBe('invalid_spec');
+    expect(l.error.issues?.map((p) => p.path).sort()).toEqual(['spec.model.widht', 'spec.stoping']);
+    expect(l.error.message).toMatch(/model\.widht: unknown field "widht" in model.*Remove it or fix its name; the fields here are patches, variant, width/);
+    expect(host.store.listRuns({}).total).toBe(0);
+    const v = await host.dispatch('training.validate', { spec });
+    expect(v.ok && (v.value as { ok: boolean; problems: { path: string }[] }).problems.map((p) => p.path).sort()).toEqual(['model.widht', 'stoping']);
+    // Every preset, as the designer loads it, still validates.
+    for (const p of PRESETS) {
+      const r = await host.dispatch('training.validate', { spec: { ...preset(p.name), backend: 'cpu' } });
+      expect(r.ok && (r.value as { problems: { path: string; message: string }[] }).problems.filter((x) => /unknown field/.test(x.message))).toEqual([]);
+    }
+  });
+
   it('refuses WRN-16-10 on wasm before it starts, naming a setting that fits', async () => {
     const v = await host.dispatch('training.validate', { spec: preset('patch-cifar-small-lr') });
     expect(v.ok).toBe(true);

@@ -131,12 +131,12 @@ export function createTrainingService(
         const known = [...new Set(PRESETS.map((p) => p.comparison))].join(', ');
         throw new HostError('not_found', `No preset comparison "${comparison}". Known: ${known}.`);
       }
-      const sets = Object.entries(set).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+      const overrides = Object.entries(set).map(([path, value]) => ({ path, value }));
       const groupBase = `cmp-${randomUUID().slice(0, 8)}`;
       const runIds: string[] = [];
       // Validate every condition before launching any, so a bad override launches nothing.
       const planned = members.map((p) => {
-        const doc = applyOverrides({ ...p.spec, seed: seeds[0] ?? 1 } as Record<string, unknown>, sets);
+        const doc = applyOverrides({ ...p.spec, seed: seeds[0] ?? 1 } as Record<string, unknown>, overrides);
         return { preset: p, spec: specOrThrow(registry, doc, `set(${p.name})`) };
       });
       for (const { spec } of planned) await assertFits(spec);

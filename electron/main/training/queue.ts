@@ -4,7 +4,7 @@
  * holds the store's queue lock starts runs, so two hosts on one file never double-start one.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { parseRunSpec, type RunSpec } from '../../../engine/spec';
+import { readStoredRunSpec, type RunSpec } from '../../../engine/spec';
 import { experiments, type ExperimentRegistry } from '../../../engine/experiments/registry';
 import { StoreError, type HostLock, type HostLockOwner, type NewRun, type RunRow, type RunStore } from '../../../storage';
 import type { HostEvents } from '../host/events';
@@ -358,7 +358,8 @@ export class RunQueue {
     for (const row of rows) {
       let spec: RunSpec;
       try {
-        spec = parseRunSpec(JSON.parse(row.specJson));
+        // A stored spec: a field a later LR Lab removed is dropped, not a reason to fail the run.
+        spec = readStoredRunSpec(JSON.parse(row.specJson)).spec;
       } catch (e) {
         this.o.store.finishRun(row.id, 'failed', { error: `The stored spec no longer validates: ${e instanceof Error ? e.message : String(e)}` });
         this.status(row.id, 'failed', 'invalid spec');

@@ -10,7 +10,7 @@ import { commonSpecFields } from '../../spec/common';
 const epochField = (title: string, description: string) => z.number().int().min(0).max(10_000).meta({ title, description, unit: 'epoch' });
 
 export const DatasetSpecSchema = z
-  .object({
+  .strictObject({
     name: z.enum(['cifar10', 'fashion-mnist', 'mnist']).default('cifar10').meta({ title: 'Dataset', description: 'CIFAR-10 (32×32×3) or Fashion-MNIST / MNIST (28×28×1)' }),
     path: z
       .string()
@@ -24,7 +24,7 @@ export const DatasetSpecSchema = z
   .meta({ title: 'Data', description: 'Which images, and how many' });
 
 export const PatchSpecSchema = z
-  .object({
+  .strictObject({
     enabled: z.boolean().default(true).meta({ title: 'Patch', description: 'Add the memorizable 7×7 patch (Fig. 3, Table 2); off: plain images (Table 1)' }),
     sigmaZ: z.number().min(0).max(50).default(1.25).meta({ title: 'σ_z', description: 'σ_z — std of the shared patch z (normalized pixel units)' }),
     beta: z.number().min(0).max(50).default(0.1).meta({ title: 'β', description: 'β — class patches ζ_i have entries U(−β, β)' }),
@@ -43,7 +43,7 @@ export const PatchSpecSchema = z
 export const ModelSpecSchema = z
   .discriminatedUnion('arch', [
     z
-      .object({
+      .strictObject({
         arch: z.literal('wrn').meta({ title: 'WideResNet', description: 'WRN-d-k with pre-activation blocks (paper: WRN-16-10)' }),
         depth: z
           .number()
@@ -57,7 +57,7 @@ export const ModelSpecSchema = z
       })
       .meta({ title: 'WideResNet' }),
     z
-      .object({
+      .strictObject({
         arch: z.literal('small-cnn').meta({ title: 'Small CNN', description: 'Three conv-BN-ReLU stages (w, 2w, 4w), global average pool, dense' }),
         width: z.number().int().min(2).max(256).default(16).meta({ title: 'Width', description: 'w — channels of the first stage' }),
       })
@@ -66,7 +66,7 @@ export const ModelSpecSchema = z
   .meta({ title: 'Model', description: 'Network architecture' });
 
 export const OptimSpecSchema = z
-  .object({
+  .strictObject({
     lr: z.number().positive().max(100).default(0.1).meta({ title: 'η', description: 'η — initial learning rate (large: 0.1, small: 0.004 or 0.01)' }),
     momentum: z.number().min(0).max(0.999).default(0.9).meta({ title: 'Momentum', description: 'μ — SGD momentum' }),
     nesterov: z.boolean().default(true).meta({ title: 'Nesterov', description: 'Nesterov momentum' }),
@@ -77,30 +77,30 @@ export const OptimSpecSchema = z
 
 export const LrScheduleSpecSchema = z
   .discriminatedUnion('kind', [
-    z.object({ kind: z.literal('constant').meta({ title: 'Constant', description: 'η fixed' }) }).meta({ title: 'Constant' }),
+    z.strictObject({ kind: z.literal('constant').meta({ title: 'Constant', description: 'η fixed' }) }).meta({ title: 'Constant' }),
     z
-      .object({
+      .strictObject({
         kind: z.literal('multi-step').meta({ title: 'Multi-step', description: 'η ×γ from each listed epoch on' }),
         milestones: z.array(z.number().int().min(1).max(10_000)).max(20).default([60, 120, 150]).meta({ title: 'Milestones', description: 'First epochs (1-based) run at the next ×γ rate (authors: 60, 120, 150)', unit: 'epoch' }),
         gamma: z.number().positive().max(10).default(0.2).meta({ title: 'γ', description: 'γ — factor at each milestone' }),
       })
       .meta({ title: 'Multi-step' }),
     z
-      .object({
+      .strictObject({
         kind: z.literal('step').meta({ title: 'Single step', description: 'η ×factor once, from one epoch on' }),
         atEpoch: epochField('Anneal epoch', 'First epoch (1-based) at the new η, as in the authors\' code (Fig. 3: 30)').default(30),
         factor: z.number().positive().max(10).default(0.04).meta({ title: 'Factor', description: 'η2/η1 (0.1 → 0.004: 0.04)' }),
       })
       .meta({ title: 'Single step' }),
     z
-      .object({
+      .strictObject({
         kind: z.literal('exponential').meta({ title: 'Exponential', description: 'η·rate^t per iteration t' }),
         rate: z.number().positive().max(1).default(0.9999).meta({ title: 'Rate', description: 'Factor per iteration' }),
         minLr: z.number().min(0).max(100).default(0).meta({ title: 'Minimum η', description: 'η never goes below this' }),
       })
       .meta({ title: 'Exponential' }),
     z
-      .object({
+      .strictObject({
         kind: z.literal('loss-threshold').meta({ title: 'Loss threshold', description: 'η ×factor after the first epoch whose mean training loss ≤ threshold' }),
         threshold: z.number().min(0).max(100).default(0.5).meta({ title: 'Threshold', description: 'Mean training loss that triggers the anneal' }),
         factor: z.number().positive().max(10).default(0.04).meta({ title: 'Factor', description: 'η2/η1' }),
@@ -112,9 +112,9 @@ export const LrScheduleSpecSchema = z
 
 export const NoiseScheduleSpecSchema = z
   .discriminatedUnion('kind', [
-    z.object({ kind: z.literal('none').meta({ title: 'None', description: 'No pre-activation noise' }) }).meta({ title: 'None' }),
+    z.strictObject({ kind: z.literal('none').meta({ title: 'None', description: 'No pre-activation noise' }) }).meta({ title: 'None' }),
     z
-      .object({
+      .strictObject({
         kind: z.literal('step').meta({ title: 'Step', description: 'σ ×factor from one epoch on (Fig. 3: 0.4 → 4e-6 from epoch 30)' }),
         std: z.number().min(0).max(100).default(0.4).meta({ title: 'σ', description: 'σ — noise std before the anneal' }),
         atEpoch: epochField('Anneal epoch', 'First epoch (1-based) at the new σ (Fig. 3: 30)').default(30),
@@ -122,14 +122,14 @@ export const NoiseScheduleSpecSchema = z
       })
       .meta({ title: 'Step' }),
     z
-      .object({
+      .strictObject({
         kind: z.literal('exp-iteration').meta({ title: 'Per iteration (paper)', description: 'σ·rate^t per iteration t (Table 1: 0.2, ×0.995)' }),
         std: z.number().min(0).max(100).default(0.2).meta({ title: 'σ', description: 'σ — initial noise std' }),
         rate: z.number().min(0).max(1).default(0.995).meta({ title: 'Rate', description: 'Factor per iteration' }),
       })
       .meta({ title: 'Per iteration (paper)' }),
     z
-      .object({
+      .strictObject({
         kind: z.literal('exp-epoch').meta({ title: 'Per epoch (code)', description: "σ·rate^(epoch−1) (the authors' code)" }),
         std: z.number().min(0).max(100).default(0.2).meta({ title: 'σ', description: 'σ — initial noise std' }),
         rate: z.number().min(0).max(1).default(0.995).meta({ title: 'Rate', description: 'Factor per epoch' }),
@@ -139,7 +139,7 @@ export const NoiseScheduleSpecSchema = z
   .default({ kind: 'none' })
   .meta({ title: 'Noise schedule', description: 'Pre-activation noise: one N(0, σ²) (H, W) sample per site per step, after BN, before each ReLU; training only' });
 
-export const ImageSpecSchema = z.object({
+export const ImageSpecSchema = z.strictObject({
   kind: z.literal('image'),
   ...commonSpecFields,
   dataset: DatasetSpecSchema.prefault({}),
@@ -150,7 +150,7 @@ export const ImageSpecSchema = z.object({
   noiseSchedule: NoiseScheduleSpecSchema,
   epochs: z.number().int().min(1).max(10_000).default(60).meta({ title: 'Epochs', description: 'Passes over the training set', unit: 'epoch' }),
   logging: z
-    .object({
+    .strictObject({
       everyIterations: z
         .number()
         .int()

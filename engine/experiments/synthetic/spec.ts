@@ -15,7 +15,7 @@ const positive = (title: string, description: string, unit?: string) =>
   z.number().positive().max(1e6).meta(unit ? { title, description, unit } : { title, description });
 
 export const SyntheticDataSchema = z
-  .object({
+  .strictObject({
     d: z.number().int().min(2).max(65536).default(64).meta({
       title: 'd',
       description: 'd — dimension of each input half x1, x2 (the network sees 2d coordinates)',
@@ -54,7 +54,7 @@ export const SyntheticDataSchema = z
   .meta({ title: 'Data', description: 'The P/Q distribution of Section 2' });
 
 export const SyntheticModelSchema = z
-  .object({
+  .strictObject({
     width: z.number().int().min(1).max(1_000_000).default(256).meta({
       title: 'm',
       description: 'm — hidden width (number of ReLU neurons)',
@@ -72,7 +72,7 @@ export const SyntheticModelSchema = z
   .meta({ title: 'Model', description: 'Two-layer ReLU net with fixed second layer u_i = ±1/√m' });
 
 export const SyntheticObjectiveSchema = z
-  .object({
+  .strictObject({
     lambda: z.number().min(0).max(100).optional().meta({
       title: 'λ',
       description: 'λ — weight decay in L̂_λ = L̂ + (λ/2)‖U‖²_F; default d^(-5/4)',
@@ -82,7 +82,7 @@ export const SyntheticObjectiveSchema = z
 
 const eta = (title: string, description: string) => positive(title, description);
 
-export const LossThresholdAnnealSchema = z.object({
+export const LossThresholdAnnealSchema = z.strictObject({
   mode: z.literal('loss-threshold').meta({
     title: 'Anneal on loss',
     description: 'Anneal when the unregularized training loss L̂ < ε1 + q·log 2 (Algorithm 1)',
@@ -90,13 +90,13 @@ export const LossThresholdAnnealSchema = z.object({
   eps1: z.number().gt(0).max(10).default(0.02).meta({ title: 'ε1', description: 'ε1 — anneal threshold offset above q·log 2' }),
 });
 
-export const IterationAnnealSchema = z.object({
+export const IterationAnnealSchema = z.strictObject({
   mode: z.literal('iteration').meta({ title: 'Anneal at iteration', description: 'Anneal at a fixed iteration' }),
   at: z.number().int().min(0).max(100_000_000).meta({ title: 'Anneal at', description: 'Iteration of the anneal', unit: 'iterations' }),
 });
 
 export const LsAlgorithmSchema = z
-  .object({
+  .strictObject({
     name: z.literal('L-S').meta({ title: 'L-S', description: 'Algorithm 1: large rate η1, then anneal to η2' }),
     eta1: eta('η1', 'η1 — initial (large) learning rate').default(0.1),
     eta2: eta('η2', 'η2 — learning rate after the anneal').default(0.01),
@@ -109,7 +109,7 @@ export const LsAlgorithmSchema = z
   .meta({ title: 'L-S', description: 'Large learning rate, then small (Algorithm 1)' });
 
 export const SAlgorithmSchema = z
-  .object({
+  .strictObject({
     name: z.literal('S').meta({ title: 'S', description: 'Algorithm 2: small rate η2 throughout' }),
     eta2: eta('η2', 'η2 — the (small) learning rate').default(0.01),
     eps2prime: z.number().gt(0).max(10).default(0.01).meta({ title: 'ε2′', description: 'ε2′ — stop when L̂ ≤ ε2′' }),
@@ -117,7 +117,7 @@ export const SAlgorithmSchema = z
   .meta({ title: 'S', description: 'Small learning rate throughout (Algorithm 2)' });
 
 export const SNoiseAlgorithmSchema = z
-  .object({
+  .strictObject({
     name: z.literal('S+noise').meta({ title: 'S+noise', description: 'App. E.1: small rate with annealed pre-activation noise' }),
     eta2: eta('η2', 'η2 — the (small) learning rate').default(0.01),
     noiseTau0: z.number().min(0).max(1e3).default(0.1).meta({
@@ -145,7 +145,7 @@ export const SyntheticAlgorithmSchema = z
   .meta({ title: 'Algorithm', description: 'L-S, S or S+noise' });
 
 export const SyntheticSpecSchema = z
-  .object({
+  .strictObject({
     kind: z.literal('synthetic').meta({ title: 'Synthetic', description: 'The paper’s synthetic P/Q experiment' }),
     ...commonSpecFields,
     data: SyntheticDataSchema.prefault({}),
@@ -153,7 +153,7 @@ export const SyntheticSpecSchema = z
     objective: SyntheticObjectiveSchema.prefault({}),
     algorithm: SyntheticAlgorithmSchema,
     gradientNoise: z
-      .object({
+      .strictObject({
         tauXi: z.number().min(0).max(1e3).default(0).meta({
           title: 'τ_ξ',
           description: 'τ_ξ — std of the spherical Gaussian ξ_t added to every gradient coordinate, fresh each step',
@@ -162,7 +162,7 @@ export const SyntheticSpecSchema = z
       .prefault({})
       .meta({ title: 'Gradient noise', description: 'U ← U − γ_t (∇L̂_λ(U) + ξ_t)' }),
     init: z
-      .object({
+      .strictObject({
         tau0: z
           .union([z.number().min(0).max(1e3), z.literal('stationary')])
           .default('stationary')
@@ -178,7 +178,7 @@ export const SyntheticSpecSchema = z
       .prefault({})
       .meta({ title: 'Initialization', description: 'First-layer init U0 ~ N(0, τ0²)' }),
     stopping: z
-      .object({
+      .strictObject({
         maxIterations: z.number().int().min(0).max(100_000_000).default(20_000).meta({
           title: 'Max iterations',
           description: 'Every run ends here even if a loss threshold is never reached',
@@ -188,7 +188,7 @@ export const SyntheticSpecSchema = z
       .prefault({})
       .meta({ title: 'Stopping', description: 'The loss thresholds are in the algorithm; this bounds every run' }),
     logging: z
-      .object({
+      .strictObject({
         every: z.number().int().min(1).max(1_000_000).default(50).meta({
           title: 'Log every',
           description: 'Train/test metrics are computed every this many iterations and at the end',
@@ -203,7 +203,7 @@ export const SyntheticSpecSchema = z
       .prefault({})
       .meta({ title: 'Logging', description: 'Metric and checkpoint cadence' }),
     minibatch: z
-      .object({
+      .strictObject({
         size: z.number().int().min(1).max(1_000_000).meta({
           title: 'Batch size',
           description: 'Examples per step, sampled without replacement each step (extension; the paper is full-batch)',
