@@ -180,6 +180,7 @@ async function main(): Promise<void> {
     const fedBy = await dones;
     const feedEnd = performance.now();
     const storedAtFeedEnd = ing.stats.points;
+    const pollsDuringFeed = ing.stats.polls;
     const fed = fedBy.reduce((a, d) => a + d.fed, 0);
     const lagsLive = lags.length;
     // drain what is left
@@ -227,6 +228,7 @@ async function main(): Promise<void> {
       ['live ingest rate', `${fmt(storedAtFeedEnd / liveSeconds)} points/s`],
       ['backlog drained in', `${(drainMs / 1000).toFixed(2)} s after the feed ended`],
       ['stored in all (exactly once?)', `${fmt(stored)} (${stored === fed ? 'yes' : 'NO'})`],
+      ['host polls during the feed', `${pollsDuringFeed} in ${liveSeconds.toFixed(1)} s (one every ${POLL_MS} ms after the last ended, when the host gets the CPU)`],
       ['live lag p50 / p95 / max', `${fmt(pct(live, 50))} / ${fmt(pct(live, 95))} / ${fmt(pct(live, 100))} ms (${live.length} samples, poll ${POLL_MS} ms)`],
       ['host (ingester) CPU', `${hostCpuS.toFixed(1)} s over ${totalS.toFixed(1)} s = ${fmt(fed / hostCpuS)} points per CPU-second`],
       ['feeders CPU (the nodes)', `${feederCpu.toFixed(1)} s`],
