@@ -317,7 +317,10 @@ program
       const r = await h.dispatch('runs.import', { content, overwrite: Boolean(o.overwrite) });
       if (!r.ok) throw new Error(`${file}: ${r.error.message}`);
       const imported = (r.value as { imported: string[] }).imported;
-      process.stdout.write(`imported ${imported.length} run(s): ${imported.join(', ')}\n`);
+      // A bulk import names its first ids only: thousands of ids would bury the one-line answer.
+      const shown = imported.slice(0, 20).join(', ');
+      const more = imported.length > 20 ? `, … and ${imported.length - 20} more (\`lrlab list\` shows them)` : '';
+      process.stdout.write(`imported ${imported.length} run(s): ${shown}${more}\n`);
     });
   });
 

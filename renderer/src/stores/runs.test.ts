@@ -226,4 +226,21 @@ describe('importing a bundle', () => {
     expect(f.calls.filter((c) => c.method === 'runs.import').map((c) => (c.input as { overwrite: boolean }).overwrite)).toEqual([false, true]);
     expect(notices.items.some((n) => n.text === 'Imported 1 run.')).toBe(true);
   });
+
+  it("keeps an import's confirmation until it is dismissed (a fading one is missed after a long import)", async () => {
+    vi.useFakeTimers();
+    try {
+      setApi(fakeApi({ 'runs.import': () => ({ imported: ['a', 'b'] }), 'runs.list': () => ({ total: 0, rows: [] }), 'runs.tags': () => [] }).api);
+      const s = useRunsStore();
+      const notices = useNoticesStore();
+      expect(await s.importBundle('{}')).toEqual(['a', 'b']);
+      await vi.advanceTimersByTimeAsync(60_000);
+      const done = notices.items.find((n) => n.text === 'Imported 2 runs.');
+      expect(done).toBeDefined();
+      if (done) notices.dismiss(done.id);
+      expect(notices.items.some((n) => n.text === 'Imported 2 runs.')).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

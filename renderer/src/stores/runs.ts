@@ -305,7 +305,9 @@ export const useRunsStore = defineStore('runs', () => {
   async function importBundle(content: string, overwrite = false): Promise<string[] | null> {
     try {
       const r = await useApi().runs.import({ content, overwrite });
-      notices.info(`Imported ${r.imported.length} run${r.imported.length === 1 ? '' : 's'}.`);
+      // The answer to a long bulk action stays until dismissed: a fading confirmation of an import
+      // that took a while is easily missed (and under load may fade before it is ever painted).
+      notices.push({ kind: 'info', text: `Imported ${r.imported.length} run${r.imported.length === 1 ? '' : 's'}.` }, null);
       scheduleRefresh(50);
       return r.imported;
     } catch (e) {
