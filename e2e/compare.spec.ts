@@ -8,11 +8,12 @@
  * Screenshots go to e2e/artifacts/.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from '@playwright/test';
+import { ARTIFACTS, open, watchConsole } from './support';
 
 /** What the page's globals look like inside page.evaluate (this file is typechecked without the DOM lib). */
 interface Win {
@@ -24,15 +25,8 @@ interface Win {
   __rec: boolean;
 }
 
-const ARTIFACTS = 'e2e/artifacts';
-mkdirSync(ARTIFACTS, { recursive: true });
 const TAG = `fig-${Date.now().toString(36)}`;
 
-const url = (): string => {
-  const u = process.env['LRLAB_E2E_URL'];
-  if (!u) throw new Error('LRLAB_E2E_URL is not set: e2e/global-setup.ts did not run');
-  return u;
-};
 const storeFile = (): string => {
   const s = process.env['LRLAB_E2E_STORE'];
   if (!s) throw new Error('LRLAB_E2E_STORE is not set');
@@ -42,20 +36,6 @@ const storeFile = (): string => {
 function seed(tag: string, args: string[] = []): string[] {
   const out = execFileSync(process.execPath, ['--import', 'tsx', 'e2e/seed-figures.ts', storeFile(), tag, ...args], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
   return JSON.parse(out.trim().split('\n').pop() ?? '[]') as string[];
-}
-
-function watchConsole(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
-  return errors;
-}
-
-async function open(page: Page, hash: string): Promise<void> {
-  await page.goto(`${url()}${hash}`);
-  await expect(page.getByTestId('backend')).toContainText('Engine:');
 }
 
 const chart = (page: Page) => page.getByTestId('compare-chart');

@@ -4,24 +4,11 @@
  * an identical finished run; the schedule preview has a log scale; an enum whose default is
  * one of its options shows it once. Screenshots go to e2e/artifacts/.
  */
-import { mkdirSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { expect, test } from '@playwright/test';
+import { ARTIFACTS, open } from './support';
 
-const ARTIFACTS = 'e2e/artifacts';
-mkdirSync(ARTIFACTS, { recursive: true });
 const T = Date.now().toString(36);
-
-const url = (): string => {
-  const u = process.env['LRLAB_E2E_URL'];
-  if (!u) throw new Error('LRLAB_E2E_URL is not set: e2e/global-setup.ts did not run');
-  return u;
-};
-
-async function open(page: Page, hash: string): Promise<void> {
-  await page.goto(`${url()}${hash}`);
-  await expect(page.getByTestId('backend')).toContainText('Engine:');
-}
 
 const field = (page: Page, path: string) => page.getByTestId(`field-${path}`).locator('input').first();
 const estimated = (page: Page) => page.getByTestId('derived').locator('dt', { hasText: 'Estimated time' }).locator('xpath=following-sibling::dd[1]');

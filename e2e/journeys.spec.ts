@@ -4,41 +4,18 @@
  * watch it finish, find runs, tag, delete and undo, re-run with an edit. Each journey saves a
  * screenshot to e2e/artifacts/ for a person to look at.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from '@playwright/test';
+import { ARTIFACTS, open, watchConsole } from './support';
 
-const ARTIFACTS = 'e2e/artifacts';
-mkdirSync(ARTIFACTS, { recursive: true });
 
 /** Names unique to this e2e run, so the journeys find their own runs even in a used store. */
 const TAG = Date.now().toString(36);
 const GROUP_NAME = `e2e tiny ${TAG}`;
 const RERUN_NAME = `e2e re-run ${TAG}`;
-
-const url = (): string => {
-  const u = process.env['LRLAB_E2E_URL'];
-  if (!u) throw new Error('LRLAB_E2E_URL is not set: e2e/global-setup.ts did not run');
-  return u;
-};
-
-/** Every console error and uncaught exception of a page, to assert none happened. */
-function watchConsole(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
-  return errors;
-}
-
-async function open(page: Page, hash: string): Promise<void> {
-  // The token travels in the query; the view in the hash.
-  await page.goto(`${url()}${hash}`);
-  await expect(page.getByTestId('backend')).toContainText('Engine:');
-}
 
 /** The first preset of the designer's "Synthetic" group. */
 async function pickSyntheticPreset(page: Page): Promise<string> {

@@ -5,32 +5,9 @@
  * read-only on a run's page. Screenshots go to e2e/artifacts/.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import type { Page } from '@playwright/test';
 import { expect, test } from '@playwright/test';
+import { ARTIFACTS, open, watchConsole } from './support';
 
-const ARTIFACTS = 'e2e/artifacts';
-mkdirSync(ARTIFACTS, { recursive: true });
-
-const url = (): string => {
-  const u = process.env['LRLAB_E2E_URL'];
-  if (!u) throw new Error('LRLAB_E2E_URL is not set: e2e/global-setup.ts did not run');
-  return u;
-};
-
-function watchConsole(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
-  return errors;
-}
-
-async function open(page: Page, hash: string): Promise<void> {
-  await page.goto(`${url()}${hash}`);
-  await expect(page.getByTestId('backend')).toContainText('Engine:');
-}
 
 test('designer: open the patch visualizer on an image preset, see z, ζ, samples and stats; move σ_z one step', async ({ page }) => {
   const errors = watchConsole(page);

@@ -6,27 +6,13 @@
  * Screenshots go to e2e/artifacts/.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import type { Page } from '@playwright/test';
 import { expect, test } from '@playwright/test';
+import { ARTIFACTS, e2eEnv, open } from './support';
 
-const ARTIFACTS = 'e2e/artifacts';
-mkdirSync(ARTIFACTS, { recursive: true });
-
-const env = (k: string): string => {
-  const v = process.env[k];
-  if (!v) throw new Error(`${k} is not set: e2e/global-setup.ts did not run`);
-  return v;
-};
 
 function seed(tag: string, presets: string, seeds = '1'): string[] {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', 'e2e/seed-figures.ts', env('LRLAB_E2E_STORE'), tag, '50', presets, seeds], { encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'e2e/seed-figures.ts', e2eEnv('LRLAB_E2E_STORE'), tag, '50', presets, seeds], { encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop() ?? '[]') as string[];
-}
-
-async function open(page: Page, hash: string): Promise<void> {
-  await page.goto(`${env('LRLAB_E2E_URL')}${hash}`);
-  await expect(page.getByTestId('backend')).toContainText('Engine:');
 }
 
 test.describe.configure({ mode: 'serial' });
