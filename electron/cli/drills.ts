@@ -21,8 +21,8 @@ const dir = mkdtempSync(join(tmpdir(), 'lrlab-drills-'));
 const env = { ...process.env, LRLAB_HOME: dir, LRLAB_STORE: '', LRLAB_BACKEND: 'cpu' };
 const rows: { drill: string; survived: boolean | null; lost: number | null; note: string }[] = [];
 
-function lrlab(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'electron/cli/main.ts'), ...args], { env, encoding: 'utf8', timeout: 120_000 });
+function lrlab(args: string[], timeoutMs = 120_000): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'electron/cli/main.ts'), ...args], { env, encoding: 'utf8', timeout: timeoutMs });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 const sha = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
@@ -131,7 +131,10 @@ async function until<T>(what: string, f: () => T | null | undefined | false, ms 
 
 /** Resumes a run through the real command and says how it ended, what it holds, whether its steps are sound. */
 function resumeToEnd(file: string, runId: string): { status: string; points: Map<string, number>; sound: boolean; note: string } {
-  const r = lrlab(['resume', runId, '--store', file, '--json']);
+  // Training to the end takes ~15 s on a quiet machine and minutes on a loaded one: a generous bound.
+  const r = lrlab(['resume', runId, '--store', file, '--json'], 900_000);
+  const log = join(tmpdir(), `lrlab-drill-resume-${runId.slice(0, 8)}.log`);
+  if (r.code !== 0) writeFileSync(log, `exit ${r.code}\n${r.stdout}\n${r.stderr}`);
   const s = openStore(file, { readOnly: true });
   let status: string;
   let sound = true;
@@ -147,7 +150,7 @@ function resumeToEnd(file: string, runId: string): { status: string; points: Map
   } finally {
     s.close();
   }
-  return { status, points: pointsOf(file, runId), sound, note: r.code === 0 ? '' : ` (resume exit ${r.code}: ${r.stderr.trim().split('\n').pop() ?? ''})` };
+  return { status, points: pointsOf(file, runId), sound, note: r.code === 0 ? '' : ` (resume exit ${r.code}: ${r.stderr.split(/[\r\n]+/).filter((l) => l.startsWith('lrlab:')).pop() ?? 'see'} — its output is in ${log})` };
 }
 
 const drills = [

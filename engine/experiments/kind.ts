@@ -37,6 +37,30 @@ export interface PaperLayout {
   readonly description: string;
 }
 
+/**
+ * How a kind's runs make the `regime-map` heatmap over a grid sweep (drawn by the host,
+ * electron/main/figures/regime.ts): per cell of the sweep, the seed-paired gap of one error
+ * between two conditions, and per condition how many runs fit one part of the training data and
+ * fit it before another part. Everything kind-specific the host needs is named here.
+ */
+export interface RegimeMapModel {
+  /** Top-level spec fields that are never axes of the map besides seed, name and backend (the condition's own fields). */
+  readonly notAxes: readonly string[];
+  /** Spec paths preferred as the heatmaps' columns and rows when they vary. */
+  readonly columns: string;
+  readonly rows: string;
+  /** Accuracy that counts as "fitted". */
+  readonly fit: number;
+  /** The part whose fitting is counted ("Q fitted", "Q before P"): its train accuracy key and short name. */
+  readonly fitted: { readonly key: string; readonly name: string };
+  /** The part it is compared against ("before P"). */
+  readonly other: { readonly key: string; readonly name: string };
+  /** The error whose gap the first panel shows: metric key, label ('P-only err') and CSV column stem. */
+  readonly error: { readonly key: string; readonly label: string; readonly csv: string };
+  /** The gap is `minuend − subtrahend` over seeds that ran both; `csv` is its CSV column stem. */
+  readonly gap: { readonly minuend: string; readonly subtrahend: string; readonly csv: string };
+}
+
 /** The learning rate and pre-activation noise a spec follows over its run (designer preview and trainer alike). */
 export interface ScheduleCurve {
   readonly xUnit: 'step' | 'epoch';
@@ -111,6 +135,8 @@ export interface ExperimentKind<S extends { kind: string; seed: number } = { kin
   /** Comparison view panels shown by default. */
   readonly defaultPanels: readonly string[];
   readonly layouts: readonly PaperLayout[];
+  /** What the `regime-map` layout computes for this kind's sweeps; absent: the kind has no regime map. */
+  readonly regimeMap?: RegimeMapModel;
   run(spec: S, hooks?: RunHooks, options?: RunOptions): Promise<RunResult>;
 }
 

@@ -42,14 +42,14 @@ describe('regime map', () => {
     expect(d.cells).toHaveLength(4);
     const at = (r: number, m: number) => d.cells.find((c) => c.coords['data.r'] === r && c.coords['model.width'] === m)!;
     const big = at(1, 256);
-    expect(big.by['S']).toMatchObject({ n: 3, qFitted: 3, qFirst: 3 });
-    expect(big.by['L-S']).toMatchObject({ n: 3, qFitted: 3, qFirst: 0 });
+    expect(big.by['S']).toMatchObject({ n: 3, fitted: 3, fittedFirst: 3 });
+    expect(big.by['L-S']).toMatchObject({ n: 3, fitted: 3, fittedFirst: 0 });
     expect(big.gap!.n).toBe(3);
     expect(big.gap!.positive).toBe(3);
     expect(big.gap!.mean).toBeCloseTo(0.05 + 0.001 * 2, 10);
     expect(big.gap!.p).toBeLessThan(0.05);
     const small = at(0.0442, 64);
-    expect(small.by['S']).toMatchObject({ qFitted: 0, qFirst: 0 });
+    expect(small.by['S']).toMatchObject({ fitted: 0, fittedFirst: 0 });
     expect(small.gap!.p).toBeGreaterThan(0.05);
     expect(d.notes).toEqual([]);
   });

@@ -1,26 +1,28 @@
 /**
- * The `regime-map` layout: where the synthetic experiment's learning order appears (docs/science.md,
- * "Regime map"). From the runs of a grid sweep (e.g. data.r × model.width × objective.lambda ×
- * algorithm × seeds, `lrlab sweep`), every spec field that differs between the runs — other than
- * the seed, the name and the algorithm — is an axis; runs with the same axis values form a cell.
- * Per cell:
- *   - the P-only test error gap S − L-S, paired by seed (same data, init and second layer), with
- *     a paired t-test; the cell is marked * where p < 0.05;
- *   - per algorithm, how many runs fit Q (final train/q_only/acc ≥ 0.95) and how many fit Q
- *     before P (first logged step with train/q_only/acc ≥ 0.95 strictly before the first with
- *     train/p_only/acc ≥ 0.95; a run that never fits Q is not Q-first).
- * The figure is a heatmap per quantity (columns data.r, rows model.width where they vary; one row
- * of panels per value of any further axis), drawn by the same server-side ECharts SVG renderer
- * as every exported figure, and also available as CSV and Markdown.
+ * The `regime-map` layout: where a kind's learning order appears over a grid sweep (docs/science.md,
+ * "Regime map"). What it computes is the kind's `regimeMap` model (engine/experiments/kind.ts
+ * `RegimeMapModel`; the synthetic kind's is in engine/experiments/synthetic/kind.ts): this file
+ * names no kind, condition or metric key. From the runs of a grid sweep (`lrlab sweep`), every
+ * spec field that differs between the runs — other than the seed, the name, the backend and the
+ * model's `notAxes` (the condition's fields) — is an axis; runs with the same axis values form a
+ * cell. Per cell:
+ *   - the gap of the model's error between its two gap conditions (minuend − subtrahend), paired
+ *     by seed (same data, init and second layer), with a paired t-test; marked * where p < 0.05;
+ *   - per condition, how many runs fit the model's `fitted` part (final train accuracy ≥ `fit`)
+ *     and how many fit it before the `other` part (first logged step reaching `fit` strictly
+ *     before the other's first; a run that never fits is not "first").
+ * The figure is a heatmap per quantity (columns and rows: the model's preferred axes where they
+ * vary; one row of panels per value of any further axis), drawn by the same server-side ECharts
+ * SVG renderer as every exported figure, and also available as CSV and Markdown.
  * research/synthetic/regime.ts computes the same quantities from kept JSON curves.
  */
 import type { RunStore } from '../../../storage';
+import { experiments, type ExperimentRegistry } from '../../../engine/experiments/registry';
+import type { ExperimentKind, RegimeMapModel } from '../../../engine/experiments/kind';
 import { HostError } from '../host/errors';
 import { meanStd, tCdf } from './stats';
 
 export const REGIME_LAYOUT = 'regime-map';
-/** Accuracy that counts as "fitted". */
-export const FIT = 0.95;
 
 export interface RegimeRun {
   readonly id: string;
@@ -28,19 +30,22 @@ export interface RegimeRun {
   readonly seed: number | null;
   readonly status: string;
   readonly collapsed: boolean;
-  readonly pOnlyErr: number | null;
-  readonly qFitted: boolean;
-  /** First logged step with train/q_only/acc ≥ FIT (null: never). */
-  readonly tQ: number | null;
-  readonly tP: number | null;
-  readonly qFirst: boolean;
+  /** Last value of the model's error metric. */
+  readonly err: number | null;
+  /** Final accuracy on the fitted part ≥ the model's `fit`. */
+  readonly fitted: boolean;
+  /** First logged step with the fitted part's accuracy ≥ `fit` (null: never). */
+  readonly tFitted: number | null;
+  /** The same for the other part. */
+  readonly tOther: number | null;
+  readonly fittedFirst: boolean;
 }
 
 export interface RegimeAlgo {
   readonly n: number;
   readonly err: readonly number[];
-  readonly qFitted: number;
-  readonly qFirst: number;
+  readonly fitted: number;
+  readonly fittedFirst: number;
   readonly collapsed: number;
 }
 
@@ -49,7 +54,7 @@ export interface RegimeCell {
   readonly coords: Readonly<Record<string, unknown>>;
   readonly runs: readonly RegimeRun[];
   readonly by: Readonly<Record<string, RegimeAlgo>>;
-  /** Paired S − L-S P-only error over seeds with both; null with fewer than 2 pairs. */
+  /** Paired gap (minuend − subtrahend) of the model's error over seeds with both; null with fewer than 2 pairs. */
   readonly gap: { readonly mean: number; readonly p: number; readonly n: number; readonly positive: number } | null;
 }
 
@@ -59,6 +64,8 @@ export interface RegimeAxis {
 }
 
 export interface RegimeMapData {
+  /** What the map computes, from the runs' kind. */
+  readonly model: RegimeMapModel;
   readonly axes: readonly RegimeAxis[];
   /** The column and row axes of each heatmap (null: one column / row). */
   readonly col: RegimeAxis | null;
@@ -70,8 +77,6 @@ export interface RegimeMapData {
   readonly notes: readonly string[];
 }
 
-const ALGO_ORDER = ['L-S', 'S', 'S+noise'];
-const IGNORED = /^(seed|name|backend|algorithm)(\.|$)/;
 
 /** Leaves of a JSON value by dotted path (arrays are leaves). */
 export function flatten(value: unknown, prefix = '', out: Record<string, unknown> = {}): Record<string, unknown> {
@@ -111,22 +116,35 @@ export function pairedT(a: readonly number[], b: readonly number[]): { mean: num
   return { mean: s.mean, t, p: Math.min(1, 2 * (1 - tCdf(Math.abs(t), s.n - 1))), n: s.n };
 }
 
-function algoOf(spec: unknown): string | null {
-  const a = (spec as { algorithm?: { name?: unknown } } | null)?.algorithm?.name;
-  return typeof a === 'string' ? a : null;
+/** The condition label of a stored spec under `kind`, or null when it has none. */
+function conditionOf(kind: ExperimentKind, spec: unknown): string | null {
+  try {
+    const c: unknown = kind.condition(spec as Parameters<ExperimentKind['condition']>[0]);
+    return typeof c === 'string' ? c : null;
+  } catch {
+    return null;
+  }
 }
 
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** Reads the runs and builds the map's cells. Throws a clear error for runs it cannot map. */
-export function regimeMapData(store: RunStore, runIds: readonly string[]): RegimeMapData {
+export function regimeMapData(store: RunStore, runIds: readonly string[], registry: ExperimentRegistry = experiments): RegimeMapData {
   if (runIds.length === 0) throw new HostError('invalid_request', `Layout ${REGIME_LAYOUT} needs the runs of a sweep: pass --runs ID,… or --tag SWEEP-TAG.`);
   const notes: string[] = [];
   const details = runIds.map((id) => store.getRun(id));
-  const wrong = details.filter((d) => d.kind !== 'synthetic' || algoOf(d.spec) === null);
+  const mappable = registry.kinds.filter((k) => k.regimeMap);
+  const kind = mappable.find((k) => details.some((d) => d.kind === k.kind)) ?? mappable[0];
+  if (!kind?.regimeMap) throw new HostError('invalid_request', `Layout ${REGIME_LAYOUT}: no experiment kind (${registry.kinds.map((k) => k.kind).join(', ')}) has a regime map.`);
+  const m = kind.regimeMap;
+  const algoOf = (spec: unknown) => conditionOf(kind, spec);
+  const wrong = details.filter((d) => d.kind !== kind.kind || algoOf(d.spec) === null);
   if (wrong.length) {
-    throw new HostError('invalid_request', `Layout ${REGIME_LAYOUT} maps synthetic runs (L-S, S, S+noise); ${wrong.map((d) => `${d.id} is ${d.kind}`).join(', ')}.`);
+    throw new HostError('invalid_request', `Layout ${REGIME_LAYOUT} maps ${kind.kind} runs (${kind.conditions.join(', ')}); ${wrong.map((d) => `${d.id} is ${d.kind}`).join(', ')}.`);
   }
+  const ignored = new RegExp(`^(${['seed', 'name', 'backend', ...m.notAxes].map(escapeRe).join('|')})(\\.|$)`);
   const flat = details.map((d) => flatten(d.spec));
-  const paths = [...new Set(flat.flatMap((f) => Object.keys(f)))].filter((p) => !IGNORED.test(p)).sort();
+  const paths = [...new Set(flat.flatMap((f) => Object.keys(f)))].filter((p) => !ignored.test(p)).sort();
   const axes: RegimeAxis[] = [];
   for (const p of paths) {
     const vals = new Map<string, unknown>();
@@ -135,22 +153,22 @@ export function regimeMapData(store: RunStore, runIds: readonly string[]): Regim
   }
   const combos = axes.reduce((n, a) => n * a.values.length, 1);
   if (combos > 400) throw new HostError('invalid_request', `These runs differ in ${axes.length} spec fields (${axes.map((a) => a.path).join(', ')}): ${combos} cells are too many for a map. Pass the runs of one sweep.`);
-  const col = axes.find((a) => a.path === 'data.r') ?? axes[0] ?? null;
-  const row = axes.find((a) => a.path === 'model.width' && a !== col) ?? axes.find((a) => a !== col) ?? null;
+  const col = axes.find((a) => a.path === m.columns) ?? axes[0] ?? null;
+  const row = axes.find((a) => a.path === m.rows && a !== col) ?? axes.find((a) => a !== col) ?? null;
   const others = axes.filter((a) => a !== col && a !== row);
 
   const cells = new Map<string, { coords: Record<string, unknown>; runs: RegimeRun[] }>();
   details.forEach((d, i) => {
     const f = flat[i] as Record<string, unknown>;
     const coords = Object.fromEntries(axes.map((a) => [a.path, f[a.path]]));
-    const series = store.getSeries({ runIds: [d.id], keys: ['train/q_only/acc', 'train/p_only/acc'] });
-    const q = series.find((s) => s.key === 'train/q_only/acc');
-    const p = series.find((s) => s.key === 'train/p_only/acc');
-    if (!q || !p || q.steps.length === 0) notes.push(`${d.id} has no train/q_only/acc or train/p_only/acc points; it counts as not fitting Q.`);
-    const tQ = q ? firstReach(q.steps, q.values, FIT) : null;
-    const tP = p ? firstReach(p.steps, p.values, FIT) : null;
+    const series = store.getSeries({ runIds: [d.id], keys: [m.fitted.key, m.other.key] });
+    const q = series.find((s) => s.key === m.fitted.key);
+    const p = series.find((s) => s.key === m.other.key);
+    if (!q || !p || q.steps.length === 0) notes.push(`${d.id} has no ${m.fitted.key} or ${m.other.key} points; it counts as not fitting ${m.fitted.name}.`);
+    const tQ = q ? firstReach(q.steps, q.values, m.fit) : null;
+    const tP = p ? firstReach(p.steps, p.values, m.fit) : null;
     const lastQ = q && q.values.length ? (q.values[q.values.length - 1] as number) : 0;
-    const errM = d.metrics.find((m) => m.key === 'test/p_only/err');
+    const errM = d.metrics.find((x) => x.key === m.error.key);
     const collapsed = d.events.some((e) => (e.kind as string) === 'collapse') || d.summary?.collapsed === true;
     if (d.status !== 'completed') notes.push(`${d.id} (${algoOf(d.spec)} seed ${d.seed}) is ${d.status}${collapsed ? ', collapsed' : ''}.`);
     else if (collapsed) notes.push(`${d.id} (${algoOf(d.spec)} seed ${d.seed}) collapsed.`);
@@ -160,11 +178,11 @@ export function regimeMapData(store: RunStore, runIds: readonly string[]): Regim
       seed: d.seed,
       status: d.status,
       collapsed,
-      pOnlyErr: errM && Number.isFinite(errM.last) ? errM.last : null,
-      qFitted: lastQ >= FIT,
-      tQ,
-      tP,
-      qFirst: tQ !== null && (tP === null || tQ < tP),
+      err: errM && Number.isFinite(errM.last) ? errM.last : null,
+      fitted: lastQ >= m.fit,
+      tFitted: tQ,
+      tOther: tP,
+      fittedFirst: tQ !== null && (tP === null || tQ < tP),
     };
     const k = keyOf(coords);
     const c = cells.get(k) ?? { coords, runs: [] };
@@ -172,8 +190,8 @@ export function regimeMapData(store: RunStore, runIds: readonly string[]): Regim
     cells.set(k, c);
   });
   const algorithms = [...new Set(details.map((d) => algoOf(d.spec) as string))].sort((a, b) => {
-    const ia = ALGO_ORDER.indexOf(a);
-    const ib = ALGO_ORDER.indexOf(b);
+    const ia = kind.conditions.indexOf(a);
+    const ib = kind.conditions.indexOf(b);
     return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || a.localeCompare(b);
   });
   const out: RegimeCell[] = [...cells.values()].map(({ coords, runs }) => {
@@ -183,19 +201,19 @@ export function regimeMapData(store: RunStore, runIds: readonly string[]): Regim
       if (!rs.length) continue;
       by[a] = {
         n: rs.length,
-        err: rs.map((r) => r.pOnlyErr).filter((x): x is number => x !== null),
-        qFitted: rs.filter((r) => r.qFitted).length,
-        qFirst: rs.filter((r) => r.qFirst).length,
+        err: rs.map((r) => r.err).filter((x): x is number => x !== null),
+        fitted: rs.filter((r) => r.fitted).length,
+        fittedFirst: rs.filter((r) => r.fittedFirst).length,
         collapsed: rs.filter((r) => r.collapsed).length,
       };
     }
     const s: number[] = [];
     const ls: number[] = [];
-    for (const r of runs.filter((x) => x.algorithm === 'S')) {
-      const l = runs.find((x) => x.algorithm === 'L-S' && x.seed === r.seed);
-      if (l && l.pOnlyErr !== null && r.pOnlyErr !== null) {
-        s.push(r.pOnlyErr);
-        ls.push(l.pOnlyErr);
+    for (const r of runs.filter((x) => x.algorithm === m.gap.minuend)) {
+      const l = runs.find((x) => x.algorithm === m.gap.subtrahend && x.seed === r.seed);
+      if (l && l.err !== null && r.err !== null) {
+        s.push(r.err);
+        ls.push(l.err);
       }
     }
     const t = pairedT(s, ls);
@@ -209,8 +227,8 @@ export function regimeMapData(store: RunStore, runIds: readonly string[]): Regim
     }
     return 0;
   });
-  if (!out.some((c) => c.gap)) notes.push('No cell has L-S and S runs on two or more common seeds: the gap panel is empty.');
-  return { axes, col, row, others, algorithms, cells: out, notes };
+  if (!out.some((c) => c.gap)) notes.push(`No cell has ${m.gap.subtrahend} and ${m.gap.minuend} runs on two or more common seeds: the gap panel is empty.`);
+  return { model: m, axes, col, row, others, algorithms, cells: out, notes };
 }
 
 interface Panel {
@@ -221,17 +239,18 @@ interface Panel {
 }
 
 function panelsOf(d: RegimeMapData): Panel[] {
+  const m = d.model;
   const gapMax = Math.max(0.01, ...d.cells.map((c) => Math.abs(c.gap?.mean ?? 0)));
   const panels: Panel[] = [
     {
-      title: `P-only err gap S − L-S (colour ±${gapMax.toFixed(3)})`,
+      title: `${m.error.label} gap ${m.gap.minuend} − ${m.gap.subtrahend} (colour ±${gapMax.toFixed(3)})`,
       scale: { kind: 'diverging', max: gapMax },
       value: (c) => (c.gap ? { v: c.gap.mean, text: `${c.gap.mean >= 0 ? '+' : ''}${c.gap.mean.toFixed(3)}${c.gap.p < 0.05 ? '*' : ''}` } : null),
     },
   ];
   for (const a of d.algorithms) {
-    panels.push({ title: `Q fitted (${a})`, scale: { kind: 'fraction' }, value: (c) => (c.by[a] ? { v: c.by[a].qFitted / c.by[a].n, text: `${c.by[a].qFitted}/${c.by[a].n}` } : null) });
-    panels.push({ title: `Q before P (${a})`, scale: { kind: 'fraction' }, value: (c) => (c.by[a] ? { v: c.by[a].qFirst / c.by[a].n, text: `${c.by[a].qFirst}/${c.by[a].n}` } : null) });
+    panels.push({ title: `${m.fitted.name} fitted (${a})`, scale: { kind: 'fraction' }, value: (c) => (c.by[a] ? { v: c.by[a].fitted / c.by[a].n, text: `${c.by[a].fitted}/${c.by[a].n}` } : null) });
+    panels.push({ title: `${m.fitted.name} before ${m.other.name} (${a})`, scale: { kind: 'fraction' }, value: (c) => (c.by[a] ? { v: c.by[a].fittedFirst / c.by[a].n, text: `${c.by[a].fittedFirst}/${c.by[a].n}` } : null) });
   }
   return panels;
 }
@@ -362,21 +381,29 @@ const fmtErr = (xs: readonly number[]) => {
 
 /** The cells as a Markdown table (the numbers behind the heatmaps). */
 export function regimeMapMarkdown(d: RegimeMapData): string {
+  const m = d.model;
   const head = d.axes.map((a) => a.path);
   const lines = [
-    `| ${[...head, ...d.algorithms.map((a) => `${a} P-only err`), 'gap S − L-S (S worse in)', 'paired p', ...d.algorithms.map((a) => `Q fitted ${a}`), ...d.algorithms.map((a) => `Q first ${a}`)].join(' | ')} |`,
+    `| ${[
+      ...head,
+      ...d.algorithms.map((a) => `${a} ${m.error.label}`),
+      `gap ${m.gap.minuend} − ${m.gap.subtrahend} (${m.gap.minuend} worse in)`,
+      'paired p',
+      ...d.algorithms.map((a) => `${m.fitted.name} fitted ${a}`),
+      ...d.algorithms.map((a) => `${m.fitted.name} first ${a}`),
+    ].join(' | ')} |`,
     `|${' --- |'.repeat(head.length + d.algorithms.length * 3 + 2)}`,
   ];
   for (const c of d.cells) {
-    const k = (a: string, f: 'qFitted' | 'qFirst') => (c.by[a] ? `${c.by[a][f]}/${c.by[a].n}` : '—');
+    const k = (a: string, f: 'fitted' | 'fittedFirst') => (c.by[a] ? `${c.by[a][f]}/${c.by[a].n}` : '—');
     lines.push(
       `| ${[
         ...head.map((h) => formatAxisValue(c.coords[h])),
         ...d.algorithms.map((a) => fmtErr(c.by[a]?.err ?? [])),
         c.gap ? `${c.gap.mean >= 0 ? '+' : ''}${c.gap.mean.toFixed(4)} (${c.gap.positive}/${c.gap.n})` : '—',
         c.gap ? (c.gap.p < 0.001 ? '< 0.001' : c.gap.p.toFixed(3)) : '—',
-        ...d.algorithms.map((a) => k(a, 'qFitted')),
-        ...d.algorithms.map((a) => k(a, 'qFirst')),
+        ...d.algorithms.map((a) => k(a, 'fitted')),
+        ...d.algorithms.map((a) => k(a, 'fittedFirst')),
       ].join(' | ')} |`,
     );
   }
@@ -392,14 +419,16 @@ const csvCell = (v: unknown): string => {
 
 /** One row per cell and algorithm: the axis values and every plotted number. */
 export function regimeMapCsv(d: RegimeMapData): string {
+  const m = d.model;
+  const part = m.fitted.name.toLowerCase();
   const head = d.axes.map((a) => a.path);
-  const lines = [[...head, 'algorithm', 'runs', 'p_only_err_mean', 'p_only_err_std', 'q_fitted', 'q_first', 'collapsed', 'gap_s_minus_ls', 'gap_p', 'gap_pairs'].map(csvCell).join(',')];
+  const lines = [[...head, 'algorithm', 'runs', `${m.error.csv}_mean`, `${m.error.csv}_std`, `${part}_fitted`, `${part}_first`, 'collapsed', m.gap.csv, 'gap_p', 'gap_pairs'].map(csvCell).join(',')];
   for (const c of d.cells) {
     for (const a of d.algorithms) {
       const b = c.by[a];
       if (!b) continue;
       const s = meanStd(b.err);
-      lines.push([...head.map((h) => c.coords[h]), a, b.n, s.mean, s.std, b.qFitted, b.qFirst, b.collapsed, c.gap?.mean ?? null, c.gap?.p ?? null, c.gap?.n ?? null].map(csvCell).join(','));
+      lines.push([...head.map((h) => c.coords[h]), a, b.n, s.mean, s.std, b.fitted, b.fittedFirst, b.collapsed, c.gap?.mean ?? null, c.gap?.p ?? null, c.gap?.n ?? null].map(csvCell).join(','));
     }
   }
   return lines.join('\n') + '\n';

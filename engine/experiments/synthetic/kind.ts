@@ -94,5 +94,15 @@ export const syntheticKind: ExperimentKind<SyntheticSpec> = {
         'One heatmap cell per point of a grid sweep: the paired S − L-S gap in P-only test error, and per algorithm how many runs fit Q and fit Q before P (docs/science.md, "Regime map").',
     },
   ],
+  regimeMap: {
+    notAxes: ['algorithm'],
+    columns: 'data.r',
+    rows: 'model.width',
+    fit: 0.95,
+    fitted: { key: 'train/q_only/acc', name: 'Q' },
+    other: { key: 'train/p_only/acc', name: 'P' },
+    error: { key: 'test/p_only/err', label: 'P-only err', csv: 'p_only_err' },
+    gap: { minuend: 'S', subtrahend: 'L-S', csv: 'gap_s_minus_ls' },
+  },
   run: runSyntheticExperiment,
 };
