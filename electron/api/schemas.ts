@@ -294,6 +294,8 @@ export const KindInfoSchema = z.object({
   defaultColumns: z.array(z.string()),
   defaultPanels: z.array(z.string()),
   layouts: z.array(PaperLayoutSchema),
+  /** Views beyond the common ones: `patchPreview`, the spec has a patch the patch visualizer previews. */
+  capabilities: z.object({ patchPreview: z.boolean() }),
 });
 export type KindInfo = z.infer<typeof KindInfoSchema>;
 // ---------------------------------------------------------------- figures (comparison view and export)

@@ -6,7 +6,7 @@ import type { SpecDescription } from './kind';
 import { experiments } from './registry';
 
 export type * from './types';
-export type { DerivedValue, ExperimentKind, FieldMeta, KindInfo, MemoryModel, MetricInfo, PaperLayout, RegimeMapModel, ScheduleCurve, SpecDescription } from './kind';
+export type { DerivedValue, ExperimentKind, FieldMeta, KindCapabilities, KindInfo, MemoryModel, MetricInfo, PaperLayout, RegimeMapModel, ScheduleCurve, SpecDescription } from './kind';
 export { metric } from './kind';
 export { BUILTIN_KINDS, createRegistry, experiments } from './registry';
 export type { AnySpec, ExperimentRegistry } from './registry';

@@ -105,6 +105,12 @@ export interface FieldMeta {
 /** The memory-model input the host's pre-launch check hands to engine/memory (backend added there). */
 export type MemoryModel = Omit<MemoryQuery, 'backend'>;
 
+/** What a kind's clients can offer beyond the common views. */
+export interface KindCapabilities {
+  /** The spec has a patch (z, ζ_i) the patch visualizer can preview: the designer and live run view offer it. */
+  readonly patchPreview: boolean;
+}
+
 export interface ExperimentKind<S extends { kind: string; seed: number } = { kind: string; seed: number }> {
   /** The spec's `kind` value. */
   readonly kind: string;
@@ -137,6 +143,8 @@ export interface ExperimentKind<S extends { kind: string; seed: number } = { kin
   readonly layouts: readonly PaperLayout[];
   /** What the `regime-map` layout computes for this kind's sweeps; absent: the kind has no regime map. */
   readonly regimeMap?: RegimeMapModel;
+  /** Views beyond the common ones (absent: none). */
+  readonly capabilities?: Partial<KindCapabilities>;
   run(spec: S, hooks?: RunHooks, options?: RunOptions): Promise<RunResult>;
 }
 
@@ -150,6 +158,7 @@ export interface KindInfo {
   readonly defaultColumns: readonly string[];
   readonly defaultPanels: readonly string[];
   readonly layouts: readonly PaperLayout[];
+  readonly capabilities: KindCapabilities;
 }
 
 /** Which way a metric is better, from its family: losses and errors go down, accuracies up. */

@@ -25,6 +25,8 @@ describe('experiment-kind registry', () => {
       expect(k.conditions).not.toContain(cond?.label);
       expect(cond?.label).not.toBe('None');
     }
+    // Only the image kind's specs have a patch to preview; a kind that says nothing has none.
+    expect(Object.fromEntries(experiments.infos().map((k) => [k.kind, k.capabilities.patchPreview]))).toEqual({ synthetic: false, image: true });
   });
 
   it('labels each condition from the spec, within the kind’s list', () => {

@@ -110,6 +110,7 @@ export function createRegistry(kinds: readonly ExperimentKind[]): ExperimentRegi
         defaultColumns: k.defaultColumns,
         defaultPanels: k.defaultPanels,
         layouts: k.layouts,
+        capabilities: { patchPreview: k.capabilities?.patchPreview ?? false },
       })),
     run: (spec, hooks, options) => kindOf(spec).run(spec, hooks, options),
   };

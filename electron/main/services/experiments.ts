@@ -13,6 +13,7 @@ export function createExperimentsService(registry: ExperimentRegistry): ApiServi
         defaultColumns: [...k.defaultColumns],
         defaultPanels: [...k.defaultPanels],
         layouts: k.layouts.map((l) => ({ ...l, panels: [...l.panels] })),
+        capabilities: { ...k.capabilities },
       }));
     },
   };

@@ -70,5 +70,6 @@ export const imageKind: ExperimentKind<ImageSpec> = {
         'Large LR, small LR and small LR + noise on patch-augmented images: the small LR memorizes the patch early (patch-only accuracy rises first), the large LR learns the images first and the patch only after the anneal.',
     },
   ],
+  capabilities: { patchPreview: true },
   run: runImageExperiment,
 };

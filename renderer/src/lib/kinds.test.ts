@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KindInfo } from '@api/index';
-import { bestStat, comparisonDefaults, conditionLabels, defaultMetricKeys, keyHparams } from './kinds';
+import { bestStat, comparisonDefaults, conditionLabels, defaultMetricKeys, hasPatchPreview, keyHparams } from './kinds';
 import { metricColumns } from './columns';
 
 const field = (path: string, label: string, hyperparameter = true) => ({ path, label, hyperparameter, condition: false });
@@ -17,6 +17,7 @@ const kinds: KindInfo[] = [
     defaultColumns: ['train/loss', 'test/acc'],
     defaultPanels: ['test/acc'],
     layouts: [],
+    capabilities: { patchPreview: true },
   },
   {
     kind: 'beta',
@@ -27,6 +28,7 @@ const kinds: KindInfo[] = [
     defaultColumns: ['train/loss', 'val/err'],
     defaultPanels: ['val/err', 'train/loss'],
     layouts: [],
+    capabilities: { patchPreview: false },
   },
 ];
 
@@ -36,6 +38,13 @@ describe('kinds in the renderer', () => {
     expect(conditionLabels(kinds)).toEqual(['A1', 'A2', 'B']);
     expect(comparisonDefaults(kinds)).toEqual(['test/acc', 'val/err', 'train/loss']);
     expect(comparisonDefaults(kinds, ['beta'])).toEqual(['val/err', 'train/loss']);
+  });
+
+  it('offers the patch preview only for kinds whose capabilities say so', () => {
+    expect(hasPatchPreview(kinds, 'alpha')).toBe(true);
+    expect(hasPatchPreview(kinds, 'beta')).toBe(false);
+    expect(hasPatchPreview(kinds, 'unknown-kind')).toBe(false);
+    expect(hasPatchPreview(kinds, undefined)).toBe(false);
   });
 
   it('keeps the kind’s hyperparameters in its order, set and not boolean, at most max', () => {

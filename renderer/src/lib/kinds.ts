@@ -45,6 +45,11 @@ export function bestStat(kinds: readonly KindInfo[], key: string): 'min' | 'max'
   return metricInfo(kinds, key)?.better === 'min' ? 'min' : 'max';
 }
 
+/** Whether runs of `kind` have a patch the patch visualizer can preview (false for a kind the host does not list). */
+export function hasPatchPreview(kinds: readonly KindInfo[], kind: unknown): boolean {
+  return kinds.find((k) => k.kind === kind)?.capabilities.patchPreview === true;
+}
+
 /** A field's metadata in a kind, by dotted path. */
 export function fieldOf(kinds: readonly KindInfo[], kind: string, path: string): FieldInfo | null {
   return kinds.find((k) => k.kind === kind)?.fields.find((f) => f.path === path) ?? null;

@@ -19,6 +19,7 @@ export function fakeKinds(): KindInfo[] {
       defaultColumns: ['train/loss', 'test/acc'],
       defaultPanels: ['test/acc', 'train/loss'],
       layouts: [],
+      capabilities: { patchPreview: false },
     },
   ];
 }
