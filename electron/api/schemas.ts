@@ -676,7 +676,20 @@ export const methods = {
   'figures.delete': { input: IdReq, output: Ok },
   'figures.get': { input: z.object({ id: z.string().min(1).max(64) }).strict(), output: FigureSchema },
   /** The data a comparison view or figure draws: grouped, smoothed, aggregated, with the summary table. */
-  'figures.data': { input: z.object({ spec: z.record(z.string(), z.unknown()) }).strict(), output: FigureDataSchema },
+  'figures.data': {
+    input: z
+      .object({
+        spec: z.record(z.string(), z.unknown()),
+        /**
+         * For the screen: the most points per drawn curve of the whole range (about twice the
+         * panel's pixel width); per-run arrays come only when seeds or raw curves are drawn.
+         * Ignored for a zoomed range (read at full resolution) and absent for exports.
+         */
+        maxPoints: z.number().int().min(100).max(20_000).optional(),
+      })
+      .strict(),
+    output: FigureDataSchema,
+  },
   /** A figure rendered by the host (the same renderer as `lrlab figure`): SVG/CSV as text, PDF/PNG as base64. */
   'figures.render': {
     input: z.object({ spec: z.record(z.string(), z.unknown()), format: FigureFormatSchema, dpi: z.number().int().min(36).max(1200).default(300) }).strict(),

@@ -5,6 +5,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { existsSync, readFileSync, statSync, writeFileSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { RunQuerySchema } from '../api/schemas';
 import { createHost, type Host } from '../main/host/host';
 import { appFacts } from '../main/host/provenance';
 import { DEFAULT_PORT, startServer } from '../main/server/server';
@@ -232,7 +233,8 @@ program
   .action(async (o: { store?: string; text?: string; status: string[]; preset: string[]; tag: string[]; deleted?: boolean; sort: string; asc?: boolean; limit: number; metric: string[]; json?: boolean }) => {
     await withHost(o, async (h) => {
       const metricKeys = o.metric.length ? o.metric : ['test/all/err', 'val/clean/acc'];
-      const r = await h.dispatch('runs.list', {
+      // The flags are checked against the api's query schema (a bad --status or --limit gets a clear error), then the typed service runs it.
+      const query = RunQuerySchema.safeParse({
         ...(o.text ? { text: o.text } : {}),
         ...(o.status.length ? { status: o.status } : {}),
         ...(o.preset.length ? { preset: o.preset } : {}),
@@ -243,8 +245,8 @@ program
         limit: o.limit,
         metricKeys,
       });
-      if (!r.ok) throw new Error(r.error.message);
-      const value = r.value as { total: number; rows: Parameters<typeof formatRunTable>[0] };
+      if (!query.success) throw new Error(`Invalid request to runs.list: ${query.error.issues.map((i) => `${i.path.map(String).join('.') || '(request)'}: ${i.message}`).join('; ')}`);
+      const value = await h.services.runs.list(query.data);
       process.stdout.write(o.json ? JSON.stringify(value, null, 2) + '\n' : formatRunTable(value.rows, metricKeys, value.total));
     }, { readOnly: true });
   });
@@ -257,9 +259,7 @@ program
   .option('--json', 'print JSON')
   .action(async (id: string, o: { store?: string; json?: boolean }) => {
     await withHost(o, async (h) => {
-      const r = await h.dispatch('runs.get', { id: resolveId(h.store, id) });
-      if (!r.ok) throw new Error(r.error.message);
-      const detail = r.value as Parameters<typeof formatRunDetail>[0];
+      const detail = await h.services.runs.get({ id: resolveId(h.store, id) });
       const latest = h.store.getRun(detail.id).metrics;
       process.stdout.write(o.json ? JSON.stringify({ ...detail, latest }, null, 2) + '\n' : formatRunDetail(detail, latest));
     }, { readOnly: true });
@@ -288,10 +288,9 @@ program
   .action(async (ids: string[], o: { out: string; csv?: boolean; store?: string }) => {
     await withHost(o, async (h) => {
       const full = ids.map((i) => resolveId(h.store, i));
-      const r = await h.dispatch('runs.export', { ids: full, format: o.csv ? 'csv' : 'json' });
-      if (!r.ok) throw new Error(r.error.message);
+      const r = await h.services.runs.export({ ids: full, format: o.csv ? 'csv' : 'json' });
       const tmp = `${o.out}.part`;
-      writeFileSync(tmp, (r.value as { content: string }).content);
+      writeFileSync(tmp, r.content);
       renameSync(tmp, o.out);
       process.stderr.write(`wrote ${full.length} run(s) to ${o.out}\n`);
     });
@@ -314,9 +313,12 @@ program
       throw new Error(`Cannot read ${file}: ${(e as Error).message}`);
     }
     await withHost(o, async (h) => {
-      const r = await h.dispatch('runs.import', { content, overwrite: Boolean(o.overwrite) });
-      if (!r.ok) throw new Error(`${file}: ${r.error.message}`);
-      const imported = (r.value as { imported: string[] }).imported;
+      let imported: string[];
+      try {
+        ({ imported } = await h.services.runs.import({ content, overwrite: Boolean(o.overwrite) }));
+      } catch (e) {
+        throw new Error(`${file}: ${e instanceof Error ? e.message : String(e)}`);
+      }
       // A bulk import names its first ids only: thousands of ids would bury the one-line answer.
       const shown = imported.slice(0, 20).join(', ');
       const more = imported.length > 20 ? `, … and ${imported.length - 20} more (\`lrlab list\` shows them)` : '';
@@ -350,8 +352,7 @@ program
   .action(async (ids: string[], o: { store?: string }) => {
     await withHost(o, async (h) => {
       const full = ids.map((i) => resolveId(h.store, i));
-      const r = await h.dispatch('runs.restore', { ids: full });
-      if (!r.ok) throw new Error(r.error.message);
+      await h.services.runs.restore({ ids: full });
       process.stdout.write(`restored: ${full.join(', ')}\n`);
     });
   });

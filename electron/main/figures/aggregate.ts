@@ -143,7 +143,8 @@ export function minmaxKeep(y: readonly (number | null)[], max: number): number[]
   const keep = new Set<number>();
   for (let b = 0; b < buckets; b++) {
     const from = Math.floor(b * size);
-    const to = Math.min(n, Math.floor((b + 1) * size));
+    // The last bucket ends at n exactly (buckets × (n / buckets) can round below n and lose the last point).
+    const to = b === buckets - 1 ? n : Math.min(n, Math.floor((b + 1) * size));
     if (to <= from) continue;
     let lo = -1;
     let hi = -1;

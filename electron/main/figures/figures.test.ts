@@ -145,6 +145,38 @@ describe('prepareFigure', () => {
     expect(zr?.x.at(-1)).toBe(8000);
   }, 180_000);
 
+  it('for the screen (maxPoints): curves of at most that many points with spikes kept, run arrays only when drawn, the same bands and summary; a zoom ignores it', () => {
+    store = openStore(':memory:');
+    const ids = seedComparisonRuns(store, { points: 5000, every: 1, presets: ['toy-ls', 'toy-s'], seeds: [1, 2] });
+    const key = 'train/loss';
+    const full = prepareFigure(store, specOf(ids, { panels: [key] }));
+    const screen = prepareFigure(store, specOf(ids, { panels: [key] }), undefined, { maxPoints: 400 });
+    const [cf, cs] = [full.panels[0]?.curves[0], screen.panels[0]?.curves[0]];
+    if (!cf || !cs) throw new Error('no curve');
+    expect(cf.x.length).toBeGreaterThan(400);
+    expect(cs.x.length).toBeLessThanOrEqual(400);
+    // min/max decimation keeps the extremes of the mean and both ends.
+    const nums = (a: (number | null)[]) => a.filter((v): v is number => v !== null);
+    expect(Math.max(...nums(cs.mean))).toBe(Math.max(...nums(cf.mean)));
+    expect(Math.min(...nums(cs.mean))).toBe(Math.min(...nums(cf.mean)));
+    expect([cs.x[0], cs.x.at(-1)]).toEqual([cf.x[0], cf.x.at(-1)]);
+    // Nothing draws the runs' own curves here: none are sent.
+    expect(cs.runs.map((r) => r.x.length)).toEqual([0, 0]);
+    expect(cs.n).toBe(cf.n);
+    expect(screen.summary).toEqual(full.summary);
+    // Seeds drawn: each run at most maxPoints, its spikes kept.
+    const seeds = prepareFigure(store, specOf(ids, { panels: [key], showSeeds: true }), undefined, { maxPoints: 400 });
+    const rs = seeds.panels[0]?.curves[0]?.runs[0];
+    const rf = cf.runs[0];
+    if (!rs || !rf) throw new Error('no run');
+    expect(rs.x.length).toBeGreaterThan(100);
+    expect(rs.x.length).toBeLessThanOrEqual(400);
+    expect(Math.max(...nums(rs.y))).toBe(Math.max(...nums(rf.y)));
+    // A zoomed range is read at full resolution whatever the screen asks for.
+    const zoom = prepareFigure(store, specOf(ids, { panels: [key], range: { from: 1000, to: 3000 } }), undefined, { maxPoints: 400 });
+    expect(zoom.panels[0]?.curves[0]?.runs[0]?.x.length).toBe(2001);
+  }, 180_000);
+
   it('groups by a spec field and smooths before aggregating', () => {
     const { s, ids } = setup();
     const d = prepareFigure(s, specOf(ids, { groupBy: 'spec:seed', smoothing: 0.9 }));

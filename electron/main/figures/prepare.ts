@@ -104,7 +104,14 @@ export function defaultPanels(kinds: readonly string[], available: readonly stri
   return (nonSchedule.length ? nonSchedule : available).slice(0, 3);
 }
 
-export function prepareFigure(store: RunStore, specIn: FigureSpec, registry: ExperimentRegistry = experiments): FigureData {
+/**
+ * `screen.maxPoints` (the comparison view asks for about twice a panel's pixel width): the whole
+ * range's curves are sent with at most that many points each (min/max decimation keeps spikes),
+ * and each run's own arrays only when they are drawn (seeds, or raw under smoothing). Bands and
+ * the summary table are still computed from the full overview read; a zoomed range ignores it
+ * (full resolution). Exports and the CLI pass nothing and get every point they read.
+ */
+export function prepareFigure(store: RunStore, specIn: FigureSpec, registry: ExperimentRegistry = experiments, screen: { maxPoints?: number } = {}): FigureData {
   let spec = specIn;
   const ids = resolveRunIds(store, spec);
   if (ids.length === 0) throw new HostError('invalid_request', 'The figure shows no runs: its query matched none. Pick runs or change the query.');
@@ -149,6 +156,8 @@ export function prepareFigure(store: RunStore, specIn: FigureSpec, registry: Exp
 
   let shownTotal = 0;
   let anyDownsampled = false;
+  const screenPoints = !range && screen.maxPoints !== undefined ? screen.maxPoints : null;
+  const runsDrawn = spec.showSeeds || spec.smoothing > 0;
   const panels: FigureData['panels'] = [];
   const summaryRuns = new Map<string, SummaryRun & { series: Map<string, XY> }>();
   for (const r of runInfo) summaryRuns.set(r.d.id, { group: r.group, excluded: r.excluded, series: new Map() });
@@ -187,16 +196,22 @@ export function prepareFigure(store: RunStore, specIn: FigureSpec, registry: Exp
           raw = keep.map((i) => raw[i] ?? null);
         }
         const y = spec.smoothing > 0 ? debiasedEma(raw, spec.smoothing) : raw;
-        runs.push({ runId: r.d.id, x, y, raw });
         summaryRuns.get(r.d.id)?.series.set(key, { x, y: raw });
         if (!r.excluded) included.push({ x, y });
+        if (screenPoints === null) runs.push({ runId: r.d.id, x, y, raw });
+        else if (!runsDrawn) runs.push({ runId: r.d.id, x: [], y: [], raw: [] });
+        else {
+          const keep = minmaxKeep(spec.showSeeds ? y : raw, screenPoints);
+          if (keep.length < x.length) anyDownsampled = true;
+          runs.push({ runId: r.d.id, x: keep.map((i) => x[i] as number), y: keep.map((i) => y[i] ?? null), raw: keep.map((i) => raw[i] ?? null) });
+        }
       }
       if (runs.length === 0) continue;
       const band = aggregateBand(included, spec.band);
-      const keep = minmaxKeep(band.mean, CURVE_POINTS);
+      const keep = minmaxKeep(band.mean, screenPoints === null ? CURVE_POINTS : Math.min(CURVE_POINTS, screenPoints));
       const pick = <T>(a: readonly T[]): T[] => keep.map((i) => a[i] as T);
       const curve = { group: g, n: included.length, x: pick(band.x), mean: pick(band.mean), lo: pick(band.lo), hi: pick(band.hi), nAt: pick(band.n), runs };
-      shown += curve.x.length + (spec.showSeeds || spec.smoothing > 0 ? runs.reduce((a, rr) => a + rr.x.length, 0) : 0);
+      shown += curve.x.length + (runsDrawn ? runs.reduce((a, rr) => a + rr.x.length, 0) : 0);
       curves.push(curve);
     }
     if (curves.length === 0) notes.push(`No run here has stored points for ${key}.`);

@@ -45,7 +45,7 @@ export function createFiguresService(store: RunStore, saveDialog?: SaveDialog, r
       store.deleteFigure(id);
       return { ok: true };
     },
-    data: ({ spec }) => prepareFigure(store, parseFigureSpec(spec), registry),
+    data: ({ spec, maxPoints }) => prepareFigure(store, parseFigureSpec(spec), registry, maxPoints === undefined ? {} : { maxPoints }),
     render: async ({ spec, format, dpi }) => {
       const r = await render(spec, format, dpi);
       return { filename: r.filename, mime: r.mime, encoding: r.encoding, content: r.content };
