@@ -96,3 +96,20 @@ export function applyOverrides<T extends object>(specInput: T, overrides: readon
   for (const p of parsed) doc = setPath(doc, p.path, p.value);
   return doc as unknown as T;
 }
+
+/**
+ * Whether an override can apply to this spec as it stands: its parent object exists (or it is a
+ * top-level field). "Compare conditions" applies one set of edits to arms of different variants —
+ * `algorithm.anneal.at` means something to L-S and nothing to S, whose algorithm has no anneal —
+ * so an edit goes to the arms where it applies and is left out (and shown as such) elsewhere,
+ * instead of being an unknown field there.
+ */
+export function overrideApplies(specInput: object, path: string): boolean {
+  const parts = path.split('.');
+  let node: unknown = specInput;
+  for (const key of parts.slice(0, -1)) {
+    if (node === null || typeof node !== 'object' || Array.isArray(node) || !(key in node)) return false;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node !== null && typeof node === 'object' && !Array.isArray(node);
+}

@@ -95,4 +95,15 @@ describe('training service (design side)', () => {
     expect(bad.ok).toBe(false);
     expect(host.store.listRuns({}).total).toBe(6);
   });
+
+  it("applies an edit only to the arms it means something to (an L-S anneal point is not an unknown field of S's spec)", async () => {
+    const r = await host.dispatch('training.launchComparison', { comparison: 'toy', seeds: [1], set: { 'stopping.maxIterations': 5, 'algorithm.anneal.at': 3 } });
+    expect(r.ok, r.ok ? '' : r.error.message).toBe(true);
+    if (!r.ok) return;
+    const specs = (r.value as { runIds: string[] }).runIds.map((id) => JSON.parse(host.store.getRun(id).specJson) as { algorithm: { name: string; anneal?: { at?: number } }; stopping: { maxIterations: number } });
+    expect(specs.map((s) => s.stopping.maxIterations)).toEqual([5, 5, 5]);
+    const ls = specs.find((s) => s.algorithm.name === 'L-S');
+    expect(ls?.algorithm.anneal?.at).toBe(3);
+    for (const s of specs.filter((x) => x.algorithm.name !== 'L-S')) expect(s.algorithm).not.toHaveProperty('anneal');
+  });
 });

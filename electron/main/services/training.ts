@@ -4,7 +4,7 @@ import type { ApiServices } from '../../api/contract';
 import { PRESET_GROUPS, PRESETS } from '../../../engine/presets';
 import type { RunSpec } from '../../../engine/spec';
 import { experiments, type AnySpec, type ExperimentRegistry } from '../../../engine/experiments/registry';
-import { applyOverrides } from '../../../engine/cli/overrides';
+import { applyOverrides, overrideApplies } from '../../../engine/cli/overrides';
 import type { RunStore } from '../../../storage';
 import { HostError } from '../host/errors';
 import { estimateTime } from './timeEstimate';
@@ -136,7 +136,10 @@ export function createTrainingService(
       const runIds: string[] = [];
       // Validate every condition before launching any, so a bad override launches nothing.
       const planned = members.map((p) => {
-        const doc = applyOverrides({ ...p.spec, seed: seeds[0] ?? 1 } as Record<string, unknown>, overrides);
+        // An edit applies to the arms whose variant has its parent (see overrideApplies); the
+        // designer's plan lists, per arm, only the edits that apply there.
+        const base = { ...p.spec, seed: seeds[0] ?? 1 } as Record<string, unknown>;
+        const doc = applyOverrides(base, overrides.filter((o) => overrideApplies(base, o.path)));
         return { preset: p, spec: specOrThrow(registry, doc, `set(${p.name})`) };
       });
       for (const { spec } of planned) await assertFits(spec);

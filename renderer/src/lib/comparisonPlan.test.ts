@@ -21,6 +21,16 @@ describe('comparison plan', () => {
     ]);
   });
 
+  it("leaves out of an arm an edit whose parent that arm's spec does not have (the host does not apply it there)", () => {
+    const arms = [
+      preset('t-ls', 'large-lr', { kind: 'k', algorithm: { name: 'L-S', anneal: { mode: 'iteration', at: 3000 } } }, 't'),
+      preset('t-s', 'small-lr', { kind: 'k', algorithm: { name: 'S' } }, 't'),
+    ];
+    const plan = comparisonPlan(arms, 't', { 'algorithm.anneal.at': 150 });
+    expect(plan[0]?.changes.map((c) => c.path)).toEqual(['algorithm.anneal.at']);
+    expect(plan[1]?.changes).toEqual([]);
+  });
+
   it('shows no changes when there are no edits', () => {
     expect(comparisonPlan(presets, 'cmp', {}).every((a) => a.changes.length === 0)).toBe(true);
   });

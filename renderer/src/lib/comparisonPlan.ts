@@ -31,6 +31,10 @@ export function comparisonPlan(presets: readonly PresetInfo[], comparison: strin
     const mine = leaves[i] ?? new Map<string, unknown>();
     const changes: ArmChange[] = [];
     for (const [path, to] of Object.entries(overrides)) {
+      // The host applies an edit only to arms whose spec has its parent object (an anneal point
+      // means nothing to an arm without an anneal): the same rule here, on the preset's leaves.
+      const parent = path.includes('.') ? path.slice(0, path.lastIndexOf('.')) : '';
+      if (parent && ![...mine.keys()].some((k) => k.startsWith(`${parent}.`))) continue;
       const from = mine.get(path);
       if (same(from, to)) continue;
       const values = leaves.map((l) => l.get(path));
