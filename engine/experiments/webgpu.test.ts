@@ -8,7 +8,6 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { initBackend, shutdownWebgpu } from '../backend';
 import { needWebgpu } from '../backend/webgpuTesting';
-import type { ImageDataset } from '../data';
 import { batchNormTrain, newStepState, STATE, STATE_HEADER } from '../kernels';
 import type { StepDecision } from '../kernels';
 import { buildModel, trainStep } from '../models';
@@ -16,11 +15,11 @@ import type { ModelConfig } from '../models';
 import { Sgd } from '../optim';
 import { Rng } from '../random';
 import { runImageExperiment } from './image/run';
-import { ImageSpecSchema } from './image/spec';
 import { disposeBatch, SyntheticNet } from './synthetic/model';
 import { runSyntheticExperiment } from './synthetic/run';
 import { SyntheticSpecSchema } from './synthetic/spec';
 import type { Checkpoint, MetricRecord } from './types';
+import { brightRowImages, tinyImageSpec } from './image/testFixtures';
 
 afterAll(() => shutdownWebgpu());
 
@@ -280,35 +279,6 @@ describe('training kernels on webgpu match cpu', () => {
   }
 });
 
-/** 8×8 grey images whose class shows as a bright row (as in image/run.test.ts). */
-function tinyImages(): ImageDataset {
-  const make = (n: number, seed: number) => {
-    const rng = Rng.fromSeed(seed);
-    const labels = Uint8Array.from({ length: n }, () => rng.int(4));
-    const pixels = new Uint8Array(n * 64);
-    for (let i = 0; i < n; i++) {
-      for (let p = 0; p < 64; p++) pixels[i * 64 + p] = rng.int(100);
-      for (let c = 0; c < 8; c++) pixels[i * 64 + (labels[i] ?? 0) * 2 * 8 + c] = 250;
-    }
-    return { pixels, labels, count: n };
-  };
-  return { name: 'mnist', source: 'memory', height: 8, width: 8, channels: 1, classes: 4, train: make(48, 1), test: make(24, 2), mean: [0.3], std: [0.3] };
-}
-
-function imageSpec(backend: 'cpu' | 'webgpu') {
-  return ImageSpecSchema.parse({
-    kind: 'image',
-    seed: 2,
-    backend,
-    dataset: { name: 'mnist' },
-    patch: { patchSize: 3, patchOnlyValCount: 12 },
-    model: { arch: 'small-cnn', width: 2 },
-    optim: { lr: 0.05, batchSize: 16 },
-    noiseSchedule: { kind: 'step', std: 0.2, atEpoch: 5, factor: 0.1 },
-    epochs: 2,
-  });
-}
-
 describe('training runs on webgpu match cpu', () => {
   it('a 2-epoch small-CNN image run: every metric of every epoch within 1e-3, and resume from a checkpoint gives the same metrics', async (ctx) => {
     await needWebgpu(ctx);
@@ -317,14 +287,14 @@ describe('training runs on webgpu match cpu', () => {
       const recs: MetricRecord[] = [];
       const cps: Checkpoint[] = [];
       const r = await runImageExperiment(
-        imageSpec(backend),
+        tinyImageSpec(backend),
         {
           onMetrics: (m) => recs.push(m),
           onCheckpoint: (c) => {
             cps.push(c);
           },
         },
-        { dataset: tinyImages(), ...(resumeFrom ? { resumeFrom } : {}) },
+        { dataset: brightRowImages({ train: 48, test: 24 }), ...(resumeFrom ? { resumeFrom } : {}) },
       );
       expect(r.status).toBe('completed');
       return { recs, cps };

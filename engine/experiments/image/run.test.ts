@@ -1,33 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../backend';
-import type { ImageDataset } from '../../data';
-import { Rng } from '../../random';
 import type { Checkpoint, MetricRecord, RunEvent } from '../types';
 import { readCheckpointHeader } from './checkpoint';
 import { IMAGE_METRIC_KEYS } from './metrics';
 import { runImageExperiment } from './run';
 import { ImageSpecSchema } from './spec';
 import type { ImageSpecInput } from './spec';
+import { brightRowImages } from './testFixtures';
 
 beforeAll(async () => {
   await initBackend({ force: 'cpu' });
 });
-
-/** 8×8 grey images whose class shows as a bright row, so a tiny net can learn something. */
-function tinyDataset(std = 0.3): ImageDataset {
-  const make = (n: number, seed: number) => {
-    const rng = Rng.fromSeed(seed);
-    const labels = Uint8Array.from({ length: n }, () => rng.int(4));
-    const pixels = new Uint8Array(n * 64);
-    for (let i = 0; i < n; i++) {
-      for (let p = 0; p < 64; p++) pixels[i * 64 + p] = rng.int(100);
-      for (let c = 0; c < 8; c++) pixels[i * 64 + (labels[i] ?? 0) * 2 * 8 + c] = 250;
-    }
-    return { pixels, labels, count: n };
-  };
-  return { name: 'mnist', source: 'memory', height: 8, width: 8, channels: 1, classes: 4, train: make(96, 1), test: make(40, 2), mean: [0.3], std: [std] };
-}
 
 function spec(over: Partial<ImageSpecInput> = {}) {
   return ImageSpecSchema.parse({
@@ -47,7 +31,7 @@ function spec(over: Partial<ImageSpecInput> = {}) {
 
 describe('image experiment', () => {
   it('records every metric key per epoch, checkpoints each epoch, and resumes with identical metrics', async () => {
-    const ds = tinyDataset();
+    const ds = brightRowImages();
     const n0 = tf.memory().numTensors;
     const full: MetricRecord[] = [];
     const checkpoints: Checkpoint[] = [];
@@ -76,7 +60,7 @@ describe('image experiment', () => {
 
   it('logs train metrics every n iterations when asked', async () => {
     const recs: MetricRecord[] = [];
-    await runImageExperiment(spec({ epochs: 1, logging: { everyIterations: 2 } }), { onMetrics: (m) => recs.push(m) }, { dataset: tinyDataset() });
+    await runImageExperiment(spec({ epochs: 1, logging: { everyIterations: 2 } }), { onMetrics: (m) => recs.push(m) }, { dataset: brightRowImages() });
     expect(recs.map((m) => m.step)).toEqual([2, 4, 6]);
     expect(Object.keys(recs[0]?.values ?? {}).sort()).toEqual(['lr', 'noise', 'train/acc', 'train/loss']);
     expect(recs[2]?.values['val/clean/acc']).toBeDefined();
@@ -85,7 +69,7 @@ describe('image experiment', () => {
   it('ends as diverged (not a throw) when the loss is not finite', async () => {
     const events: RunEvent[] = [];
     // std 0 makes the normalized input infinite, so the first loss is NaN.
-    const r = await runImageExperiment(spec(), { onEvent: (e) => events.push(e) }, { dataset: tinyDataset(0) });
+    const r = await runImageExperiment(spec(), { onEvent: (e) => events.push(e) }, { dataset: brightRowImages({ std: 0 }) });
     expect(r.status).toBe('diverged');
     expect(r.steps).toBe(1);
     expect(events.some((e) => e.kind === 'divergence')).toBe(true);
@@ -96,30 +80,30 @@ describe('image experiment', () => {
     const bad = await runImageExperiment(
       spec({ optim: { lr: 50, batchSize: 16 }, lrSchedule: { kind: 'constant' }, noiseSchedule: { kind: 'none' }, epochs: 3 }),
       { onEvent: (e) => events.push(e) },
-      { dataset: tinyDataset() },
+      { dataset: brightRowImages() },
     );
     expect(bad.status).toBe('completed');
     expect(bad.collapsed).toBe(true);
     expect(bad.stopReason).toMatch(/collapsed/);
     expect(events.filter((e) => e.kind === 'collapse')).toHaveLength(1);
-    const good = await runImageExperiment(spec({ noiseSchedule: { kind: 'none' } }), {}, { dataset: tinyDataset() });
+    const good = await runImageExperiment(spec({ noiseSchedule: { kind: 'none' } }), {}, { dataset: brightRowImages() });
     expect(good.status).toBe('completed');
     expect(good.collapsed).toBe(false);
   });
 
   it('stops when asked, and runs without the patch (no patch metrics)', async () => {
     let calls = 0;
-    const r = await runImageExperiment(spec(), { shouldStop: () => ++calls > 4 }, { dataset: tinyDataset() });
+    const r = await runImageExperiment(spec(), { shouldStop: () => ++calls > 4 }, { dataset: brightRowImages() });
     expect(r.status).toBe('stopped');
     expect(r.steps).toBe(4);
     const recs: MetricRecord[] = [];
-    await runImageExperiment(spec({ epochs: 1, patch: { enabled: false } }), { onMetrics: (m) => recs.push(m) }, { dataset: tinyDataset() });
+    await runImageExperiment(spec({ epochs: 1, patch: { enabled: false } }), { onMetrics: (m) => recs.push(m) }, { dataset: brightRowImages() });
     expect(Object.keys(recs[0]?.values ?? {}).sort()).toEqual(['lr', 'noise', 'train/acc', 'train/loss', 'val/clean/acc', 'val/clean/loss']);
   });
 
   it('refuses a checkpoint from another model', async () => {
     const cps: Checkpoint[] = [];
-    await runImageExperiment(spec({ epochs: 1 }), { onCheckpoint: (c) => void cps.push(c) }, { dataset: tinyDataset() });
-    await expect(runImageExperiment(spec({ model: { arch: 'small-cnn', width: 3 } }), {}, { dataset: tinyDataset(), resumeFrom: cps[0] })).rejects.toThrow(/shape|Checkpoint/);
+    await runImageExperiment(spec({ epochs: 1 }), { onCheckpoint: (c) => void cps.push(c) }, { dataset: brightRowImages() });
+    await expect(runImageExperiment(spec({ model: { arch: 'small-cnn', width: 3 } }), {}, { dataset: brightRowImages(), resumeFrom: cps[0] })).rejects.toThrow(/shape|Checkpoint/);
   });
 });

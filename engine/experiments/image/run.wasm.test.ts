@@ -5,6 +5,7 @@ import { Rng } from '../../random';
 import type { MetricRecord } from '../types';
 import { runImageExperiment } from './run';
 import { ImageSpecSchema } from './spec';
+import { tinyImageSpec } from './testFixtures';
 
 function dataset(): ImageDataset {
   const make = (n: number, seed: number) => {
@@ -18,17 +19,7 @@ describe('image experiment on wasm', () => {
   it('trains a conv net on wasm with the same metrics as cpu (1e-3 relative)', async () => {
     const run = async (backend: 'cpu' | 'wasm') => {
       await initBackend({ force: backend });
-      const spec = ImageSpecSchema.parse({
-        kind: 'image',
-        seed: 2,
-        backend,
-        dataset: { name: 'mnist' },
-        patch: { patchSize: 3, patchOnlyValCount: 12 },
-        model: { arch: 'small-cnn', width: 2 },
-        optim: { lr: 0.05, batchSize: 16 },
-        noiseSchedule: { kind: 'step', std: 0.2, atEpoch: 5, factor: 0.1 },
-        epochs: 2,
-      });
+      const spec = tinyImageSpec(backend);
       const recs: MetricRecord[] = [];
       const r = await runImageExperiment(spec, { onMetrics: (m) => recs.push(m) }, { dataset: dataset() });
       expect(r.status).toBe('completed');
