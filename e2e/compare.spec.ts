@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from '@playwright/test';
-import { ARTIFACTS, open, watchConsole } from './support';
+import { ARTIFACTS, e2eEnv, open, watchConsole } from './support';
 
 /** What the page's globals look like inside page.evaluate (this file is typechecked without the DOM lib). */
 interface Win {
@@ -27,11 +27,7 @@ interface Win {
 
 const TAG = `fig-${Date.now().toString(36)}`;
 
-const storeFile = (): string => {
-  const s = process.env['LRLAB_E2E_STORE'];
-  if (!s) throw new Error('LRLAB_E2E_STORE is not set');
-  return s;
-};
+const storeFile = (): string => e2eEnv('LRLAB_E2E_STORE');
 
 function seed(tag: string, args: string[] = []): string[] {
   const out = execFileSync(process.execPath, ['--import', 'tsx', 'e2e/seed-figures.ts', storeFile(), tag, ...args], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });

@@ -1,10 +1,5 @@
 import { expect, test } from '@playwright/test';
-
-const url = (): string => {
-  const u = process.env['LRLAB_E2E_URL'];
-  if (!u) throw new Error('LRLAB_E2E_URL is not set: e2e/global-setup.ts did not run');
-  return u;
-};
+import { url } from './support';
 
 test('the workbench loads and shows the engine backend the host reports', async ({ page }) => {
   const errors: string[] = [];

@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
-import { ARTIFACTS, open, watchConsole } from './support';
+import { ARTIFACTS, e2eEnv, open, watchConsole } from './support';
 
 
 test('designer: open the patch visualizer on an image preset, see z, ζ, samples and stats; move σ_z one step', async ({ page }) => {
@@ -94,8 +94,7 @@ test('designer: a synthetic spec offers no patch visualizer', async ({ page }) =
 
 test("run page: the run's patch, read-only", async ({ page }) => {
   const errors = watchConsole(page);
-  const store = process.env['LRLAB_E2E_STORE'];
-  if (!store) throw new Error('LRLAB_E2E_STORE is not set');
+  const store = e2eEnv('LRLAB_E2E_STORE');
   const out = execFileSync(process.execPath, ['--import', 'tsx', 'e2e/seed-figures.ts', store, `patch-${Date.now().toString(36)}`, '20', 'patch-fmnist-noise', '5'], { encoding: 'utf8' });
   const [id] = JSON.parse(out.trim().split('\n').pop() ?? '[]') as string[];
   if (!id) throw new Error(`no run seeded: ${out}`);
