@@ -105,5 +105,11 @@ describe('training service (design side)', () => {
     const ls = specs.find((s) => s.algorithm.name === 'L-S');
     expect(ls?.algorithm.anneal?.at).toBe(3);
     for (const s of specs.filter((x) => x.algorithm.name !== 'L-S')) expect(s.algorithm).not.toHaveProperty('anneal');
+    // …but an edit no arm has is refused, not dropped: a misspelt parent, and nothing launched.
+    const before = host.store.listRuns({}).total;
+    const typo = await host.dispatch('training.launchComparison', { comparison: 'toy', seeds: [1], set: { 'modle.width': 8 } });
+    expect(typo.ok).toBe(false);
+    if (!typo.ok) expect(typo.error.message).toMatch(/modle\.width/);
+    expect(host.store.listRuns({}).total).toBe(before);
   });
 });

@@ -132,6 +132,14 @@ export function createTrainingService(
         throw new HostError('not_found', `No preset comparison "${comparison}". Known: ${known}.`);
       }
       const overrides = Object.entries(set).map(([path, value]) => ({ path, value }));
+      // An edit must apply to at least one arm: a misspelt path (`modle.width`) applies to none and
+      // is refused as an unknown path, and a real one no arm has is refused, not silently dropped.
+      const applies = (path: string) => members.some((p) => overrideApplies(p.spec, path));
+      const nowhere = overrides.filter((o) => !applies(o.path));
+      if (nowhere.length > 0) {
+        applyOverrides({ ...members[0]!.spec } as Record<string, unknown>, nowhere);
+        throw new HostError('invalid_request', `${nowhere.map((o) => `"${o.path}"`).join(', ')} applies to none of the conditions of "${comparison}": remove it, or edit a path their specs have.`);
+      }
       const groupBase = `cmp-${randomUUID().slice(0, 8)}`;
       const runIds: string[] = [];
       // Validate every condition before launching any, so a bad override launches nothing.
