@@ -6,6 +6,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { existsSync, readFileSync, statSync, writeFileSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { RunQuerySchema } from '../api/schemas';
+import { invalidRequestMessage } from '../main/host/dispatch';
 import { createHost, type Host } from '../main/host/host';
 import { appFacts } from '../main/host/provenance';
 import { DEFAULT_PORT, startServer } from '../main/server/server';
@@ -245,7 +246,7 @@ program
         limit: o.limit,
         metricKeys,
       });
-      if (!query.success) throw new Error(`Invalid request to runs.list: ${query.error.issues.map((i) => `${i.path.map(String).join('.') || '(request)'}: ${i.message}`).join('; ')}`);
+      if (!query.success) throw new Error(invalidRequestMessage('runs.list', query.error));
       const value = await h.services.runs.list(query.data);
       process.stdout.write(o.json ? JSON.stringify(value, null, 2) + '\n' : formatRunTable(value.rows, metricKeys, value.total));
     }, { readOnly: true });

@@ -26,6 +26,11 @@ function issuesOf(error: z.ZodError): { path: string; message: string }[] {
   return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
 }
 
+/** "Invalid request to METHOD: path: problem; …": how an input the method's schema refuses is told. */
+export function invalidRequestMessage(method: string, error: z.ZodError): string {
+  return `Invalid request to ${method}: ${issuesOf(error).map((i) => `${i.path || '(request)'}: ${i.message}`).join('; ')}`;
+}
+
 export function createDispatch(services: ApiServices, log: (line: string) => void = () => {}): Dispatch {
   return async (method, input) => {
     if (!isMethodName(method)) {
@@ -35,9 +40,7 @@ export function createDispatch(services: ApiServices, log: (line: string) => voi
     if (tooBig) return { ok: false, error: { code: 'invalid_request', message: `Invalid request to ${method}: ${tooBig}. Nothing was done.` } };
     const parsed = methods[method].input.safeParse(input ?? {});
     if (!parsed.success) {
-      const issues = issuesOf(parsed.error);
-      const list = issues.map((i) => `${i.path || '(request)'}: ${i.message}`).join('; ');
-      return { ok: false, error: { code: 'invalid_request', message: `Invalid request to ${method}: ${list}`, issues } };
+      return { ok: false, error: { code: 'invalid_request', message: invalidRequestMessage(method, parsed.error), issues: issuesOf(parsed.error) } };
     }
     const [service, member] = method.split('.') as [keyof ApiServices, string];
     const impl = (services[service] as unknown as Record<string, (i: unknown) => unknown>)[member];
