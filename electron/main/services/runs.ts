@@ -98,6 +98,7 @@ export function createRunsService(store: RunStore, events: HostEvents): ApiServi
       const sortBy = q.sortBy === 'durationS' ? 'durationMs' : q.sortBy;
       const r = store.listRuns({
         ...(q.text ? { text: q.text } : {}),
+        ...(q.ids ? { ids: q.ids } : {}),
         ...(q.status ? { status: q.status } : {}),
         ...(q.preset ? { preset: q.preset } : {}),
         ...(q.kind ? { kind: q.kind } : {}),
