@@ -162,9 +162,9 @@ export default tseslint.config(
               message: 'renderer/ may import only vue, pinia, echarts and the api contract types (@api/*).',
             },
             {
-              regex: '^@api/(?!client$|channels$|errors$|statuses$)',
+              regex: '^@api/(?!client$|channels$|errors$|statuses$|columnIds$)',
               allowTypeImports: true,
-              message: 'renderer/ may import the api contract as types only (`import type`); only the schema-free client builder (@api/client, @api/channels, @api/errors) and the status list (@api/statuses) as values.',
+              message: 'renderer/ may import the api contract as types only (`import type`); only the schema-free client builder (@api/client, @api/channels, @api/errors), the status list (@api/statuses) and the column ids (@api/columnIds) as values.',
             },
             {
               regex: '^\\.{1,2}/.*(^|/)(engine|storage|electron)(/|$)',

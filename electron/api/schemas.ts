@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { RUN_STATUSES } from './statuses';
+import { parseColumnId } from './columnIds';
 // Types only (erased from every bundle): the run spec's static type is the engine registry's
 // union of each kind's spec schema (engine/spec/runSpec.ts; eslint.config.js allows exactly this).
 import type { RunSpec, RunSpecInput } from '../../engine/spec/runSpec';
@@ -136,8 +137,20 @@ export const RunQuerySchema = z
     createdFrom: z.string().optional(),
     createdTo: z.string().optional(),
     deleted: z.enum(['exclude', 'include', 'only']).default('exclude'),
-    /** A summary column (name, status, createdAt, durationS, …) or `metric:<key>:last|min|max`. */
-    sortBy: z.string().default('createdAt'),
+    /**
+     * A column id (columnIds.ts): a run field (name, status, createdAt, durationS, …) or
+     * `metric:<key>:last|min|max`. Parsed here, so the host receives the typed ColumnId.
+     */
+    sortBy: z
+      .string()
+      .max(1000)
+      .default('createdAt')
+      .transform((text, ctx) => {
+        const r = parseColumnId(text);
+        if (r.ok) return r.id;
+        ctx.addIssue({ code: 'custom', message: r.message });
+        return z.NEVER;
+      }),
     sortDir: z.enum(['asc', 'desc']).default('desc'),
     offset: z.number().int().min(0).default(0),
     limit: z.number().int().min(1).max(1000).default(100),
