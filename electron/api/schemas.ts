@@ -212,6 +212,33 @@ export type PresetInfo = z.infer<typeof PresetInfoSchema>;
 
 export const DerivedValueSchema = z.object({ label: z.string(), value: z.union([z.number(), z.string()]), unit: z.string().optional(), hint: z.string().optional() });
 
+/** One arm of "Compare conditions" as the host will launch it (training.planComparison). */
+export const ComparisonArmSchema = z.object({
+  preset: z.string(),
+  condition: z.string(),
+  title: z.string(),
+  /** The edits that change this arm's preset, in the order given. */
+  changes: z.array(
+    z.object({
+      path: z.string(),
+      /** The preset's value (absent: the preset leaves it to the default). */
+      from: z.unknown(),
+      to: z.unknown(),
+      /** The arms' presets differ here: the edit overrides what the comparison varies. */
+      overridesCondition: z.boolean(),
+    }),
+  ),
+  /** Edits left out of this arm: its spec has no parent object for them (an anneal point for S). */
+  notApplied: z.array(z.string()),
+});
+export type ComparisonArm = z.infer<typeof ComparisonArmSchema>;
+export const ComparisonPlanSchema = z.object({
+  arms: z.array(ComparisonArmSchema),
+  /** Edits that apply to no arm: the launch refuses them, for the reason given. */
+  refused: z.array(z.object({ path: z.string(), message: z.string() })),
+});
+export type ComparisonPlanInfo = z.infer<typeof ComparisonPlanSchema>;
+
 export const ValidationSchema = z.object({
   ok: z.boolean(),
   problems: z.array(z.object({ path: z.string(), message: z.string() })),
@@ -680,6 +707,15 @@ export const methods = {
      * `<groupId>-<condition>` (for seed aggregates).
      */
     output: z.object({ runIds: z.array(z.string()), groupId: z.string() }),
+  },
+  /**
+   * What `training.launchComparison` would launch with these edits, without launching: per arm,
+   * the edits that change its preset and those left out of it (its spec has no parent for them),
+   * and the edits the launch refuses (they apply to no arm). The designer shows this plan.
+   */
+  'training.planComparison': {
+    input: z.object({ comparison: z.string().min(1), set: z.record(z.string(), z.unknown()).default({}) }).strict(),
+    output: ComparisonPlanSchema,
   },
   'training.cancel': { input: IdReq, output: Ok },
   'training.resume': { input: IdReq, output: Ok },

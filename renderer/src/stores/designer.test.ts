@@ -164,6 +164,25 @@ describe('designer store', () => {
     expect(f.calls.find((c) => c.method === 'training.launchComparison')?.input).toEqual({ comparison: 'toy', seeds: [0], set: { 'data.d': 32 } });
   });
 
+  it("shows the host's plan for the comparison under the current edits, and says when the host could not plan it", async () => {
+    const plan = { arms: [{ preset: 'toy-ls', condition: 'large-lr', title: 'Toy L-S', changes: [{ path: 'data.d', from: 64, to: 32, overridesCondition: false }], notApplied: [] }], refused: [] };
+    const { s, f } = setup({ 'training.planComparison': () => plan });
+    await s.init();
+    s.loadPreset('toy-ls');
+    s.setField(['data', 'd'], 32);
+    await s.planComparison();
+    expect(f.calls.find((c) => c.method === 'training.planComparison')?.input).toEqual({ comparison: 'toy', set: { 'data.d': 32 } });
+    expect(s.comparisonPlan).toEqual(plan);
+    expect(s.comparisonPlanPending).toBe(false);
+    setActivePinia(createPinia());
+    const { s: s2 } = setup({ 'training.planComparison': () => { throw new FakeApiError('unavailable', 'host gone'); } });
+    await s2.init();
+    s2.loadPreset('toy-ls');
+    await s2.planComparison();
+    expect(s2.comparisonPlan).toBeNull();
+    expect(s2.comparisonPlanError).toMatch(/host gone/);
+  });
+
   it('re-runs from a past run, and saves and reloads user presets', async () => {
     const { s, f } = setup({
       'runs.get': ({ id }) => ({ id, name: 'old run', preset: 'toy-s', spec: { kind: 'synthetic', seed: 3, algorithm: { name: 'S' } } }) as never,

@@ -5,7 +5,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { ExecutorChoice, Executors, PresetInfo, RunSummary, SchedulePreview, Validation } from '@api/index';
+import type { ComparisonPlanInfo, ExecutorChoice, Executors, PresetInfo, RunSummary, SchedulePreview, Validation } from '@api/index';
 import { useApi } from '../api';
 import type { JsonSchema, Path, SpecValue } from '../lib/schemaForm';
 import { checkSpec, initialValue, isRecord, jsonClone, schemaForSpec, setAt, specOverrides, switchVariant } from '../lib/schemaForm';
@@ -338,6 +338,37 @@ export const useDesignerStore = defineStore('designer', () => {
     return p ? specOverrides(p.spec, spec.value, ['algorithm', 'seed', 'name', 'kind']) : {};
   });
 
+  /**
+   * What "Compare conditions" would launch with the current edits, arm by arm, as the host plans
+   * it (training.planComparison): the designer shows the host's own plan, not a copy of its rules.
+   */
+  const comparisonPlan = shallowRef<ComparisonPlanInfo | null>(null);
+  const comparisonPlanError = ref<string | null>(null);
+  const comparisonPlanPending = ref(false);
+  let planSeq = 0;
+  async function planComparison(): Promise<void> {
+    const p = currentPreset.value;
+    const mine = ++planSeq;
+    if (!p) {
+      comparisonPlan.value = null;
+      comparisonPlanPending.value = false;
+      return;
+    }
+    comparisonPlanPending.value = true;
+    try {
+      const r = await useApi().training.planComparison({ comparison: p.comparison, set: comparisonOverrides.value });
+      if (mine !== planSeq) return;
+      comparisonPlan.value = r;
+      comparisonPlanError.value = null;
+    } catch (e) {
+      if (mine !== planSeq) return;
+      comparisonPlan.value = null;
+      comparisonPlanError.value = errorText(e);
+    } finally {
+      if (mine === planSeq) comparisonPlanPending.value = false;
+    }
+  }
+
   async function launchComparison(): Promise<{ runIds: string[]; groupId: string } | null> {
     const p = currentPreset.value;
     if (!p) {
@@ -417,6 +448,10 @@ export const useDesignerStore = defineStore('designer', () => {
     currentPreset,
     blockers,
     comparisonOverrides,
+    comparisonPlan,
+    comparisonPlanError,
+    comparisonPlanPending,
+    planComparison,
     dirty,
     scheduleValidate,
     setStorage,
