@@ -161,6 +161,7 @@ export type RunQuery = z.input<typeof RunQuerySchema>;
 
 /** NaN, +Inf and −Inf cannot travel as JSON numbers: they travel as these strings. */
 export const WireNumberSchema = z.union([z.number(), z.literal('NaN'), z.literal('Infinity'), z.literal('-Infinity')]);
+export type WireNumber = z.infer<typeof WireNumberSchema>;
 
 export const SeriesSchema = z.object({
   runId: z.string(),
