@@ -1,0 +1,14 @@
+import { openStore } from './storage';
+import { seedComparisonRuns } from './electron/main/figures/fixtures';
+import { parseFigureSpec, prepareFigure } from './electron/main/figures/prepare';
+import { renderSvg, renderPng } from './electron/main/figures/render';
+import { layoutSpec } from './electron/main/figures/layouts';
+import { writeFileSync } from 'node:fs';
+const s = openStore(':memory:');
+const ids = seedComparisonRuns(s, { points: 300, collapse: { preset: 'toy-s', seed: 2 } });
+const img = seedComparisonRuns(s, { points: 60, presets: ['patch-fmnist-large-lr','patch-fmnist-small-lr','patch-fmnist-noise'], collapse: { preset: 'patch-fmnist-small-lr', seed: 2 } });
+const out = (name: string, specIn: unknown) => { const sp = parseFigureSpec(specIn); const d = prepareFigure(s, sp); const svg = renderSvg(d, sp); writeFileSync(`/tmp/ux13w-${name}.svg`, svg); writeFileSync(`/tmp/ux13w-${name}.png`, renderPng(d, sp, 150)); };
+out('lo', layoutSpec('learning-order', ids.map((id) => ({ id, kind: 'synthetic' }))));
+out('f3', layoutSpec('paper-fig3', img.map((id) => ({ id, kind: 'image' }))));
+out('single', { runs: img, style: { widthIn: 3.25, title: 'Patch FMNIST, \\eta_1' } });
+out('overlay', { runs: img, layout: 'overlay', band: 'ci95' });
