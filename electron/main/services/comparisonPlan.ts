@@ -3,8 +3,8 @@
  * condition's preset. The host launches from this plan and the designer shows it (the api's
  * `training.planComparison`), so what a person is shown before launching is what runs.
  *
- * An edit applies to the arms whose spec has its parent object (see `overrideApplies`): an L-S
- * anneal point means nothing to S, whose algorithm has no anneal. An edit that applies to no arm
+ * An edit applies to the arms whose spec has its parent object (see `overrideApplies`): an anneal
+ * point means nothing to an arm whose algorithm has no anneal. An edit that applies to no arm
  * is refused (a misspelt path, or a field none of the conditions has), never dropped silently.
  */
 import { getPath, overrideApplies, validSpecPaths, type ParsedOverride } from '../../../engine/cli/overrides';

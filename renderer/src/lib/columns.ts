@@ -1,11 +1,13 @@
 /**
  * Run-table columns. A metric column carries its metric key and statistic as data (`metric`),
- * so nothing parses column ids back; `id` and `sortBy` use the host's `metric:<key>:<stat>` form.
+ * so nothing parses column ids back; its `id` and `sortBy` are built by the api's column-id
+ * module (@api/columnIds), which the host parses `sortBy` with.
  */
 import type { KindInfo } from '@api/index';
+import { metricColumnId, type MetricStat } from '@api/columnIds';
 import { bestStat, metricInfo } from './kinds';
 
-export type MetricStat = 'last' | 'min' | 'max';
+export type { MetricStat };
 
 export interface Column {
   readonly id: string;
@@ -32,7 +34,7 @@ export const BASE_COLUMNS: readonly Column[] = [
 ];
 
 function metricColumn(key: string, stat: MetricStat, label: string): Column {
-  const id = `metric:${key}:${stat}`;
+  const id = metricColumnId(key, stat);
   return { id, label, sortBy: id, width: 110, metric: { key, stat } };
 }
 
