@@ -195,6 +195,8 @@ export interface MetricSort {
 export interface RunQuery {
   /** Case-insensitive substring of name, notes, preset or a tag. */
   readonly text?: string;
+  /** Only these run ids (with the other filters: which of a selection a filter shows). */
+  readonly ids?: readonly string[];
   readonly status?: readonly RunStatus[];
   readonly preset?: readonly string[];
   readonly kind?: readonly string[];
