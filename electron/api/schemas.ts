@@ -128,6 +128,8 @@ export type RunDetail = z.infer<typeof RunDetailSchema>;
 export const RunQuerySchema = z
   .object({
     text: z.string().max(500).optional(),
+    /** Only these runs (with the other filters): which runs of a selection the current filter shows. */
+    ids: z.array(z.string().max(200)).max(1000).optional(),
     status: z.array(RunStatusSchema).optional(),
     preset: z.array(z.string()).optional(),
     kind: z.array(z.string()).optional(),
