@@ -183,9 +183,14 @@ export function makeReadable(option: Obj, data: FigureData, spec: FigureSpec, o:
   }
 
   // ECharts lays the legend out with its own text metrics; the exported SVG/PDF/PNG draw it in
-  // DejaVu (wider), so items ran into each other's swatches: a wider gap in exports.
+  // DejaVu (wider), so items ran into each other's swatches: room after each item's text in
+  // exports, as an en space ECharts measures as 1 em (a larger itemGap would also space wrapped
+  // rows apart and push them into the plot; text padding is not measured).
   const legend = option['legend'] as Obj | undefined;
-  if (o.mode === 'export' && legend && legend['show'] !== false) legend['itemGap'] = fs * 2.2;
+  const fmt = legend?.['formatter'];
+  if (o.mode === 'export' && legend && legend['show'] !== false && typeof fmt === 'function') {
+    legend['formatter'] = (name: string) => `${(fmt as (n: string) => string)(name)}\u2002`;
+  }
 
   if (o.mode === 'interactive') {
     option['tooltip'] = { ...((option['tooltip'] as Obj | undefined) ?? {}), trigger: 'axis', confine: true, formatter: tooltipFormatter(data, spec) };
