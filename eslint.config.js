@@ -90,6 +90,41 @@ export default tseslint.config(
       ],
     },
   },
+  // electron/api/: the contract every client reads (the renderer's typecheck includes it): zod and
+  // its own files; from the store only storage/types (import-free constants: the status list that
+  // statuses.ts re-exports, the metric summary statistics that columnIds.ts reads);
+  // from the engine only *types*: the run spec's static type is the registry's union
+  // (engine/spec/runSpec.ts), and a type import is erased, so no engine code reaches a client.
+  {
+    files: ['electron/api/**/*.ts'],
+    ignores: ['electron/api/**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!zod$|\\.{1,2}/)',
+              message: 'electron/api/ may import only zod and its own files (it is the contract the renderer reads).',
+            },
+            {
+              regex: '^\\.\\./\\.\\./storage(?!/types$)(/|$)',
+              message: 'electron/api/ may import from storage only its import-free constants (storage/types).',
+            },
+            {
+              regex: '^\\.\\./\\.\\./engine/',
+              allowTypeImports: true,
+              message: 'electron/api/ may import engine *types* only (`import type`): the renderer bundle must not pull engine code.',
+            },
+            {
+              regex: '^\\.\\./(main|cli|preload)(/|$)|(^|/)renderer(/|$)',
+              message: 'electron/api/ may not reach the host, the CLI, the preload or the UI.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   // storage/: better-sqlite3 and its own files; engine only for types.
   {
     files: ['storage/**/*.ts'],
@@ -127,9 +162,9 @@ export default tseslint.config(
               message: 'renderer/ may import only vue, pinia, echarts and the api contract types (@api/*).',
             },
             {
-              regex: '^@api/(?!client$|channels$|errors$|statuses$)',
+              regex: '^@api/(?!client$|channels$|errors$|statuses$|columnIds$)',
               allowTypeImports: true,
-              message: 'renderer/ may import the api contract as types only (`import type`); only the schema-free client builder (@api/client, @api/channels, @api/errors) and the status list (@api/statuses) as values.',
+              message: 'renderer/ may import the api contract as types only (`import type`); only the schema-free client builder (@api/client, @api/channels, @api/errors), the status list (@api/statuses) and the column ids (@api/columnIds) as values.',
             },
             {
               regex: '^\\.{1,2}/.*(^|/)(engine|storage|electron)(/|$)',

@@ -3,7 +3,7 @@ import type { StoreCore } from './core';
 import { StoreError } from './errors';
 import { type DbRun, tagsOf, toRunRow } from './rows';
 import { decodeValue } from './values';
-import { type LatestMetric, RUN_SORT_COLUMNS, type RunList, type RunListRow, type RunQuery, type RunSortColumn } from './types';
+import { type LatestMetric, METRIC_STATS, RUN_SORT_COLUMNS, type RunList, type RunListRow, type RunQuery, type RunSortColumn } from './types';
 
 const SORT_SQL: Record<RunSortColumn, string> = {
   name: 'r.name COLLATE NOCASE',
@@ -13,6 +13,7 @@ const SORT_SQL: Record<RunSortColumn, string> = {
   preset: 'r.preset',
   groupId: 'r.group_id',
   seed: 'r.seed',
+  backend: 'r.backend',
   createdAt: 'r.created_at',
   startedAt: 'r.started_at',
   endedAt: 'r.ended_at',
@@ -97,6 +98,7 @@ export function listRuns(core: StoreCore, q: RunQuery = {}): RunList {
     where.push(`${column} IN (SELECT value FROM json_each(?))`);
     params.push(JSON.stringify(values));
   };
+  inList('r.id', q.ids);
   inList('r.status', q.status);
   inList('r.preset', q.preset);
   inList('r.kind', q.kind);
@@ -124,12 +126,14 @@ export function listRuns(core: StoreCore, q: RunQuery = {}): RunList {
   let sortExpr: string;
   let missingFirst = '';
   const sortBy = q.sortBy ?? 'createdAt';
-  const metric = /^metric:(.+):(last|min|max)$/.exec(sortBy);
-  if (metric) {
-    const keyId = core.findKeyId(metric[1] as string);
+  if (typeof sortBy === 'object') {
+    if (!(METRIC_STATS as readonly string[]).includes(sortBy.stat)) {
+      throw new StoreError('invalid_argument', `Cannot sort runs by ${JSON.stringify(sortBy.stat)} of ${sortBy.metric}: a metric sorts by one of ${METRIC_STATS.join(', ')}.`, core.file);
+    }
+    const keyId = core.findKeyId(sortBy.metric);
     join = 'LEFT JOIN metric_latest ml ON ml.run_rid = r.rid AND ml.key_id = ?';
     joinParams.push(keyId ?? -1);
-    sortExpr = `ml.${metric[2]}_value`;
+    sortExpr = `ml.${sortBy.stat}_value`;
     // runs without the metric go after runs whose value is NaN (NULL), which go after numbers
     missingFirst = 'ml.run_rid IS NULL, ';
   } else if ((RUN_SORT_COLUMNS as readonly string[]).includes(sortBy)) {
@@ -137,7 +141,7 @@ export function listRuns(core: StoreCore, q: RunQuery = {}): RunList {
   } else {
     throw new StoreError(
       'invalid_argument',
-      `Cannot sort runs by ${JSON.stringify(sortBy)}: use one of ${RUN_SORT_COLUMNS.join(', ')} or metric:<key>:last|min|max.`,
+      `Cannot sort runs by ${JSON.stringify(sortBy)}: use one of ${RUN_SORT_COLUMNS.join(', ')} or a metric's ${METRIC_STATS.join('|')}.`,
       core.file,
     );
   }

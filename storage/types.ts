@@ -150,7 +150,7 @@ export interface RunDetail extends RunRow {
   readonly metrics: readonly LatestMetric[];
 }
 
-/** Columns of a run a list can be sorted by, besides `metric:<key>:last|min|max`. */
+/** Columns of a run a list can be sorted by, besides a metric's summary (MetricSort). */
 export const RUN_SORT_COLUMNS = [
   'name',
   'status',
@@ -159,6 +159,7 @@ export const RUN_SORT_COLUMNS = [
   'preset',
   'groupId',
   'seed',
+  'backend',
   'createdAt',
   'startedAt',
   'endedAt',
@@ -170,11 +171,23 @@ export const RUN_SORT_COLUMNS = [
   'wallS',
 ] as const;
 export type RunSortColumn = (typeof RUN_SORT_COLUMNS)[number];
-export type MetricSort = `metric:${string}:${'last' | 'min' | 'max'}`;
+/**
+ * The summaries the store keeps of each metric of a run (metric_latest): its last value, its
+ * minimum and its maximum. Import-free, so the api's column ids (electron/api/columnIds.ts) use it.
+ */
+export const METRIC_STATS = ['last', 'min', 'max'] as const;
+export type MetricStat = (typeof METRIC_STATS)[number];
+/** Sort by one summary of a metric key (the host parses the api's `metric:<key>:<stat>` column id into this). */
+export interface MetricSort {
+  readonly metric: string;
+  readonly stat: MetricStat;
+}
 
 export interface RunQuery {
   /** Case-insensitive substring of name, notes, preset or a tag. */
   readonly text?: string;
+  /** Only these run ids (with the other filters: which of a selection a filter shows). */
+  readonly ids?: readonly string[];
   readonly status?: readonly RunStatus[];
   readonly preset?: readonly string[];
   readonly kind?: readonly string[];

@@ -23,6 +23,7 @@ export const METHOD_NAMES = [
   'training.validate',
   'training.schedulePreview',
   'training.launch',
+  'training.planComparison',
   'training.launchComparison',
   'training.cancel',
   'training.resume',

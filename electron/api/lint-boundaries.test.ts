@@ -27,6 +27,17 @@ describe('import boundaries', () => {
     expect(await ruleIds('storage/x.ts', "import type { RunSpec } from '../engine/spec';\nexport type A = RunSpec;")).toEqual([]);
   });
 
+  it('the api contract may import zod, its own files, storage/types and engine types only', async () => {
+    expect(await ruleIds('electron/api/x.ts', "import type { RunSpecInput } from '../../engine/spec/runSpec';\nexport type A = RunSpecInput;")).toEqual([]);
+    expect(await ruleIds('electron/api/x.ts', "import { RUN_STATUSES } from '../../storage/types';\nimport { z } from 'zod';\nimport { ipcChannel } from './channels';\nexport const a = [RUN_STATUSES, z, ipcChannel];")).toEqual([]);
+    // engine code would end up in the renderer's bundle
+    expect(await ruleIds('electron/api/x.ts', "import { RunSpecSchema } from '../../engine/spec/runSpec';\nexport const a = RunSpecSchema;")).not.toEqual([]);
+    expect(await ruleIds('electron/api/x.ts', "import { openStore } from '../../storage';\nexport const a = openStore;")).not.toEqual([]);
+    expect(await ruleIds('electron/api/x.ts', "import { HostError } from '../main/host/errors';\nexport const a = HostError;")).not.toEqual([]);
+    expect(await ruleIds('electron/api/x.ts', "import { readFileSync } from 'node:fs';\nexport const a = readFileSync;")).not.toEqual([]);
+    expect(await ruleIds('electron/api/x.ts', "import { ipcRenderer } from 'electron';\nexport const a = ipcRenderer;")).not.toEqual([]);
+  });
+
   it('renderer may import only vue, pinia, echarts and api contract types', async () => {
     expect(await ruleIds('renderer/src/x.ts', "import { readFileSync } from 'node:fs';\nexport const a = readFileSync;")).not.toEqual([]);
     expect(await ruleIds('renderer/src/x.ts', "import { ipcRenderer } from 'electron';\nexport const a = ipcRenderer;")).not.toEqual([]);

@@ -5,6 +5,10 @@
  */
 import { z } from 'zod';
 import { RUN_STATUSES } from './statuses';
+import { parseColumnId } from './columnIds';
+// Types only (erased from every bundle): the run spec's static type is the engine registry's
+// union of each kind's spec schema (engine/spec/runSpec.ts; eslint.config.js allows exactly this).
+import type { RunSpec, RunSpecInput } from '../../engine/spec/runSpec';
 
 // ---------------------------------------------------------------- shared pieces
 /** The store's status list (storage/types.ts through ./statuses): one list in every layer. */
@@ -18,8 +22,27 @@ const IdsReq = z.object({ ids: z.array(RunIdSchema).min(1).max(10_000) });
 const Empty = z.object({}).strict();
 const Ok = z.object({ ok: z.literal(true) });
 
-/** A spec as the user wrote it; the host validates it against RunSpec and lists every problem. */
-export const SpecInputSchema = z.record(z.string(), z.unknown());
+/**
+ * A spec someone is still writing (the designer's form and JSON text): any object. Only the
+ * methods whose job is to check a draft and report its problems take one (training.validate,
+ * patches.preview).
+ */
+export const SpecDraftSchema = z.record(z.string(), z.unknown());
+
+/**
+ * A run spec as a client sends it to be run: statically the registry's RunSpec input type (a
+ * misspelt field or a wrong type is a compile error in the caller; electron/api/contract.test.ts).
+ * At the door (dispatch) it is only checked to be an object: the host validates it ONCE, strictly,
+ * against the registry's union in the service that uses it (specOrThrow in
+ * electron/main/services/training.ts), with every problem's dotted path. The registry is the
+ * host's (a test may add a kind), so the static type cannot be the door's runtime check; what the
+ * service receives is typed as the unchecked object it is.
+ */
+export const RunSpecInputSchema = SpecDraftSchema as unknown as z.ZodType<Record<string, unknown>, RunSpecInput>;
+export type { RunSpec, RunSpecInput };
+
+/** A spec the host has checked and filled defaults into (the registry's parsed RunSpec); an object on the wire. */
+const CheckedSpecSchema = z.record(z.string(), z.unknown()) as unknown as z.ZodType<RunSpec, RunSpec>;
 
 export const BackendReportSchema = z.object({
   name: z.enum(['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']),
@@ -105,6 +128,8 @@ export type RunDetail = z.infer<typeof RunDetailSchema>;
 export const RunQuerySchema = z
   .object({
     text: z.string().max(500).optional(),
+    /** Only these runs (with the other filters): which runs of a selection the current filter shows. */
+    ids: z.array(z.string().max(200)).max(1000).optional(),
     status: z.array(RunStatusSchema).optional(),
     preset: z.array(z.string()).optional(),
     kind: z.array(z.string()).optional(),
@@ -114,8 +139,20 @@ export const RunQuerySchema = z
     createdFrom: z.string().optional(),
     createdTo: z.string().optional(),
     deleted: z.enum(['exclude', 'include', 'only']).default('exclude'),
-    /** A summary column (name, status, createdAt, durationS, …) or `metric:<key>:last|min|max`. */
-    sortBy: z.string().default('createdAt'),
+    /**
+     * A column id (columnIds.ts): a run field (name, status, createdAt, durationS, …) or
+     * `metric:<key>:last|min|max`. Parsed here, so the host receives the typed ColumnId.
+     */
+    sortBy: z
+      .string()
+      .max(1000)
+      .default('createdAt')
+      .transform((text, ctx) => {
+        const r = parseColumnId(text);
+        if (r.ok) return r.id;
+        ctx.addIssue({ code: 'custom', message: r.message });
+        return z.NEVER;
+      }),
     sortDir: z.enum(['asc', 'desc']).default('desc'),
     offset: z.number().int().min(0).default(0),
     limit: z.number().int().min(1).max(1000).default(100),
@@ -126,6 +163,7 @@ export type RunQuery = z.input<typeof RunQuerySchema>;
 
 /** NaN, +Inf and −Inf cannot travel as JSON numbers: they travel as these strings. */
 export const WireNumberSchema = z.union([z.number(), z.literal('NaN'), z.literal('Infinity'), z.literal('-Infinity')]);
+export type WireNumber = z.infer<typeof WireNumberSchema>;
 
 export const SeriesSchema = z.object({
   runId: z.string(),
@@ -177,13 +215,40 @@ export type PresetInfo = z.infer<typeof PresetInfoSchema>;
 
 export const DerivedValueSchema = z.object({ label: z.string(), value: z.union([z.number(), z.string()]), unit: z.string().optional(), hint: z.string().optional() });
 
+/** One arm of "Compare conditions" as the host will launch it (training.planComparison). */
+export const ComparisonArmSchema = z.object({
+  preset: z.string(),
+  condition: z.string(),
+  title: z.string(),
+  /** The edits that change this arm's preset, in the order given. */
+  changes: z.array(
+    z.object({
+      path: z.string(),
+      /** The preset's value (absent: the preset leaves it to the default). */
+      from: z.unknown(),
+      to: z.unknown(),
+      /** The arms' presets differ here: the edit overrides what the comparison varies. */
+      overridesCondition: z.boolean(),
+    }),
+  ),
+  /** Edits left out of this arm: its spec has no parent object for them (an anneal point for S). */
+  notApplied: z.array(z.string()),
+});
+export type ComparisonArm = z.infer<typeof ComparisonArmSchema>;
+export const ComparisonPlanSchema = z.object({
+  arms: z.array(ComparisonArmSchema),
+  /** Edits that apply to no arm: the launch refuses them, for the reason given. */
+  refused: z.array(z.object({ path: z.string(), message: z.string() })),
+});
+export type ComparisonPlanInfo = z.infer<typeof ComparisonPlanSchema>;
+
 export const ValidationSchema = z.object({
   ok: z.boolean(),
   problems: z.array(z.object({ path: z.string(), message: z.string() })),
   /** Values derived from the spec (N from d and κ, stationary τ0, estimated steps and time, …). */
   derived: z.array(DerivedValueSchema),
-  /** The spec with defaults filled in, when valid. */
-  resolved: z.record(z.string(), z.unknown()).nullable(),
+  /** The spec with defaults filled in, when the registry's schema accepts it (what the designer launches). */
+  resolved: CheckedSpecSchema.nullable(),
 });
 export type Validation = z.infer<typeof ValidationSchema>;
 
@@ -616,12 +681,12 @@ export const methods = {
   // training: design, launch, watch, stop, resume
   'training.presets': { input: Empty, output: z.array(PresetInfoSchema) },
   'training.specSchema': { input: Empty, output: z.record(z.string(), z.unknown()) },
-  'training.validate': { input: z.object({ spec: SpecInputSchema }).strict(), output: ValidationSchema },
-  'training.schedulePreview': { input: z.object({ spec: SpecInputSchema }).strict(), output: SchedulePreviewSchema },
+  'training.validate': { input: z.object({ spec: SpecDraftSchema }).strict(), output: ValidationSchema },
+  'training.schedulePreview': { input: z.object({ spec: RunSpecInputSchema }).strict(), output: SchedulePreviewSchema },
   'training.launch': {
     input: z
       .object({
-        spec: SpecInputSchema,
+        spec: RunSpecInputSchema,
         /** Where the runs train: this machine (default) or Slurm, with its options. */
         executor: ExecutorChoiceSchema.optional(),
         /** Seeds to run (a seed group when more than one); default: the spec's own seed. */
@@ -649,6 +714,15 @@ export const methods = {
      * `<groupId>-<condition>` (for seed aggregates).
      */
     output: z.object({ runIds: z.array(z.string()), groupId: z.string() }),
+  },
+  /**
+   * What `training.launchComparison` would launch with these edits, without launching: per arm,
+   * the edits that change its preset and those left out of it (its spec has no parent for them),
+   * and the edits the launch refuses (they apply to no arm). The designer shows this plan.
+   */
+  'training.planComparison': {
+    input: z.object({ comparison: z.string().min(1), set: z.record(z.string(), z.unknown()).default({}) }).strict(),
+    output: ComparisonPlanSchema,
   },
   'training.cancel': { input: IdReq, output: Ok },
   'training.resume': { input: IdReq, output: Ok },
@@ -710,7 +784,8 @@ export const methods = {
   'patches.preview': {
     input: z
       .object({
-        spec: SpecInputSchema,
+        /** The designer's draft too (the visualizer follows edits): the host reports its problems. */
+        spec: SpecDraftSchema,
         seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
         perClass: z.number().int().min(1).max(PATCH_PREVIEW_MAX_PER_CLASS).default(2),
       })

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { openStore } from '../../storage';
 import { createHost } from '../main/host/host';
+import { until } from '../test-support/until';
 
 const exec = promisify(execFile);
 let dir: string;
@@ -35,16 +36,6 @@ function lrlabBackground(...args: string[]) {
     child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })),
   );
   return { child, exited, output: () => stderr };
-}
-
-async function until<T>(what: string, f: () => T | undefined | null | false, timeoutMs = 90_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = f();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** The store's only run matching `seed` (each test uses its own seed), read without recovering anything. */

@@ -15,6 +15,7 @@ import { findPreset } from '../../engine/presets';
 import { openStore } from '../../storage';
 import { goodStore, scribble } from '../../storage/test-fixtures/damage';
 import { readOnlyFolder, tinyFilesystem } from '../../storage/test-fixtures/mounts';
+import { makeUntil } from '../test-support/until';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'lrlab-drills-'));
@@ -113,21 +114,8 @@ const lastStepOf = (file: string, runId: string): number => {
   }
 };
 
-/** Waits until `f` gives a value (polling every 250 ms), or throws after `ms`. */
-async function until<T>(what: string, f: () => T | null | undefined | false, ms = 120_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    let v: T | null | undefined | false = null;
-    try {
-      v = f();
-    } catch {
-      // the store is not there yet, or busy
-    }
-    if (v) return v;
-    if (Date.now() - t0 > ms) throw new Error(`timed out after ${ms / 1000} s waiting for ${what}`);
-    await sleep(250);
-  }
-}
+/** Waits until `f` gives a value (polling every 250 ms), or throws after the timeout; the store may not be there yet, or be busy. */
+const until = makeUntil({ timeoutMs: 120_000, everyMs: 250, ignoreErrors: true });
 
 /** Resumes a run through the real command and says how it ended, what it holds, whether its steps are sound. */
 function resumeToEnd(file: string, runId: string): { status: string; points: Map<string, number>; sound: boolean; note: string } {

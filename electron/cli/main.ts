@@ -6,6 +6,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { existsSync, readFileSync, statSync, writeFileSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { RunQuerySchema } from '../api/schemas';
+import { COLUMN_ID_FORMS } from '../api/columnIds';
 import { invalidRequestMessage } from '../main/host/dispatch';
 import { createHost, type Host } from '../main/host/host';
 import { appFacts } from '../main/host/provenance';
@@ -226,7 +227,7 @@ program
   .option('--preset <p>', 'only this preset (repeatable)', collect, [])
   .option('--tag <t>', 'only runs with this tag (repeatable)', collect, [])
   .option('--deleted', 'show deleted runs (the bin)')
-  .option('--sort <col>', 'sort column, or metric:<key>:last|min|max', 'createdAt')
+  .option('--sort <col>', `sort column: ${COLUMN_ID_FORMS}`, 'createdAt')
   .option('--asc', 'ascending')
   .option('--limit <n>', 'at most this many', intOption('--limit', 1, 100_000), 50)
   .option('--metric <key>', 'metric columns (repeatable; default test/all/err and val/clean/acc)', collect, [])

@@ -7,6 +7,7 @@
 import { outputOf, type CliRunOutput } from './train';
 import { Option, type Command } from 'commander';
 import type { RunSpec } from '../../engine/spec';
+import { FINAL_RUN_STATUSES, type RunStatus } from '../../storage';
 import type { Progress, StatusChange } from '../api/schemas';
 import { createHost } from '../main/host/host';
 import { SlurmError, type SlurmSettings } from '../main/cluster/slurm';
@@ -123,7 +124,7 @@ export async function runOnSlurm(items: readonly SlurmRunItem[], o: SlurmCliOpti
         const s = payload as StatusChange;
         if (!labels.has(s.runId)) return;
         // An automatic requeue (--requeue) follows `interrupted` with `queued` in the same tick.
-        if (!['queued', 'running'].includes(s.status)) finals.set(s.runId, s);
+        if ((FINAL_RUN_STATUSES as readonly RunStatus[]).includes(s.status)) finals.set(s.runId, s);
         else finals.delete(s.runId);
         if (!o.json || s.status !== 'queued') process.stderr.write(`${labels.get(s.runId)} ${s.status}${s.error ? `: ${s.error}` : ''}\n`);
       } else if (event === 'training.onDidProgress') {

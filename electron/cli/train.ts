@@ -17,7 +17,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunSpec } from '../../engine/spec';
-import type { RunDetail, RunStatus } from '../../storage';
+import { FINAL_RUN_STATUSES, type RunDetail, type RunStatus } from '../../storage';
 import { createHost, type Host } from '../main/host/host';
 import type { Progress, StatusChange } from '../api/schemas';
 import type { EventName } from '../api/contract';
@@ -100,7 +100,8 @@ export interface TrainOutcome {
   readonly signalExit: number | null;
 }
 
-const FINAL: readonly RunStatus[] = ['completed', 'failed', 'diverged', 'stopped', 'interrupted'];
+/** The store's list of statuses a run ends with (storage/types.ts). */
+const FINAL: readonly RunStatus[] = FINAL_RUN_STATUSES;
 const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
 
 /** Launches `plans` (or resumes `resumeId`) through the queue and waits until every run has ended. */

@@ -18,6 +18,7 @@ import { runImageExperiment } from './image/run';
 import { disposeBatch, SyntheticNet } from './synthetic/model';
 import { runSyntheticExperiment } from './synthetic/run';
 import { SyntheticSpecSchema } from './synthetic/spec';
+import { sNoiseAgreementSpec } from './synthetic/testFixtures';
 import type { Checkpoint, MetricRecord } from './types';
 import { brightRowImages, tinyImageSpec } from './image/testFixtures';
 
@@ -359,17 +360,7 @@ describe('training runs on webgpu match cpu', () => {
 
   it('a synthetic run (S+noise: gradient and pre-activation noise, anneal) agrees with cpu', async (ctx) => {
     await needWebgpu(ctx);
-    const spec = SyntheticSpecSchema.parse({
-      kind: 'synthetic',
-      seed: 2,
-      data: { d: 8, N: 64, testSize: 200 },
-      model: { width: 16 },
-      objective: { lambda: 0.001 },
-      gradientNoise: { tauXi: 0.05 },
-      init: { tau0: 0.1 },
-      algorithm: { name: 'S+noise', eta2: 0.3, noiseTau0: 0.2, annealAt: 10, eps2: 1e-6 },
-      stopping: { maxIterations: 20 },
-    });
+    const spec = sNoiseAgreementSpec();
     await initBackend({ force: 'cpu' });
     const cpu = await runSyntheticExperiment(spec);
     await initBackend({ force: 'webgpu' });

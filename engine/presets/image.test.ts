@@ -15,7 +15,7 @@ describe('image presets', () => {
     expect(JSON.stringify(runSpecJsonSchema())).toContain('σ_z');
   });
 
-  it('copy the spec table (§2.4)', () => {
+  it('copy the optimizer and schedule table (docs/paper.md §2.4)', () => {
     const large = get('patch-cifar-large-lr');
     expect(large.model).toEqual({ arch: 'wrn', depth: 16, widen: 10 });
     expect(large.epochs).toBe(60);

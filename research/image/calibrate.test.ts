@@ -1,7 +1,7 @@
 /** The calibration script's criteria and run keys (no training: made-up curves). */
 import { describe, expect, it } from 'vitest';
 import type { Candidate, ImageRun } from './calibrate';
-import { armOverrides, judge, judgeSeeds, report, runKey } from './calibrate';
+import { armOverrides, judge, judgeSeeds, report, runKey, shouldDrop, verdict } from './calibrate';
 
 const c: Candidate = { name: 'x', set: ['patch.beta=0.5'], large: 0.1, small: 0.004, noise: 0.4, anneal: 4 };
 function run(arm: ImageRun['arm'], seed: number, patchOnly: number[], clean: number[] = patchOnly.map(() => 0.8), collapsed = false): ImageRun {
@@ -35,9 +35,38 @@ describe('calibrate', () => {
     ]);
     expect(judgeSeeds(c, runs).map((x) => x.verdict.pass)).toEqual([true, false]);
     const md = report(c, runs, [1, 2]);
-    expect(md).toContain('Seeds passing: 1 of 2');
+    expect(md).toContain('seeds passing: 1 of 2');
     expect(md).toMatch(/\| 3 \| 0\.30 ± 0\.00 \| 0\.90 ± 0\.00 \| 0\.30 ± 0\.00 \|/);
     expect(md).toMatch(/Welch's t-test on final clean accuracy: large vs small p = /);
+  });
+
+  it('passes a candidate only when every seed passes, even where the means pass', () => {
+    // Seed 2's large-LR model already fits the patch before the anneal (0.7 at epoch 3: margin 0.2),
+    // but on the means the margin is 0.9 − max((0.3 + 0.7) / 2, 0.3) = 0.4 ≥ 0.25.
+    const runs = [1, 2].flatMap((s) => [
+      run('small-lr', s, [0.3, 0.6, 0.9, 0.95, 0.97]),
+      run('large-lr', s, s === 1 ? [0.1, 0.2, 0.3, 0.8, 0.9] : [0.1, 0.4, 0.7, 0.9, 0.95]),
+      run('noise', s, [0.1, 0.2, 0.3, 0.8, 0.9]),
+    ]);
+    const v = verdict(c, runs);
+    expect(v.pooled.pass).toBe(true);
+    expect(v.pooled.preAnnealMargin).toBeCloseTo(0.4, 12);
+    expect(v.perSeed.map((p) => [p.seed, p.verdict.pass])).toEqual([[1, true], [2, false]]);
+    expect(v.perSeed[1]!.verdict.preAnnealMargin).toBeCloseTo(0.2, 12);
+    expect(v).toMatchObject({ pass: false, seedsPassing: 1, seeds: 2 });
+    const md = report(c, runs, [1, 2]);
+    expect(md).toContain('**Verdict (every seed must pass): fails** — seeds passing: 1 of 2');
+    expect(md).toContain('On the means (pooled, not deciding): would pass');
+    expect(md).not.toMatch(/Verdict[^\n]*\*\*passes\*\*/);
+    // --drop-after: one failing seed is enough to stop a candidate (it can no longer pass on every seed) …
+    expect(shouldDrop(c, runs, 2)).toBe(true);
+    expect(shouldDrop(c, runs, 3)).toBe(false);
+    // … and a candidate whose every seed passes passes.
+    const good = runs.filter((r) => r.seed === 1);
+    expect(verdict(c, good)).toMatchObject({ pass: true, seedsPassing: 1, seeds: 1 });
+    expect(report(c, good, [1])).toContain('**Verdict (every seed must pass): passes**');
+    expect(shouldDrop(c, good, 1)).toBe(false);
+    expect(verdict(c, []).pass).toBe(false);
   });
 
   it('keys a run by its arm and overrides, so candidates differing only in the large LR share small-LR runs', () => {

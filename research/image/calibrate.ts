@@ -7,12 +7,14 @@
  * three arms share everything else), keeps the per-epoch curves of every run under
  * research/image/data/runs/, and judges each candidate against the criteria:
  *   1. no arm collapses (engine flag) or diverges;
- *   2. before the anneal (mean over the last pre-anneal epoch's seeds) small LR's patch-only
- *      accuracy exceeds both other arms' by ≥ 0.25;
+ *   2. before the anneal (at the last epoch before it) small LR's patch-only accuracy exceeds
+ *      both other arms' by ≥ 0.25;
  *   3. after the anneal the large-LR model learns the patch: its final patch-only accuracy is
- *      ≥ 0.5 (chance 0.1);
- * and reports per-epoch patch-only and clean accuracy per arm (mean ± std), final clean
- * accuracy with Welch's test between arms, and the same criteria per seed.
+ *      ≥ 0.5 (chance 0.1).
+ * A candidate passes only when EVERY seed passes all three on its own runs (a preset should show
+ * the effect on any seed, not only on average; issue 17 item 6); the same criteria on the means
+ * over seeds are reported too ("pooled"), but do not decide. The report has per-epoch patch-only
+ * and clean accuracy per arm (mean ± std) and final clean accuracy with Welch's test between arms.
  * Choose on calibration seeds, then confirm on fresh seeds (`--seeds`).
  *
  *   nice -n 10 npx tsx research/image/calibrate.ts CANDIDATES.json --seeds 1,2,3,4,5 [--run] [--only a,b] [--drop-after 2] [--md OUT.md] [--backend wasm]
@@ -22,8 +24,8 @@
  * anneal epoch, the first epoch at the small rate / without noise).
  *
  * Runs go seed-major over the candidates (seed 1 of every candidate, then seed 2, …). With
- * `--drop-after N` a candidate whose pooled verdict fails once it has N seeds is not run on
- * further seeds (its runs stay on disk and in the report, marked "dropped"). A run is stored
+ * `--drop-after N` a candidate that has at least N seeds, one of which fails, is not run on
+ * further seeds (it can no longer pass on every seed) (its runs stay on disk and in the report, marked "dropped"). A run is stored
  * under a key of its arm and its overrides, so candidates that differ only in the large LR share
  * their small-LR and noise runs, and a finished run is never re-run.
  */
@@ -120,7 +122,7 @@ export interface Verdict {
   readonly pass: boolean;
 }
 
-/** The three criteria on pooled runs (means over seeds). */
+/** The three criteria on pooled runs (means over seeds): reported, but not the verdict (see `verdict`). */
 export function judge(c: Candidate, runs: readonly ImageRun[]): Verdict {
   const of = (arm: Arm) => runs.filter((r) => r.arm === arm);
   const noCollapse = runs.every((r) => r.status === 'completed' && !r.collapsed);
@@ -137,6 +139,29 @@ export function judgeSeeds(c: Candidate, runs: readonly ImageRun[]): { seed: num
   return seeds.map((seed) => ({ seed, verdict: judge(c, runs.filter((r) => r.seed === seed)) }));
 }
 
+export interface CandidateVerdict {
+  /** Passes only when every seed passes on its own. */
+  readonly pass: boolean;
+  readonly seedsPassing: number;
+  readonly seeds: number;
+  readonly perSeed: { seed: number; verdict: Verdict }[];
+  /** The criteria on the means over seeds (reported, not deciding). */
+  readonly pooled: Verdict;
+}
+
+/** The candidate's verdict: every seed must pass the three criteria on its own runs. */
+export function verdict(c: Candidate, runs: readonly ImageRun[]): CandidateVerdict {
+  const perSeed = judgeSeeds(c, runs);
+  const seedsPassing = perSeed.filter((p) => p.verdict.pass).length;
+  return { pass: perSeed.length > 0 && seedsPassing === perSeed.length, seedsPassing, seeds: perSeed.length, perSeed, pooled: judge(c, runs) };
+}
+
+/** `--drop-after N`: stop running a candidate once it has ≥ N seeds and one of them fails. */
+export function shouldDrop(c: Candidate, runs: readonly ImageRun[], dropAfter: number): boolean {
+  const v = verdict(c, runs);
+  return v.seeds >= dropAfter && !v.pass;
+}
+
 /** Lowest clean accuracy after epoch 1 (a dip far below the run's level marks a damaged network). */
 export function minCleanAfterFirst(r: ImageRun): number {
   return Math.min(...r.clean.slice(1));
@@ -146,8 +171,9 @@ const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : String(x));
 const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : String(x));
 
 export function report(c: Candidate, runs: readonly ImageRun[], seeds: readonly number[], note = ''): string {
-  const v = judge(c, runs);
-  const per = judgeSeeds(c, runs);
+  const cv = verdict(c, runs);
+  const v = cv.pooled;
+  const per = cv.perSeed;
   const of = (arm: Arm) => runs.filter((r) => r.arm === arm);
   const clean = (arm: Arm) => of(arm).map((r) => r.clean.at(-1) ?? Number.NaN);
   const epochs = Math.max(...runs.map((r) => r.clean.length));
@@ -158,8 +184,9 @@ export function report(c: Candidate, runs: readonly ImageRun[], seeds: readonly 
   const lines = [
     `### ${c.name}: ${c.set.join(', ') || 'preset values'}; large ${c.large} → ${c.small} from epoch ${c.anneal}; small ${c.small}; noise ${c.noise} until epoch ${c.anneal - 1}${note ? ` (${note})` : ''}`,
     '',
-    `Seeds ${seeds.join(', ')}. Verdict on the means: ${v.pass ? '**passes**' : 'fails'} — no collapse: ${v.noCollapse ? 'yes' : 'no'}; pre-anneal margin at epoch ${pre} (small − max(other)) ${f3(v.preAnnealMargin)} (need ≥ 0.25); large-LR final patch-only ${f3(v.postAnnealLarge)} (need ≥ 0.5).`,
-    `Per seed: ${per.map(({ seed, verdict: s }) => `s${seed} ${s.pass ? 'pass' : 'fail'} (margin ${f2(s.preAnnealMargin)}, large final ${f2(s.postAnnealLarge)}${s.noCollapse ? '' : ', collapse'})`).join('; ')}. Seeds passing: ${per.filter((p) => p.verdict.pass).length} of ${per.length}.`,
+    `Seeds ${seeds.join(', ')}. **Verdict (every seed must pass): ${cv.pass ? 'passes' : 'fails'}** — seeds passing: ${cv.seedsPassing} of ${cv.seeds}.`,
+    `Per seed: ${per.map(({ seed, verdict: s }) => `s${seed} ${s.pass ? 'pass' : 'fail'} (margin ${f2(s.preAnnealMargin)}, large final ${f2(s.postAnnealLarge)}${s.noCollapse ? '' : ', collapse'})`).join('; ')}.`,
+    `On the means (pooled, not deciding): ${v.pass ? 'would pass' : 'would fail'} — no collapse: ${v.noCollapse ? 'yes' : 'no'}; pre-anneal margin at epoch ${pre} (small − max(other)) ${f3(v.preAnnealMargin)} (need ≥ 0.25); large-LR final patch-only ${f3(v.postAnnealLarge)} (need ≥ 0.5).`,
     '',
     '| arm | seed | status | wall s | min clean acc after epoch 1 | patch-only acc per epoch | clean acc per epoch |',
     '| --- | --- | --- | --- | --- | --- | --- |',
@@ -220,7 +247,7 @@ async function main(): Promise<void> {
       }
       const rs = runs.get(c.name) ?? [];
       const n = new Set(rs.map((r) => r.seed)).size;
-      if (doRun && n >= dropAfter && !judge(c, rs).pass) dropped.set(c.name, `dropped after ${n} seeds: the pooled verdict failed`);
+      if (doRun && shouldDrop(c, rs, dropAfter)) dropped.set(c.name, `dropped after ${n} seeds: seed(s) ${verdict(c, rs).perSeed.filter((p) => !p.verdict.pass).map((p) => p.seed).join(', ')} failed`);
       write();
     }
   }

@@ -16,6 +16,8 @@ import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readSync, fsta
 import { join } from 'node:path';
 import type { BackendReport } from '../../../engine/backend';
 import type { MetricRecord, ProgressInfo, RunEvent, RunResult } from '../../../engine/experiments/types';
+// The pure values module, not the store's index: a cluster worker writes segments without opening a store.
+import { fromJsonNumber, toJsonNumber, type JsonNumber } from '../../../storage/values';
 
 export interface SlurmFacts {
   readonly jobId: string | null;
@@ -29,29 +31,27 @@ export interface SlurmFacts {
 
 export type SegmentLine =
   | { readonly t: 'start'; readonly attempt: number; readonly at: number; readonly backend: BackendReport; readonly versions: Readonly<Record<string, string>>; readonly slurm: SlurmFacts; readonly resumedFrom: number | null }
-  | { readonly t: 'm'; readonly s: number; readonly e: number | null; readonly w: number; readonly v: Readonly<Record<string, number | string>> }
+  | { readonly t: 'm'; readonly s: number; readonly e: number | null; readonly w: number; readonly v: Readonly<Record<string, JsonNumber>> }
   | { readonly t: 'ev'; readonly event: RunEvent }
   | { readonly t: 'p'; readonly p: ProgressInfo; /** When the worker wrote it (epoch ms): the host's live lag is measured against it. */ readonly at?: number }
   | { readonly t: 'c'; readonly step: number; readonly epoch: number | null; readonly file: string; readonly bytes: number }
   | { readonly t: 'end'; readonly result: RunResult; readonly signal: string | null }
   | { readonly t: 'error'; readonly message: string };
 
-export function encodeValue(v: number): number | string {
-  if (Number.isFinite(v)) return v === 0 && 1 / v < 0 ? '-0' : v;
-  return String(v); // 'NaN' | 'Infinity' | '-Infinity'
-}
+/**
+ * A metric value in a segment line: the store's JSON number encoding (storage/values.ts), which
+ * bundles use too: NaN, ±Infinity and -0 as the strings 'NaN', 'Infinity', '-Infinity', '-0'.
+ */
+export const encodeValue = toJsonNumber;
 
-export function decodeValues(v: Readonly<Record<string, number | string>>): Record<string, number> {
+export function decodeValues(v: Readonly<Record<string, JsonNumber>>): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const k in v) {
-    const x = v[k] as number | string;
-    out[k] = typeof x === 'number' ? x : Number(x);
-  }
+  for (const k in v) out[k] = fromJsonNumber(v[k] as JsonNumber);
   return out;
 }
 
 export function metricLine(m: MetricRecord): SegmentLine {
-  const v: Record<string, number | string> = {};
+  const v: Record<string, JsonNumber> = {};
   for (const k in m.values) v[k] = encodeValue(m.values[k] as number);
   return { t: 'm', s: m.step, e: m.epoch, w: m.wallTimeMs, v };
 }

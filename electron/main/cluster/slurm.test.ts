@@ -21,6 +21,7 @@ import { launchDirOf, runDirOf, writeRunFile } from './runDir';
 import { jobScript, preflight, sourceWorkerCommand, submit, taskPids, taskStates, SlurmError } from './slurm';
 import { createHost, type Host } from '../host/host';
 import { ensureTestCluster, releaseTestCluster } from './testCluster';
+import { makeUntil } from '../../test-support/until';
 
 const cluster = ensureTestCluster();
 afterAll(() => releaseTestCluster(cluster));
@@ -53,15 +54,7 @@ const tiny = (maxIterations: number, seed: number) =>
     logging: { every: 10, checkpointEvery: 100 },
   });
 
-async function until<T>(what: string, f: () => T | undefined | null | false, timeoutMs = 120_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = f();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = makeUntil({ timeoutMs: 120_000, everyMs: 100 });
 
 describe.skipIf(!cluster.ok)('single-node Slurm', () => {
   it('runs an sbatch array of lrlab workers whose points reach the store live and equal the engine run', async () => {

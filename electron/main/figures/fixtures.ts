@@ -114,7 +114,8 @@ export function seedComparisonRuns(store: RunStore, o: SeedOptions = {}): string
       w.close();
       if (planned !== null) store.addEvent(id, { kind: 'anneal', step: planned, epoch: epochOf(planned), message: `anneal at step ${planned}` });
       if (collapsed) store.addEvent(id, { kind: 'collapse' as never, step: 500, epoch: null, message: 'training loss at chance' });
-      store.finishRun(id, 'completed', { summary: { steps: points * every } });
+      // As the engine records one: a `collapse` event and `collapsed: true` in the result (status stays completed).
+      store.finishRun(id, 'completed', { summary: { steps: points * every, ...(collapsed ? { collapsed: true } : {}) } });
       ids.push(id);
     }
   });

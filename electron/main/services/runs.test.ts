@@ -7,6 +7,8 @@ import { createHost, type Host } from '../host/host';
 import { newRunInput } from '../training/queue';
 import { PRESETS } from '../../../engine/presets';
 import { parseRunSpec } from '../../../engine/spec';
+// The run browser's columns, as the renderer builds them (fakeKind.test.ts reads them the same way).
+import { BASE_COLUMNS, metricColumns } from '../../../renderer/src/lib/columns';
 
 let dir: string;
 let host: Host;
@@ -42,5 +44,28 @@ describe('runs.delete and runs.purge', () => {
     const after = host.store.getRun(queued);
     expect(after.status).toBe('stopped'); // no longer in the queue
     expect(after.deletedAt).not.toBeNull();
+  });
+});
+
+describe('runs.list sortBy (column ids, electron/api/columnIds.ts)', () => {
+  it('sorts by every column of the run browser, metric summaries included', async () => {
+    const kinds = await host.services.experiments.kinds({});
+    const metric = kinds[0]!.defaultColumns[0]!;
+    const sorts = [...BASE_COLUMNS, ...metricColumns(kinds, metric)].map((c) => c.sortBy).filter((s): s is string => s !== null);
+    expect(sorts).toContain(`metric:${metric}:last`);
+    for (const sortBy of sorts) {
+      const r = await host.dispatch('runs.list', { sortBy, limit: 1 });
+      expect(r.ok ? 'ok' : `${sortBy}: ${r.error.message}`).toBe('ok');
+    }
+  });
+
+  it('refuses a bad column id as an invalid request that says what is wrong', async () => {
+    const r = await host.dispatch('runs.list', { sortBy: 'metric:test/all/err:avg' });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.code).toBe('invalid_request');
+    expect(r.error.message).toMatch(/sortBy: "metric:test\/all\/err:avg" is not a column id: "avg" is not a metric summary; use one of last, min, max/);
+    const unknownField = await host.dispatch('runs.list', { sortBy: 'colour' });
+    expect(unknownField.ok ? null : unknownField.error.message).toMatch(/Cannot sort runs by "colour": use one of name, status/);
   });
 });

@@ -1,7 +1,8 @@
 /** The runs service: the store, read and curated, in the api's shapes. */
 import type { ApiServices } from '../../api/contract';
 import type { RunSummary as ApiRunSummary } from '../../api/schemas';
-import type { RunListRow, RunRow, RunStore, LatestMetric } from '../../../storage';
+import type { RunListRow, RunRow, RunSortColumn, RunStore, LatestMetric, RunQuery as StoreRunQuery } from '../../../storage';
+import type { ColumnId } from '../../api/columnIds';
 import { HostError } from '../host/errors';
 import type { HostEvents } from '../host/events';
 import { readStoredRunSpec } from '../../../engine/spec';
@@ -23,6 +24,15 @@ export function flattenHparams(spec: unknown, prefix = '', out: Record<string, n
     else flattenHparams(v, path, out);
   }
   return out;
+}
+
+/**
+ * The store's sort for a parsed column id: a metric summary, or a field by its store name (the
+ * api's durationS is the store's durationMs). The store refuses a field it cannot sort by.
+ */
+function storeSort(id: ColumnId): NonNullable<StoreRunQuery['sortBy']> {
+  if (id.type === 'metric') return { metric: id.key, stat: id.stat };
+  return (id.name === 'durationS' ? 'durationMs' : id.name) as RunSortColumn;
 }
 
 function metricSummary(m: LatestMetric): ApiRunSummary['metrics'][string] {
@@ -95,9 +105,9 @@ export function createRunsService(store: RunStore, events: HostEvents): ApiServi
     list(q) {
       const createdFrom = parseDate(q.createdFrom, 'createdFrom');
       const createdTo = parseDate(q.createdTo, 'createdTo');
-      const sortBy = q.sortBy === 'durationS' ? 'durationMs' : q.sortBy;
       const r = store.listRuns({
         ...(q.text ? { text: q.text } : {}),
+        ...(q.ids ? { ids: q.ids } : {}),
         ...(q.status ? { status: q.status } : {}),
         ...(q.preset ? { preset: q.preset } : {}),
         ...(q.kind ? { kind: q.kind } : {}),
@@ -108,7 +118,7 @@ export function createRunsService(store: RunStore, events: HostEvents): ApiServi
         ...(createdTo !== undefined ? { createdTo } : {}),
         includeDeleted: q.deleted === 'include',
         onlyDeleted: q.deleted === 'only',
-        sortBy: sortBy as never,
+        sortBy: storeSort(q.sortBy),
         sortDir: q.sortDir,
         offset: q.offset,
         limit: q.limit,

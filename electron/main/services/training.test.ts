@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHost, type Host } from '../host/host';
 import { PRESETS } from '../../../engine/presets';
+import type { ComparisonPlanInfo } from '../../api/schemas';
 
 let dir: string;
 let host: Host;
@@ -110,6 +111,31 @@ describe('training service (design side)', () => {
     const typo = await host.dispatch('training.launchComparison', { comparison: 'toy', seeds: [1], set: { 'modle.width': 8 } });
     expect(typo.ok).toBe(false);
     if (!typo.ok) expect(typo.error.message).toMatch(/modle\.width/);
+    expect(host.store.listRuns({}).total).toBe(before);
+  });
+
+  it('plans a comparison without launching it: per arm what the launch applies, and what it refuses', async () => {
+    const before = host.store.listRuns({}).total;
+    const r = await host.dispatch('training.planComparison', { comparison: 'toy', set: { 'stopping.maxIterations': 5, 'algorithm.anneal.at': 3 } });
+    expect(r.ok, r.ok ? '' : r.error.message).toBe(true);
+    if (!r.ok) return;
+    const plan = r.value as ComparisonPlanInfo;
+    expect(plan.arms.map((a) => a.preset)).toEqual(PRESETS.filter((p) => p.comparison === 'toy').map((p) => p.name));
+    expect(plan.refused).toEqual([]);
+    for (const a of plan.arms) {
+      const spec = PRESETS.find((p) => p.name === a.preset)!.spec as { algorithm: { name: string }; stopping?: { maxIterations?: number } };
+      const paths = a.changes.map((c) => c.path);
+      // The L-S arm gets the anneal point; the others leave it out, as the launch above did.
+      if (spec.algorithm.name === 'L-S') expect(paths).toContain('algorithm.anneal.at');
+      else expect(a.notApplied).toEqual(['algorithm.anneal.at']);
+      expect(a.changes.find((c) => c.path === 'stopping.maxIterations')).toMatchObject({ from: spec.stopping?.maxIterations, to: 5 });
+    }
+    // A misspelt path is listed as refused, with why; nothing is launched by planning.
+    const typo = await host.dispatch('training.planComparison', { comparison: 'toy', set: { 'modle.width': 8 } });
+    expect(typo.ok).toBe(true);
+    if (typo.ok) expect((typo.value as ComparisonPlanInfo).refused).toEqual([{ path: 'modle.width', message: expect.stringMatching(/not a field of a synthetic spec/) }]);
+    const unknown = await host.dispatch('training.planComparison', { comparison: 'nope', set: {} });
+    expect(unknown.ok).toBe(false);
     expect(host.store.listRuns({}).total).toBe(before);
   });
 });

@@ -1,10 +1,11 @@
 /** The training service: design (presets, schema, validation, schedule), launch, watch, stop, resume. */
 import { randomUUID } from 'node:crypto';
 import type { ApiServices } from '../../api/contract';
-import { PRESET_GROUPS, PRESETS } from '../../../engine/presets';
+import { PRESET_GROUPS, PRESETS, type Preset } from '../../../engine/presets';
 import type { RunSpec } from '../../../engine/spec';
 import { experiments, type AnySpec, type ExperimentRegistry } from '../../../engine/experiments/registry';
-import { applyOverrides, overrideApplies } from '../../../engine/cli/overrides';
+import { applyOverrides } from '../../../engine/cli/overrides';
+import { appliesToNone, planComparison, refusalReason } from './comparisonPlan';
 import type { RunStore } from '../../../storage';
 import { HostError } from '../host/errors';
 import { estimateTime } from './timeEstimate';
@@ -12,6 +13,16 @@ import type { LaunchMeta, RunQueue } from '../training/queue';
 import type { ExecutorChoice } from '../../api/schemas';
 import { partitions, SlurmError } from '../cluster/slurm';
 import type { SlurmExecutor } from '../cluster/slurmExecutor';
+
+/** The presets of one comparison, in launch order; an unknown comparison is an error naming the known ones. */
+function comparisonMembers(comparison: string): readonly Preset[] {
+  const members = PRESETS.filter((p) => p.comparison === comparison);
+  if (members.length === 0) {
+    const known = [...new Set(PRESETS.map((p) => p.comparison))].join(', ');
+    throw new HostError('not_found', `No preset comparison "${comparison}". Known: ${known}.`);
+  }
+  return members;
+}
 
 function specOrThrow(registry: ExperimentRegistry, input: unknown, prefix = 'spec'): RunSpec {
   const c = registry.check(input);
@@ -110,7 +121,8 @@ export function createTrainingService(
       // Finished runs of this kind, newest first, time the next one (see timeEstimate.ts).
       const finished = store.listRuns({ status: ['completed'], kind: [c.spec.kind], sortBy: 'createdAt', sortDir: 'desc', limit: 100 }).rows;
       derived.push(estimateTime(registry, c.spec, finished));
-      return { ok: problems.length === 0, problems, derived, resolved: c.spec as unknown as Record<string, unknown> };
+      // The registry's union is RunSpecSchema's (as in specOrThrow); a test-only kind travels as the object it is.
+      return { ok: problems.length === 0, problems, derived, resolved: c.spec as RunSpec };
     },
     schedulePreview({ spec }) {
       return registry.describe(specOrThrow(registry, spec)).schedule;
@@ -125,30 +137,31 @@ export function createTrainingService(
       const runIds = queue.launch(specs, { preset: preset ?? null, groupId, tags: groupName ? [groupName] : [], ...(ex ? { executor: ex } : {}) });
       return { runIds, groupId };
     },
+    planComparison({ comparison, set }) {
+      const members = comparisonMembers(comparison);
+      const plan = planComparison(members, set);
+      const kind = members[0]!.spec.kind;
+      return {
+        arms: plan.arms.map((a) => ({ preset: a.preset.name, condition: a.preset.condition, title: a.preset.title, changes: [...a.changes], notApplied: [...a.notApplied] })),
+        refused: plan.nowhere.map((o) => ({ path: o.path, message: refusalReason(kind, comparison, o.path) })),
+      };
+    },
     async launchComparison({ comparison, seeds, set, executor }) {
-      const members = PRESETS.filter((p) => p.comparison === comparison);
-      if (members.length === 0) {
-        const known = [...new Set(PRESETS.map((p) => p.comparison))].join(', ');
-        throw new HostError('not_found', `No preset comparison "${comparison}". Known: ${known}.`);
-      }
-      const overrides = Object.entries(set).map(([path, value]) => ({ path, value }));
+      const members = comparisonMembers(comparison);
+      // The plan the designer showed (training.planComparison): which edits each arm gets.
+      const plan = planComparison(members, set);
       // An edit must apply to at least one arm: a misspelt path (`modle.width`) applies to none and
       // is refused as an unknown path, and a real one no arm has is refused, not silently dropped.
-      const applies = (path: string) => members.some((p) => overrideApplies(p.spec, path));
-      const nowhere = overrides.filter((o) => !applies(o.path));
-      if (nowhere.length > 0) {
-        applyOverrides({ ...members[0]!.spec } as Record<string, unknown>, nowhere);
-        throw new HostError('invalid_request', `${nowhere.map((o) => `"${o.path}"`).join(', ')} applies to none of the conditions of "${comparison}": remove it, or edit a path their specs have.`);
+      if (plan.nowhere.length > 0) {
+        applyOverrides({ ...members[0]!.spec } as Record<string, unknown>, plan.nowhere);
+        throw new HostError('invalid_request', `${plan.nowhere.map((o) => `"${o.path}"`).join(', ')} ${appliesToNone(comparison)}`);
       }
       const groupBase = `cmp-${randomUUID().slice(0, 8)}`;
       const runIds: string[] = [];
       // Validate every condition before launching any, so a bad override launches nothing.
-      const planned = members.map((p) => {
-        // An edit applies to the arms whose variant has its parent (see overrideApplies); the
-        // designer's plan lists, per arm, only the edits that apply there.
+      const planned = plan.arms.map(({ preset: p, applied }) => {
         const base = { ...p.spec, seed: seeds[0] ?? 1 } as Record<string, unknown>;
-        const doc = applyOverrides(base, overrides.filter((o) => overrideApplies(base, o.path)));
-        return { preset: p, spec: specOrThrow(registry, doc, `set(${p.name})`) };
+        return { preset: p, spec: specOrThrow(registry, applyOverrides(base, applied), `set(${p.name})`) };
       });
       for (const { spec } of planned) await assertFits(spec);
       const ex = executorFor(executor, slurm);

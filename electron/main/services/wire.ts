@@ -1,5 +1,7 @@
-/** Numbers on the wire: JSON has no NaN or ±Infinity, so they travel as strings. */
-export type WireNumber = number | 'NaN' | 'Infinity' | '-Infinity';
+/** Numbers on the wire: JSON has no NaN or ±Infinity, so they travel as strings (the api's WireNumberSchema). */
+import type { WireNumber } from '../../api/schemas';
+
+export type { WireNumber };
 
 export function toWire(v: number): WireNumber {
   if (Number.isNaN(v)) return 'NaN';

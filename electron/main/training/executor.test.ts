@@ -12,6 +12,7 @@ import { parseRunSpec } from '../../../engine/spec';
 import { HostEvents } from '../host/events';
 import { RunQueue } from './queue';
 import { EnvironmentFault, type Execution, type ExecutionCallbacks, type Executor, type RunLaunch, type RunOutcome } from './executor';
+import { makeUntil } from '../../test-support/until';
 
 const dirs: string[] = [];
 const cleanup: (() => Promise<void> | void)[] = [];
@@ -33,15 +34,7 @@ const tiny = (maxIterations: number, seed = 1) =>
     logging: { every: 10, checkpointEvery: 20 },
   });
 
-async function until<T>(what: string, f: () => T | undefined | null | false, timeoutMs = 60_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = f();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const until = makeUntil({ timeoutMs: 60_000, everyMs: 25 });
 
 function tempStore(options: Parameters<typeof openStore>[1] = {}): RunStore {
   const dir = mkdtempSync(join(tmpdir(), 'lrlab-exec-'));

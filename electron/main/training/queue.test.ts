@@ -10,6 +10,7 @@ import type { EventName } from '../../api/contract';
 import type { Progress, StatusChange } from '../../api/schemas';
 import { createHost, type Host } from '../host/host';
 import { openStore } from '../../../storage';
+import { makeUntil } from '../../test-support/until';
 
 const dirs: string[] = [];
 const hosts: Host[] = [];
@@ -31,15 +32,7 @@ const tiny = (maxIterations: number) => ({
   logging: { every: 10, checkpointEvery: 100 },
 });
 
-async function until<T>(what: string, f: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 90_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = makeUntil({ timeoutMs: 90_000, everyMs: 50 });
 
 async function newHost(storePath: string): Promise<Host> {
   const h = await createHost({ mode: 'cli', storePath, runQueue: true, concurrency: 2, stopGraceMs: 5000, log: () => {} });

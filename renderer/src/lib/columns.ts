@@ -1,11 +1,13 @@
 /**
  * Run-table columns. A metric column carries its metric key and statistic as data (`metric`),
- * so nothing parses column ids back; `id` and `sortBy` use the host's `metric:<key>:<stat>` form.
+ * so nothing parses column ids back; its `id` and `sortBy` are built by the api's column-id
+ * module (@api/columnIds), which the host parses `sortBy` with.
  */
 import type { KindInfo } from '@api/index';
+import { metricColumnId, type MetricStat } from '@api/columnIds';
 import { bestStat, metricInfo } from './kinds';
 
-export type MetricStat = 'last' | 'min' | 'max';
+export type { MetricStat };
 
 export interface Column {
   readonly id: string;
@@ -19,7 +21,7 @@ export interface Column {
 
 export const BASE_COLUMNS: readonly Column[] = [
   { id: 'name', label: 'Name', sortBy: 'name', width: 200 },
-  { id: 'status', label: 'Status', sortBy: 'status', width: 100 },
+  { id: 'status', label: 'Status', sortBy: 'status', width: 160 }, // room for a "collapsed" mark beside "completed"
   { id: 'preset', label: 'Preset', sortBy: 'preset', width: 120 },
   { id: 'algorithm', label: 'Algorithm', sortBy: 'algorithm', width: 90 },
   { id: 'hparams', label: 'Key hyperparameters', sortBy: null, width: 220 },
@@ -32,7 +34,7 @@ export const BASE_COLUMNS: readonly Column[] = [
 ];
 
 function metricColumn(key: string, stat: MetricStat, label: string): Column {
-  const id = `metric:${key}:${stat}`;
+  const id = metricColumnId(key, stat);
   return { id, label, sortBy: id, width: 110, metric: { key, stat } };
 }
 

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import type { PresetInfo } from '@api/index';
+import type { PresetInfo, RunSpec } from '@api/index';
 import { setApi } from '../api';
 import { FakeApiError, fakeApi } from '../testing';
 import type { Handlers } from '../testing';
@@ -18,6 +18,9 @@ const toyLs: PresetInfo = {
   spec: { kind: 'synthetic', data: { d: 64 }, algorithm: { name: 'L-S', eta1: 0.1, eta2: 0.01 } },
 };
 
+/** The fake host accepts a draft as it is (the real one returns it parsed, defaults filled in). */
+const accept = (spec: Record<string, unknown>): RunSpec => spec as unknown as RunSpec;
+
 function memoryStorage(): { getItem(k: string): string | null; setItem(k: string, v: string): void; data: Map<string, string> } {
   const data = new Map<string, string>();
   return { data, getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v) };
@@ -33,7 +36,7 @@ function setup(extra: Handlers = {}) {
         ok: d >= 2,
         problems: d >= 2 ? [] : [{ path: 'data.d', message: 'Too small: expected number to be >=2' }],
         derived: [{ label: 'N', value: Math.round(d / 0.25), unit: 'examples' }],
-        resolved: d >= 2 ? spec : null,
+        resolved: d >= 2 ? accept(spec) : null,
       };
     },
     'training.schedulePreview': () => ({ xUnit: 'step', x: [0, 1], lr: [0.1, 0.01], noise: [0, 0], annealAt: null, note: null }),
@@ -92,7 +95,7 @@ describe('designer store', () => {
     const { s } = setup({
       'training.validate': ({ spec }) => {
         const d = (spec.data as { d: number }).d;
-        const answer = { ok: true, problems: [], derived: [{ label: 'd', value: d }], resolved: spec };
+        const answer = { ok: true, problems: [], derived: [{ label: 'd', value: d }], resolved: accept(spec) };
         return d === 10 ? new Promise((r) => (release = () => r(answer))) : answer;
       },
     });
@@ -161,6 +164,25 @@ describe('designer store', () => {
     expect(f.calls.find((c) => c.method === 'training.launchComparison')?.input).toEqual({ comparison: 'toy', seeds: [0], set: { 'data.d': 32 } });
   });
 
+  it("shows the host's plan for the comparison under the current edits, and says when the host could not plan it", async () => {
+    const plan = { arms: [{ preset: 'toy-ls', condition: 'large-lr', title: 'Toy L-S', changes: [{ path: 'data.d', from: 64, to: 32, overridesCondition: false }], notApplied: [] }], refused: [] };
+    const { s, f } = setup({ 'training.planComparison': () => plan });
+    await s.init();
+    s.loadPreset('toy-ls');
+    s.setField(['data', 'd'], 32);
+    await s.planComparison();
+    expect(f.calls.find((c) => c.method === 'training.planComparison')?.input).toEqual({ comparison: 'toy', set: { 'data.d': 32 } });
+    expect(s.comparisonPlan).toEqual(plan);
+    expect(s.comparisonPlanPending).toBe(false);
+    setActivePinia(createPinia());
+    const { s: s2 } = setup({ 'training.planComparison': () => { throw new FakeApiError('unavailable', 'host gone'); } });
+    await s2.init();
+    s2.loadPreset('toy-ls');
+    await s2.planComparison();
+    expect(s2.comparisonPlan).toBeNull();
+    expect(s2.comparisonPlanError).toMatch(/host gone/);
+  });
+
   it('re-runs from a past run, and saves and reloads user presets', async () => {
     const { s, f } = setup({
       'runs.get': ({ id }) => ({ id, name: 'old run', preset: 'toy-s', spec: { kind: 'synthetic', seed: 3, algorithm: { name: 'S' } } }) as never,
@@ -197,7 +219,7 @@ describe('designer extras', () => {
       'training.validate': ({ spec }) => {
         const d = (spec.data as { d?: number } | undefined)?.d ?? 64;
         return d >= 2
-          ? { ok: true, problems: [], derived: [{ label: 'N', value: d * 4 }], resolved: spec }
+          ? { ok: true, problems: [], derived: [{ label: 'N', value: d * 4 }], resolved: accept(spec) }
           : { ok: false, problems: [{ path: 'data.d', message: 'too small' }], derived: [], resolved: null };
       },
     });

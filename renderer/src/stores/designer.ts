@@ -5,7 +5,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { ExecutorChoice, Executors, PresetInfo, RunSummary, SchedulePreview, Validation } from '@api/index';
+import type { ComparisonPlanInfo, ExecutorChoice, Executors, PresetInfo, RunSummary, SchedulePreview, Validation } from '@api/index';
 import { useApi } from '../api';
 import type { JsonSchema, Path, SpecValue } from '../lib/schemaForm';
 import { checkSpec, initialValue, isRecord, jsonClone, schemaForSpec, setAt, specOverrides, switchVariant } from '../lib/schemaForm';
@@ -138,6 +138,13 @@ export const useDesignerStore = defineStore('designer', () => {
     return Array.from({ length: n }, (_, i) => base + i);
   });
 
+  /**
+   * The current spec as the host accepted it (defaults filled in; a typed RunSpec), or null while
+   * it is unchecked or has problems. The draft is any object the form or the JSON text made; only
+   * what the host's check returned is launched, so the api's RunSpec type holds without a cast.
+   */
+  const accepted = computed(() => (!pending.value && validation.value?.ok ? validation.value.resolved : null));
+
   /** Why the launch button is disabled, in words; empty when it may launch. */
   const blockers = computed<string[]>(() => {
     const out: string[] = [];
@@ -150,6 +157,7 @@ export const useDesignerStore = defineStore('designer', () => {
       out.push(`${p.size} problem${p.size === 1 ? '' : 's'} to fix${first ? ` — ${first[0] || 'spec'}: ${first[1]}` : ''}`);
     }
     if (p.size === 0 && pending.value) out.push('Checking the spec…');
+    else if (p.size === 0 && hasSpec.value && !validationError.value && !accepted.value) out.push('The host has not accepted the spec yet');
     if (validationError.value) out.push(`The host could not check the spec: ${validationError.value}`);
     if (launching.value) out.push('Launching…');
     return out;
@@ -284,9 +292,10 @@ export const useDesignerStore = defineStore('designer', () => {
       validation.value = v;
       validationError.value = null;
       if (v.ok || v.derived.length > 0) lastDerived.value = v.derived;
-      if (v.ok) {
+      if (v.ok && v.resolved) {
         try {
-          const p = await api.training.schedulePreview({ spec: current });
+          // The spec the host just accepted (typed RunSpec): the preview is of what would train.
+          const p = await api.training.schedulePreview({ spec: v.resolved });
           if (mine !== seq) return;
           preview.value = p;
           previewError.value = null;
@@ -303,6 +312,8 @@ export const useDesignerStore = defineStore('designer', () => {
 
   async function launch(): Promise<{ runIds: string[]; groupId: string | null } | null> {
     if (blockers.value.length > 0) return null;
+    const checked = accepted.value;
+    if (!checked) return null;
     launching.value = true;
     launchError.value = null;
     try {
@@ -310,7 +321,7 @@ export const useDesignerStore = defineStore('designer', () => {
       const s = source.value;
       const preset = currentPreset.value?.name ?? (s?.type === 'run' ? (s.preset ?? undefined) : undefined);
       const executor = executorChoice.value;
-      const r = await useApi().training.launch({ spec: spec.value, seeds: seeds.value, ...(preset ? { preset } : {}), ...(executor ? { executor } : {}) });
+      const r = await useApi().training.launch({ spec: checked, seeds: seeds.value, ...(preset ? { preset } : {}), ...(executor ? { executor } : {}) });
       markClean();
       return r;
     } catch (e) {
@@ -326,6 +337,37 @@ export const useDesignerStore = defineStore('designer', () => {
     const p = currentPreset.value;
     return p ? specOverrides(p.spec, spec.value, ['algorithm', 'seed', 'name', 'kind']) : {};
   });
+
+  /**
+   * What "Compare conditions" would launch with the current edits, arm by arm, as the host plans
+   * it (training.planComparison): the designer shows the host's own plan, not a copy of its rules.
+   */
+  const comparisonPlan = shallowRef<ComparisonPlanInfo | null>(null);
+  const comparisonPlanError = ref<string | null>(null);
+  const comparisonPlanPending = ref(false);
+  let planSeq = 0;
+  async function planComparison(): Promise<void> {
+    const p = currentPreset.value;
+    const mine = ++planSeq;
+    if (!p) {
+      comparisonPlan.value = null;
+      comparisonPlanPending.value = false;
+      return;
+    }
+    comparisonPlanPending.value = true;
+    try {
+      const r = await useApi().training.planComparison({ comparison: p.comparison, set: comparisonOverrides.value });
+      if (mine !== planSeq) return;
+      comparisonPlan.value = r;
+      comparisonPlanError.value = null;
+    } catch (e) {
+      if (mine !== planSeq) return;
+      comparisonPlan.value = null;
+      comparisonPlanError.value = errorText(e);
+    } finally {
+      if (mine === planSeq) comparisonPlanPending.value = false;
+    }
+  }
 
   async function launchComparison(): Promise<{ runIds: string[]; groupId: string } | null> {
     const p = currentPreset.value;
@@ -406,6 +448,10 @@ export const useDesignerStore = defineStore('designer', () => {
     currentPreset,
     blockers,
     comparisonOverrides,
+    comparisonPlan,
+    comparisonPlanError,
+    comparisonPlanPending,
+    planComparison,
     dirty,
     scheduleValidate,
     setStorage,
