@@ -105,3 +105,76 @@ export function fmtP(p: number): string {
   if (!Number.isFinite(p)) return '—';
   return p < 0.001 ? '<0.001' : p.toFixed(3);
 }
+
+export interface RankTest {
+  /** Pairs with a nonzero difference (zeros are dropped, Wilcoxon's convention). */
+  readonly n: number;
+  readonly statistic: number;
+  readonly p: number;
+}
+
+/**
+ * Exact two-sided sign test: `pos` pairs went one way, `neg` the other (ties already dropped).
+ * p = P(|B − n/2| ≥ |pos − n/2|) for B ~ Binomial(n, ½), i.e. 2·min tail, capped at 1.
+ * Statistic: the smaller count.
+ */
+export function signTest(pos: number, neg: number): RankTest {
+  const n = pos + neg;
+  if (n === 0) return { n, statistic: 0, p: 1 };
+  const k = Math.min(pos, neg);
+  let tail = 0;
+  let c = 1; // C(n, 0)
+  for (let i = 0; i <= k; i++) {
+    tail += c;
+    c = (c * (n - i)) / (i + 1);
+  }
+  return { n, statistic: k, p: Math.min(1, (2 * tail) / 2 ** n) };
+}
+
+/**
+ * Wilcoxon signed-rank test of paired differences `d` (two-sided, exact): zero differences are
+ * dropped, tied |d| get their average rank, and the p-value is the exact permutation distribution
+ * of W+ (the sum of the positive ranks) over the 2^n sign assignments of those ranks — so it stays
+ * exact with ties (ranks are counted in halves). Statistic: min(W+, W−), as scipy reports it.
+ * Differences equal within 1e-12 relative count as tied.
+ */
+export function wilcoxonSignedRank(d: readonly number[]): RankTest {
+  const nz = d.filter((x) => x !== 0 && Number.isFinite(x));
+  const n = nz.length;
+  if (n === 0) return { n, statistic: 0, p: 1 };
+  const order = nz.map((x, i) => ({ a: Math.abs(x), pos: x > 0, i })).sort((x, y) => x.a - y.a);
+  // Twice the average rank (an integer) per difference.
+  const rank2 = new Array<number>(n).fill(0);
+  for (let i = 0; i < n; ) {
+    let j = i;
+    while (j + 1 < n && Math.abs(order[j + 1]!.a - order[i]!.a) <= 1e-12 * Math.max(1, order[i]!.a)) j++;
+    for (let k = i; k <= j; k++) rank2[k] = i + 1 + (j + 1); // 2 × (i+1 + j+1)/2
+    i = j + 1;
+  }
+  const total2 = rank2.reduce((s, r) => s + r, 0);
+  const wPlus2 = order.reduce((s, o, k) => s + (o.pos ? rank2[k]! : 0), 0);
+  // counts[s] = number of sign assignments whose doubled positive-rank sum is s.
+  let counts = new Float64Array(total2 + 1);
+  counts[0] = 1;
+  for (const r of rank2) {
+    const next = new Float64Array(total2 + 1);
+    for (let s = 0; s <= total2; s++) {
+      const c = counts[s]!;
+      if (c === 0) continue;
+      next[s] = next[s]! + c;
+      next[s + r] = next[s + r]! + c;
+    }
+    counts = next;
+  }
+  const lo2 = Math.min(wPlus2, total2 - wPlus2);
+  let tail = 0;
+  for (let s = 0; s <= lo2; s++) tail += counts[s]!;
+  return { n, statistic: lo2 / 2, p: Math.min(1, (2 * tail) / 2 ** n) };
+}
+
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 ? (s[h] as number) : ((s[h - 1] as number) + (s[h] as number)) / 2;
+}

@@ -1,125 +1,320 @@
 /**
- * Does pre-activation noise delay fitting Q? (issue 17 item 8; docs/science.md, "S + noise").
- * Runs S and S+noise variants on the same seeds (same data, init and second layer per seed),
- * keeps each run's curves under research/synthetic/data/<tag>/, and tabulates per seed the first
- * logged iteration at which train/q_only/acc ≥ 0.95 ("Q fitted at"), Q-only training accuracy at
- * fixed iterations, and the final P-only test error; then the paired difference S+noise − S of the
- * Q-fit iteration (mean ± std, how many seeds delayed, paired t-test). A run that never fits Q
- * within the horizon is counted at the horizon (a lower bound; marked "≥").
+ * Does pre-activation noise delay fitting Q? Calibration of the S+noise toy preset (issue 17
+ * item 8; docs/science.md, "Synthetic pre-activation noise"; write-up research/synthetic/NOISE_DELAY.md).
  *
- *   nice -n 10 npx tsx research/synthetic/noiseDelay.ts --seeds 1,2,3,4,5 [--run] [--md OUT.md] [--backend wasm]
+ * A candidate is a setting shared by S and S+noise (data.r and the run length) and a noise arm
+ * (τ, draw, anneal iteration) applied to S+noise only; both arms keep everything else of toy-s /
+ * toy-noise. Every run goes to the setting's run length and keeps its whole curve under
+ * research/synthetic/data/noise-cal/; shorter horizons H are read off the same curves (a run's
+ * first H iterations do not depend on its maxIterations: no stopping rule fires at these losses).
  *
- * Seed-major (every arm's seed 1 before any seed 2), so a partial run still pairs seeds; a kept
- * run is never re-run.
+ * Per seed, "Q fitted at" is the first logged iteration from which train/q_only/acc stays ≥ 0.95
+ * up to H (a touch that is lost again does not count); a run whose Q-only accuracy is below 0.95
+ * at H is censored at H ("≥ H"). Censoring is handled honestly:
+ *  - the paired sign test uses only the sign of noise − S, which a censored value still fixes
+ *    (S fitted at t < H, S+noise not by H ⇒ delayed); pairs where both are censored are ties and
+ *    are dropped;
+ *  - the Wilcoxon signed-rank test uses min(t, H): a censored delay is a lower bound;
+ *  - and an uncensored quantity: the Q-only training loss at the anneal (iteration 3000).
+ *
+ *   nice -n 10 npx tsx research/synthetic/noiseDelay.ts --cands r1:pe3,r1:sh3 --seeds 1-10 \
+ *     [--run] [--horizons 6000,8000,10000] [--md research/synthetic/NOISE_DELAY.md --section NAME] [--backend wasm]
+ *
+ * Seed-major (every run of seed 1 before any of seed 2), so a partial run still pairs seeds; a kept
+ * run is never re-run; S runs are shared by every candidate of the same setting.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveRunSpec } from '../../engine/cli';
-import { fmtMeanStd, fmtP, mean, paired, std } from '../lib/stats';
+import { fmtMeanStd, fmtP, mean, median, signTest, std, wilcoxonSignedRank } from '../lib/stats';
 import type { CollectedRun } from './collect';
-import { DATA_DIR, firstReach, last, runAndKeep, valueAt } from './collect';
+import { curve, DATA_DIR, runAndKeep, valueAt } from './collect';
 
-const FIT = 0.95;
-/** Where S fits Q (r = 1; at the paper's r = d^-3/4 no algorithm fits Q, see engine/experiments/synthetic/RESULTS.md). */
-export const SETTING = ['data.r=1', 'stopping.maxIterations=4000', 'logging.every=100'];
-export const TAG = 'noise-delay-r1';
+export const FIT = 0.95;
+export const LOG_EVERY = 100;
+/** Horizons H at which every candidate is judged (those ≤ its run length). */
+export const HORIZONS = [6000, 8000, 10_000, 12_000];
 
-export interface NoiseArm {
-  readonly name: string;
-  readonly preset: string;
+export interface Part {
+  readonly id: string;
+  readonly label: string;
   readonly set: readonly string[];
 }
+export interface Setting extends Part {
+  /** Iterations of every run of this setting. */
+  readonly runH: number;
+}
+export interface Noise extends Part {
+  /** The iteration from which the noise is 0 (toy-noise: 3000). */
+  readonly annealAt: number;
+}
 
-export const ARMS: readonly NoiseArm[] = [
-  { name: 'S', preset: 'toy-s', set: [] },
-  { name: 'S+noise per-example τ 3', preset: 'toy-noise', set: ['algorithm.noiseTau0=3', 'algorithm.noiseDraw=per-example'] },
-  { name: 'S+noise shared τ 0.1', preset: 'toy-noise', set: ['algorithm.noiseTau0=0.1', 'algorithm.noiseDraw=shared'] },
+/** Settings shared by S and S+noise. At the paper's r = d^-3/4 no algorithm fits Q (engine/experiments/synthetic/RESULTS.md). */
+export const SETTINGS: readonly Setting[] = [
+  { id: 'r1', label: 'r = 1, 10 000 it.', set: ['data.r=1'], runH: 10_000 },
+  { id: 'r1-12k', label: 'r = 1, 12 000 it.', set: ['data.r=1'], runH: 12_000 },
 ];
 
-const CHECK = [500, 1000, 2000, 3000, 4000];
+const noise = (id: string, tau: number, draw: 'shared' | 'per-example', annealAt: number): Noise => ({
+  id,
+  label: `${draw} τ ${tau}, anneal ${annealAt}`,
+  set: [`algorithm.noiseTau0=${tau}`, `algorithm.noiseDraw=${draw}`, `algorithm.annealAt=${annealAt}`],
+  annealAt,
+});
 
-function fileOf(arm: NoiseArm, seed: number): string {
-  return join(DATA_DIR, TAG, `${arm.name.replace(/[^A-Za-z0-9.+-]+/g, '_')}_s${seed}.json`);
+/** Noise arms (S+noise only). */
+export const NOISES: readonly Noise[] = [
+  noise('sh01', 0.1, 'shared', 3000),
+  noise('sh3', 3, 'shared', 3000),
+  noise('sh3a5', 3, 'shared', 5000),
+  noise('pe1', 1, 'per-example', 3000),
+  noise('pe3', 3, 'per-example', 3000),
+  noise('pe3a5', 3, 'per-example', 5000),
+];
+
+export interface Candidate {
+  readonly setting: Setting;
+  readonly noise: Noise;
 }
 
-export function qFitAt(run: CollectedRun): { at: number; censored: boolean } {
-  const t = firstReach(run, 'train/q_only/acc', FIT);
-  return t === null ? { at: run.steps, censored: true } : { at: t, censored: false };
+export function candidate(id: string): Candidate {
+  const [s, n] = id.split(':');
+  const setting = SETTINGS.find((x) => x.id === s);
+  const noise = NOISES.find((x) => x.id === n);
+  if (!setting || !noise) throw new Error(`unknown candidate "${id}": use SETTING:NOISE with SETTING in ${SETTINGS.map((x) => x.id).join('/')} and NOISE in ${NOISES.map((x) => x.id).join('/')}`);
+  return { setting, noise };
 }
 
-export function markdown(runs: Map<string, CollectedRun[]>, seeds: readonly number[], cmd: string): string {
+export const candId = (c: Candidate) => `${c.setting.id}:${c.noise.id}`;
+const candLabel = (c: Candidate) => `${c.setting.label}, S+noise ${c.noise.label}`;
+
+/** The kept-curve file of one run (S: noise null). Same layout as `collect.ts --tag noise-cal/<r>-h<run length>-<arm>`. */
+export function fileOf(setting: Setting, noise: Noise | null, seed: number): string {
+  return join(DATA_DIR, 'noise-cal', `${setting.id.split('-')[0]}-h${setting.runH}-${noise ? noise.id : 'S'}`, `s${seed}.json`);
+}
+
+export function specOf(setting: Setting, noise: Noise | null, seed: number) {
+  const set = [...setting.set, `stopping.maxIterations=${setting.runH}`, `logging.every=${LOG_EVERY}`, ...(noise ? noise.set : [])];
+  return resolveRunSpec({ preset: noise ? 'toy-noise' : 'toy-s', seed, set });
+}
+
+export interface QFit {
+  /** The first logged iteration from which train/q_only/acc stays ≥ FIT up to h; h when censored. */
+  readonly at: number;
+  /** Q-only accuracy is below FIT at h (not fitted within the horizon). */
+  readonly censored: boolean;
+  /** The first logged iteration ≤ h at which it touched FIT at all (a noisy run can touch and lose it); null: never. */
+  readonly touched: number | null;
+}
+
+/**
+ * When Q is fitted, within the horizon h: the start of the last stretch of logged steps ≤ h with
+ * train/q_only/acc ≥ FIT that lasts to h. A touch that is lost again (under noise the weights can
+ * cross the threshold and fall back) does not count as fitting Q.
+ */
+export function qFitAt(run: CollectedRun, h: number): QFit {
+  const pts = curve(run, 'train/q_only/acc').filter(([s]) => s <= h);
+  const touched = pts.find(([, v]) => v !== null && v >= FIT)?.[0] ?? null;
+  let at: number | null = null;
+  for (const [s, v] of pts) {
+    if (v !== null && v >= FIT) at ??= s;
+    else at = null;
+  }
+  return at === null ? { at: h, censored: true, touched } : { at, censored: false, touched };
+}
+
+export interface PairRow {
+  readonly seed: number;
+  readonly s: QFit;
+  readonly n: QFit;
+  /** Q-only training loss at the anneal, S and S+noise. */
+  readonly lossS: number;
+  readonly lossN: number;
+  readonly errS: number;
+  readonly errN: number;
+}
+
+export interface Summary {
+  readonly h: number;
+  readonly seeds: number;
+  readonly sFitted: number;
+  readonly nFitted: number;
+  readonly delayed: number;
+  readonly earlier: number;
+  readonly tied: number;
+  readonly sign: number;
+  readonly wilcoxon: number;
+  readonly medianDelay: number;
+  readonly lossDelta: readonly number[];
+  readonly lossHigher: number;
+  readonly lossWilcoxon: number;
+  readonly rows: readonly PairRow[];
+}
+
+export function pairRows(sRuns: readonly CollectedRun[], nRuns: readonly CollectedRun[], h: number, annealAt = 3000): PairRow[] {
+  const rows: PairRow[] = [];
+  for (const y of sRuns) {
+    const x = nRuns.find((r) => r.seed === y.seed);
+    if (!x || x.steps < h || y.steps < h) continue;
+    rows.push({
+      seed: y.seed,
+      s: qFitAt(y, h),
+      n: qFitAt(x, h),
+      lossS: valueAt(y, 'train/q_only/loss', annealAt) ?? Number.NaN,
+      lossN: valueAt(x, 'train/q_only/loss', annealAt) ?? Number.NaN,
+      errS: valueAt(y, 'test/p_only/err', h) ?? Number.NaN,
+      errN: valueAt(x, 'test/p_only/err', h) ?? Number.NaN,
+    });
+  }
+  return rows.sort((a, b) => a.seed - b.seed);
+}
+
+export function summarize(rows: readonly PairRow[], h: number): Summary {
+  const sign = (r: PairRow) => (r.s.censored && r.n.censored ? 0 : Math.sign(r.n.at - r.s.at));
+  const delayed = rows.filter((r) => sign(r) > 0).length;
+  const earlier = rows.filter((r) => sign(r) < 0).length;
+  const d = rows.map((r) => r.n.at - r.s.at);
+  const lossDelta = rows.map((r) => r.lossN - r.lossS);
+  return {
+    h,
+    seeds: rows.length,
+    sFitted: rows.filter((r) => !r.s.censored).length,
+    nFitted: rows.filter((r) => !r.n.censored).length,
+    delayed,
+    earlier,
+    tied: rows.length - delayed - earlier,
+    sign: signTest(delayed, earlier).p,
+    wilcoxon: wilcoxonSignedRank(d).p,
+    medianDelay: median(d),
+    lossDelta,
+    lossHigher: lossDelta.filter((x) => x > 0).length,
+    lossWilcoxon: wilcoxonSignedRank(lossDelta).p,
+    rows,
+  };
+}
+
+/**
+ * The calibration's rule: a candidate passes at horizon H when S fits Q within H on ≥ 90 % of
+ * the seeds, S+noise is later on ≥ 80 % of them and also fits Q within H on ≥ 80 % (a delay,
+ * not a block), and the two-sided sign test gives p < 0.05. Among passing (candidate, H): the
+ * paper's shared draw before per-example, then the shortest H, then the smallest τ (listed order
+ * of NOISES). (The "S+noise also fits" clause was added after calibration seeds 1–3, before 4–10;
+ * research/synthetic/NOISE_DELAY.md.)
+ */
+export function passes(s: Summary): boolean {
+  return s.seeds > 0 && s.sFitted >= 0.9 * s.seeds && s.nFitted >= 0.8 * s.seeds && s.delayed >= 0.8 * s.seeds && s.sign < 0.05;
+}
+
+export function choose(results: readonly { cand: Candidate; s: Summary }[]): { cand: Candidate; s: Summary } | null {
+  const ok = results.filter((r) => passes(r.s));
+  const shared = (c: Candidate) => (c.noise.set.includes('algorithm.noiseDraw=shared') ? 0 : 1);
+  ok.sort((a, b) => shared(a.cand) - shared(b.cand) || a.s.h - b.s.h || NOISES.indexOf(a.cand.noise) - NOISES.indexOf(b.cand.noise));
+  return ok[0] ?? null;
+}
+
+const fit = (q: QFit) => `${q.censored ? '≥ ' : ''}${q.at}${q.touched !== null && q.touched < q.at ? ` (touched ${q.touched})` : ''}`;
+
+export function markdown(results: readonly { cand: Candidate; s: Summary }[], cmd: string, title: string, perSeed: readonly Candidate[]): string {
   const lines = [
+    `### ${title}`,
+    '',
     `Generated by \`${cmd}\`.`,
     '',
-    `Setting: the toy presets with ${SETTING.join(', ')} (everything else as in toy-s / toy-noise: d 64, m 256, λ d^-5/4, η2 0.02, τ_ξ 0.02, noise annealed at iteration 3000). "Q fitted at": first logged iteration with train/q_only/acc ≥ ${FIT} ("≥ N": not within the horizon).`,
+    `Both arms: toy-s / toy-noise (d 64, N 256, m 256, λ d^-5/4, η2 0.02, τ_ξ 0.02, stationary τ0 at η1 0.5, full batch) with the setting's overrides (r, run length), logged every ${LOG_EVERY}; S+noise's noise is annealed at the candidate's iteration. "Q fitted at": first logged iteration from which train/q_only/acc stays ≥ ${FIT} up to H ("touched": an earlier crossing that was lost again); "≥ H": below ${FIT} at H. Sign test: two-sided, exact, over the seeds where the order is known (both censored = tie, dropped). Wilcoxon: exact signed-rank on the paired difference of min(t, H), S+noise − S (censored delays are lower bounds). Q-only loss: train/q_only/loss at the noise anneal (noise − S). Pass: S fits Q by H on ≥ 90 % of seeds, S+noise fits Q by H on ≥ 80 % and later than S on ≥ 80 %, sign-test p < 0.05.`,
     '',
-    `| arm | seed | status | Q fitted at | ${CHECK.map((c) => `Q-only acc @ ${c}`).join(' | ')} | P-only test err (final) | wall s |`,
-    `|${' --- |'.repeat(6 + CHECK.length)}`,
+    '| candidate | H | seeds | S fits Q by H | S+noise fits Q by H | later / earlier / tied | sign p | median delay | Wilcoxon p | Q-only loss at the anneal, noise − S | higher on | Wilcoxon p | P-only err @ H: S | S+noise | pass |',
+    `|${' --- |'.repeat(15)}`,
   ];
-  for (const arm of ARMS) {
-    for (const r of runs.get(arm.name) ?? []) {
-      const q = qFitAt(r);
-      lines.push(
-        `| ${arm.name} | ${r.seed} | ${r.status}${r.collapsed ? ' (collapsed)' : ''} | ${q.censored ? '≥ ' : ''}${q.at} | ${CHECK.map((c) => valueAt(r, 'train/q_only/acc', c)?.toFixed(3) ?? '—').join(' | ')} | ${last(r, 'test/p_only/err')?.toFixed(4) ?? '—'} | ${Math.round(r.wallS)} |`,
-      );
-    }
-  }
-  lines.push('', '| arm vs S | seeds paired | Q fitted at: arm | S | paired difference (arm − S) | delayed on | paired t p | P-only err: arm | S |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-  const sRuns = runs.get('S') ?? [];
-  for (const arm of ARMS.slice(1)) {
-    const a: number[] = [];
-    const s: number[] = [];
-    const ea: number[] = [];
-    const es: number[] = [];
-    let censored = 0;
-    for (const seed of seeds) {
-      const x = (runs.get(arm.name) ?? []).find((r) => r.seed === seed);
-      const y = sRuns.find((r) => r.seed === seed);
-      if (!x || !y) continue;
-      const qx = qFitAt(x);
-      const qy = qFitAt(y);
-      if (qx.censored || qy.censored) censored++;
-      a.push(qx.at);
-      s.push(qy.at);
-      ea.push(last(x, 'test/p_only/err') ?? Number.NaN);
-      es.push(last(y, 'test/p_only/err') ?? Number.NaN);
-    }
-    if (a.length === 0) continue;
-    const d = a.map((v, i) => v - (s[i] as number));
+  for (const { cand, s } of results) {
+    const errS = s.rows.map((r) => r.errS);
+    const errN = s.rows.map((r) => r.errN);
     lines.push(
-      `| ${arm.name} | ${a.length} | ${fmtMeanStd(a, 0)} | ${fmtMeanStd(s, 0)} | ${mean(d).toFixed(0)} ± ${std(d).toFixed(0)}${censored ? ` (${censored} censored at the horizon: a lower bound)` : ''} | ${d.filter((x) => x > 0).length}/${d.length} | ${a.length >= 2 ? fmtP(paired(a, s).p) : 'n/a'} | ${fmtMeanStd(ea, 4)} | ${fmtMeanStd(es, 4)} |`,
+      `| ${candLabel(cand)} | ${s.h} | ${s.seeds} | ${s.sFitted}/${s.seeds} | ${s.nFitted}/${s.seeds} | ${s.delayed} / ${s.earlier} / ${s.tied} | ${fmtP(s.sign)} | ${s.seeds ? s.medianDelay.toFixed(0) : '—'} | ${fmtP(s.wilcoxon)} | ${s.seeds ? `${mean(s.lossDelta).toFixed(4)} ± ${std(s.lossDelta).toFixed(4)}` : '—'} | ${s.lossHigher}/${s.seeds} | ${fmtP(s.lossWilcoxon)} | ${fmtMeanStd(errS, 4)} | ${fmtMeanStd(errN, 4)} | ${passes(s) ? 'yes' : 'no'} |`,
+    );
+  }
+  const chosen = choose(results);
+  lines.push('', chosen ? `Chosen by the rule: **${candLabel(chosen.cand)}, H = ${chosen.s.h}**.` : 'No candidate passes the rule.');
+  for (const c of perSeed) {
+    const longest = results.filter((r) => candId(r.cand) === candId(c)).sort((a, b) => b.s.h - a.s.h)[0];
+    if (!longest) continue;
+    lines.push(
+      '',
+      `Per seed, ${candLabel(c)} (H = ${longest.s.h}):`,
+      '',
+      '| seed | S: Q fitted at | S+noise: Q fitted at | delay | Q-only loss at the anneal: S | S+noise | P-only err @ H: S | S+noise |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- |',
+      ...longest.s.rows.map(
+        (r) =>
+          `| ${r.seed} | ${fit(r.s)} | ${fit(r.n)} | ${r.s.censored && r.n.censored ? '?' : `${r.n.censored ? '≥ ' : r.s.censored ? '≤ ' : ''}${r.n.at - r.s.at}`} | ${r.lossS.toFixed(4)} | ${r.lossN.toFixed(4)} | ${r.errS.toFixed(4)} | ${r.errN.toFixed(4)} |`,
+      ),
     );
   }
   return lines.join('\n') + '\n';
 }
 
+/** Replaces the block between `<!-- generated:NAME -->` and `<!-- /generated:NAME -->` (appends it if absent). */
+export function replaceSection(doc: string, name: string, body: string): string {
+  const open = `<!-- generated:${name} -->`;
+  const close = `<!-- /generated:${name} -->`;
+  const block = `${open}\n${body}${close}`;
+  const i = doc.indexOf(open);
+  const j = doc.indexOf(close);
+  if (i >= 0 && j > i) return doc.slice(0, i) + block + doc.slice(j + close.length);
+  return `${doc.trimEnd()}\n\n${block}\n`;
+}
+
+export function parseSeeds(s: string): number[] {
+  return s.split(',').flatMap((part) => {
+    const m = /^(\d+)-(\d+)$/.exec(part);
+    if (!m) return [Number(part)];
+    const out: number[] = [];
+    for (let i = Number(m[1]); i <= Number(m[2]); i++) out.push(i);
+    return out;
+  });
+}
+
+function load(file: string): CollectedRun | null {
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as CollectedRun) : null;
+}
+
 async function main(): Promise<void> {
   const a = process.argv.slice(2);
   const get = (n: string) => (a.includes(`--${n}`) ? a[a.indexOf(`--${n}`) + 1] : undefined);
-  const seeds = (get('seeds') ?? '1,2,3,4,5').split(',').map(Number);
-  const only = get('arms')?.split(',').map(Number);
-  const runs = new Map<string, CollectedRun[]>(ARMS.map((x) => [x.name, []]));
+  const seeds = parseSeeds(get('seeds') ?? '1-10');
+  const cands = (get('cands') ?? 'r1:pe3').split(',').map(candidate);
+  const horizons = get('horizons')?.split(',').map(Number) ?? HORIZONS;
+  const perSeed = (get('per-seed') ?? '').split(',').filter(Boolean).map(candidate);
   const cmd = `npx tsx research/synthetic/noiseDelay.ts ${a.join(' ')}`;
-  const write = () => {
-    const md = markdown(runs, seeds, cmd);
+  const runs = new Map<string, CollectedRun>();
+  const key = (setting: Setting, noise: Noise | null, seed: number) => fileOf(setting, noise, seed);
+  const report = () => {
+    const results = cands.flatMap((cand) =>
+      horizons.filter((h) => h <= cand.setting.runH).map((h) => {
+        const sRuns = seeds.map((seed) => runs.get(key(cand.setting, null, seed))).filter((r): r is CollectedRun => !!r);
+        const nRuns = seeds.map((seed) => runs.get(key(cand.setting, cand.noise, seed))).filter((r): r is CollectedRun => !!r);
+        return { cand, s: summarize(pairRows(sRuns, nRuns, h, cand.noise.annealAt), h) };
+      }),
+    );
+    const md = markdown(results, cmd, get('title') ?? `Seeds ${get('seeds') ?? '1-10'}`, perSeed.length ? perSeed : cands);
     const out = get('md');
-    if (out) writeFileSync(out, md);
+    if (out) writeFileSync(out, replaceSection(existsSync(out) ? readFileSync(out, 'utf8') : '', get('section') ?? 'calibration', md));
     return md;
   };
   for (const seed of seeds) {
-    for (const [i, arm] of ARMS.entries()) {
-      const file = fileOf(arm, seed);
-      let run: CollectedRun | null = null;
-      if (a.includes('--run') && (!only || only.includes(i))) {
-        const spec = resolveRunSpec({ preset: arm.preset, seed, set: [...SETTING, ...arm.set] });
-        run = await runAndKeep(spec, file, `${arm.name} s${seed}`, get('backend'));
-      } else if (existsSync(file)) run = JSON.parse(readFileSync(file, 'utf8')) as CollectedRun;
-      if (run) runs.get(arm.name)?.push(run);
-      write();
+    const todo: [Setting, Noise | null][] = [];
+    for (const c of cands) {
+      if (!todo.some(([s, n]) => s === c.setting && n === null)) todo.push([c.setting, null]);
+      todo.push([c.setting, c.noise]);
     }
+    for (const [setting, noise] of todo) {
+      const file = key(setting, noise, seed);
+      const run = a.includes('--run') ? await runAndKeep(specOf(setting, noise, seed), file, `${setting.id}-${noise?.id ?? 'S'} s${seed}`, get('backend')) : load(file);
+      if (run) runs.set(file, run);
+    }
+    report();
   }
-  if (!get('md')) process.stdout.write(write());
+  process.stdout.write(report());
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
