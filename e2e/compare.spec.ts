@@ -9,7 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from '@playwright/test';
@@ -300,6 +300,13 @@ test('measured: 10 runs × 50 000 points × 3 panels — open, pan and zoom (pri
     parts.push({ loadMs: Number(await c.getAttribute('data-load-ms')), optionMs: Number(await c.getAttribute('data-option-ms')), setOptionMs: Number(await c.getAttribute('data-setoption-ms')) });
   }
   // Zoom/pan cost per frame without the display's 60 Hz cap: a dataZoom action and a synchronous paint, timed in the page.
+  // Also the renderer main thread's CPU time over the 40 frames (Chromium's ThreadTime metric): on this shared
+  // 2-core machine wall time grows with everyone else's load, CPU time much less.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const threadTime = async (): Promise<number> => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ThreadTime')?.value ?? NaN;
+  const load0 = loadavg()[0] ?? NaN;
+  const cpu0 = await threadTime();
   const zoomMs = await page.evaluate(() => {
     type Chart = { dispatchAction(a: Record<string, unknown>): void; getZr(): { refreshImmediately(): void } };
     const el = (globalThis as unknown as { document: { querySelector(s: string): { __echart?: Chart } | null } }).document.querySelector('[data-testid="compare-chart"]');
@@ -316,6 +323,7 @@ test('measured: 10 runs × 50 000 points × 3 panels — open, pan and zoom (pri
     c.dispatchAction({ type: 'dataZoom', dataZoomIndex: 0, start: 0, end: 100 });
     return out;
   });
+  const zoomCpuMs = ((await threadTime()) - cpu0) * 1000 / Math.max(1, zoomMs.length);
   zoomMs.sort((a, b) => a - b);
   await page.screenshot({ path: `${ARTIFACTS}/24-compare-10x50k.png` });
 
@@ -359,11 +367,13 @@ test('measured: 10 runs × 50 000 points × 3 panels — open, pan and zoom (pri
     lastDataLoad: dataMs,
     openParts: parts,
     zoomUpdatePaintMs: { n: zoomMs.length, median: Number((zoomMs[Math.floor(zoomMs.length / 2)] ?? NaN).toFixed(1)), p90: Number((zoomMs[Math.floor(zoomMs.length * 0.9)] ?? NaN).toFixed(1)) },
+    zoomMainThreadCpuMsPerFrame: Number(zoomCpuMs.toFixed(1)),
+    loadAverage1min: { atZoom: Number(load0.toFixed(2)), atEnd: Number((loadavg()[0] ?? NaN).toFixed(2)) },
     frames: frames.length,
     frameMedianMs: Number(q(0.5).toFixed(1)),
     frameP90Ms: Number(q(0.9).toFixed(1)),
     frameMaxMs: Number((frames[frames.length - 1] ?? NaN).toFixed(1)),
   };
   writeFileSync(`${ARTIFACTS}/compare-perf.json`, JSON.stringify(result, null, 2) + '\n');
-  console.log(`compare 10 runs × 50k × 3 panels: open ${result.openMs.join(' / ')} ms (${parts.map((x) => `load ${x.loadMs} + option ${x.optionMs} + setOption ${x.setOptionMs}`).join('; ')}); zoom update+paint median ${result.zoomUpdatePaintMs.median} ms, p90 ${result.zoomUpdatePaintMs.p90} ms (uncapped); rAF frame median ${result.frameMedianMs} ms, p90 ${result.frameP90Ms} ms over ${result.frames} frames (capped at the display rate)`);
+  console.log(`compare 10 runs × 50k × 3 panels: open ${result.openMs.join(' / ')} ms (${parts.map((x) => `load ${x.loadMs} + option ${x.optionMs} + setOption ${x.setOptionMs}`).join('; ')}); zoom update+paint median ${result.zoomUpdatePaintMs.median} ms, p90 ${result.zoomUpdatePaintMs.p90} ms (uncapped), main-thread CPU ${result.zoomMainThreadCpuMsPerFrame} ms a frame; rAF frame median ${result.frameMedianMs} ms, p90 ${result.frameP90Ms} ms over ${result.frames} frames (capped at the display rate); load average ${result.loadAverage1min.atZoom}`);
 });

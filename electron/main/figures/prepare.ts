@@ -62,9 +62,9 @@ function timingOf(specJson: string, registry: ExperimentRegistry): Timing {
 }
 
 /** A metric's label on a figure axis and which way is better, from the kind that records it (else the key). */
-export function metricInfo(key: string, registry: ExperimentRegistry = experiments): { key: string; label: string; better: 'min' | 'max' } {
+export function metricInfo(key: string, registry: ExperimentRegistry = experiments): { key: string; label: string; better: 'min' | 'max'; bounds?: [number | null, number | null] } {
   const m = registry.kinds.flatMap((k) => k.metrics).find((x) => x.key === key);
-  return { key, label: m?.axisLabel ?? m?.label ?? key, better: m?.better ?? guessBetter(key) };
+  return { key, label: m?.axisLabel ?? m?.label ?? key, better: m?.better ?? guessBetter(key), ...(m?.bounds ? { bounds: [m.bounds[0], m.bounds[1]] as [number | null, number | null] } : {}) };
 }
 
 /**
@@ -243,7 +243,7 @@ export function prepareFigure(store: RunStore, specIn: FigureSpec, registry: Exp
     }
     if (curves.length === 0) notes.push(`No run here has stored points for ${key}.`);
     shownTotal += shown;
-    panels.push({ key, label: info.label, curves, shownPoints: shown, storedPoints: stored });
+    panels.push({ key, label: info.label, curves, ...(info.bounds ? { bounds: info.bounds } : {}), shownPoints: shown, storedPoints: stored });
   }
 
   // Anneal per condition: where its runs actually annealed (events), else where the schedule says.
