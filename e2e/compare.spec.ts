@@ -9,7 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from '@playwright/test';
@@ -72,6 +72,17 @@ test('compare 3 conditions × 2 seeds: bands, smoothing, log y, epochs, zoom, sc
   await expect(page.getByTestId('run-count')).toHaveText(/^6 runs/);
   for (const id of ids) await page.getByTestId(`run-row-${id}`).locator('input[type="checkbox"]').click();
   await expect(page.getByTestId('selection-count')).toHaveText('6 selected');
+  // The collapsed run is marked in the run browser too (beside its status, which stays completed).
+  await expect(page.getByTestId('collapsed-badge')).toHaveCount(1);
+  // A filter that hides selected runs: the selection bar says so, and Compare says it takes them all.
+  await page.getByTestId('run-search').fill('large-lr');
+  await expect(page.getByTestId('run-count')).toHaveText(/^2 runs/);
+  await expect(page.getByTestId('selection-hidden')).toContainText('4 of them hidden by the filter');
+  await expect(page.getByTestId('compare-selected')).toHaveText('Compare all 6');
+  await page.screenshot({ path: `${ARTIFACTS}/19-runs-selection-hidden.png` });
+  await page.getByTestId('run-search').fill('');
+  await expect(page.getByTestId('run-count')).toHaveText(/^6 runs/);
+  await expect(page.getByTestId('selection-hidden')).toHaveCount(0);
   await page.getByTestId('compare-selected').click();
   await expect(page).toHaveURL(/#\/compare\?ids=/);
   await expect(chart(page)).toHaveAttribute('data-groups', '3');
@@ -93,20 +104,24 @@ test('compare 3 conditions × 2 seeds: bands, smoothing, log y, epochs, zoom, sc
     await page.getByTestId('cmp-band').selectOption(band);
     await expect(chart(page)).toHaveAttribute('data-band', band);
     await drawn(page, t);
+    await chart(page).screenshot({ path: `${ARTIFACTS}/20-band-${band}.png` });
   }
   // Smoothing, log y, the epoch axis: each lands in the URL and redraws.
   let t = Date.now();
   await page.getByTestId('cmp-smooth').fill('0.8');
   await expect(page).toHaveURL(/smooth=0\.8/);
   await drawn(page, t);
+  await chart(page).screenshot({ path: `${ARTIFACTS}/21-smooth-0.8.png` });
   t = Date.now();
   await page.getByTestId('cmp-logy').check();
   await expect(page).toHaveURL(/logy=1/);
   await drawn(page, t);
+  await chart(page).screenshot({ path: `${ARTIFACTS}/21-logy.png` });
   t = Date.now();
   await page.getByTestId('cmp-x').selectOption('epoch');
   await expect(page).toHaveURL(/x=epoch/);
   await drawn(page, t);
+  await chart(page).screenshot({ path: `${ARTIFACTS}/21-epoch.png` });
   await page.getByTestId('cmp-seeds').check();
   await expect(page).toHaveURL(/seeds=1/);
   await page.screenshot({ path: `${ARTIFACTS}/21-compare-ci-smooth-logy-epoch.png`, fullPage: true });
@@ -126,6 +141,23 @@ test('compare 3 conditions × 2 seeds: bands, smoothing, log y, epochs, zoom, sc
   const from = Number(q.get('from'));
   const to = Number(q.get('to'));
   expect(to).toBeGreaterThan(from);
+  // The chart shows the range in the URL once the full-resolution read is drawn (its ends may be
+  // rounded outwards to round numbers: never narrower, not much wider).
+  await expect
+    .poll(() =>
+      page.evaluate(
+        ([a, b]) => {
+          const el = (globalThis as unknown as { document: { querySelector(s: string): { __echart?: { getOption(): { xAxis: { min?: number; max?: number }[]; dataZoom?: { start?: number; end?: number }[] } } } | null } }).document.querySelector('[data-testid="compare-chart"]');
+          const o = el?.__echart?.getOption();
+          const ax = o?.xAxis[0];
+          const dz = o?.dataZoom?.[0];
+          return ax !== undefined && dz?.start === 0 && dz.end === 100 && typeof ax.min === 'number' && typeof ax.max === 'number' && ax.min <= (a as number) && ax.max >= (b as number) && ax.max - ax.min <= ((b as number) - (a as number)) * 1.3;
+        },
+        [from, to],
+      ),
+    )
+    .toBe(true);
+  await page.mouse.move(0, 0);
   await page.screenshot({ path: `${ARTIFACTS}/22-compare-zoomed.png`, fullPage: true });
   // Full resolution: every stored step of a run inside the range is drawn.
   const spec = { runs: ids, range: { from, to } };
@@ -142,6 +174,32 @@ test('compare 3 conditions × 2 seeds: bands, smoothing, log y, epochs, zoom, sc
   await page.getByTestId('cmp-seeds').uncheck();
   await page.getByTestId('cmp-smooth').fill('0');
   await expect(page).not.toHaveURL(/smooth=/);
+
+  // Group by any spec field: optim.lr splits the three conditions into two learning rates.
+  t = Date.now();
+  await page.getByTestId('cmp-group').selectOption('spec');
+  await page.getByTestId('cmp-group-field').fill('optim.lr');
+  await page.getByTestId('cmp-group-field').press('Enter');
+  await expect(page).toHaveURL(/by=spec(:|%3A)optim\.lr/);
+  await expect(chart(page)).toHaveAttribute('data-groups', '2');
+  await drawn(page, t);
+  await chart(page).screenshot({ path: `${ARTIFACTS}/22-group-optim-lr.png` });
+  await page.getByTestId('cmp-group').selectOption('condition');
+  await expect(chart(page)).toHaveAttribute('data-groups', '3');
+  // Everything overlaid in one panel, then wall time on x.
+  t = Date.now();
+  await page.getByTestId('cmp-overlay').check();
+  await expect(page).toHaveURL(/layout=overlay/);
+  await drawn(page, t);
+  await chart(page).screenshot({ path: `${ARTIFACTS}/22-overlay.png` });
+  await page.getByTestId('cmp-overlay').uncheck();
+  t = Date.now();
+  await page.getByTestId('cmp-x').selectOption('wall');
+  await expect(page).toHaveURL(/x=wall/);
+  await drawn(page, t);
+  await chart(page).screenshot({ path: `${ARTIFACTS}/22-wall.png` });
+  await page.getByTestId('cmp-x').selectOption('step');
+  await expect(page).not.toHaveURL(/x=wall/);
 
   // Summary with Welch's test, copied as LaTeX.
   await page.getByTestId('cmp-a').selectOption('large LR');
@@ -169,7 +227,8 @@ test('compare 3 conditions × 2 seeds: bands, smoothing, log y, epochs, zoom, sc
   }, svgText);
   expect(parsed.error).toBe(0);
   expect(parsed.width).toBe('3.25in');
-  for (const label of ['iteration', 'clean validation accuracy', 'patch-only validation accuracy', 'η₁']) expect(parsed.text).toContain(label);
+  for (const label of ['iteration', 'clean validation accuracy', 'patch-only validation accuracy', 'η₁', 'large LR (n=2)', 'small LR (n=1, 1 collapsed)']) expect(parsed.text).toContain(label);
+  writeFileSync(`${ARTIFACTS}/25-export.svg`, svg.bytes);
 
   const pdf = await download(page, 'pdf');
   expect(pdf.bytes.subarray(0, 5).toString()).toBe('%PDF-');
@@ -179,6 +238,7 @@ test('compare 3 conditions × 2 seeds: bands, smoothing, log y, epochs, zoom, sc
   const png = await download(page, 'png', 150);
   expect(png.bytes.subarray(1, 4).toString()).toBe('PNG');
   expect(png.bytes.readUInt32BE(16)).toBe(Math.round(3.25 * 150));
+  writeFileSync(`${ARTIFACTS}/25-export-150dpi.png`, png.bytes);
 
   const csv = await download(page, 'csv');
   const rows = csv.bytes.toString('utf8').trim().split('\n').map((l) => l.split(','));
@@ -231,6 +291,13 @@ test('measured: 10 runs × 50 000 points × 3 panels — open, pan and zoom (pri
     parts.push({ loadMs: Number(await c.getAttribute('data-load-ms')), optionMs: Number(await c.getAttribute('data-option-ms')), setOptionMs: Number(await c.getAttribute('data-setoption-ms')) });
   }
   // Zoom/pan cost per frame without the display's 60 Hz cap: a dataZoom action and a synchronous paint, timed in the page.
+  // Also the renderer main thread's CPU time over the 40 frames (Chromium's ThreadTime metric): on this shared
+  // 2-core machine wall time grows with everyone else's load, CPU time much less.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const threadTime = async (): Promise<number> => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ThreadTime')?.value ?? NaN;
+  const load0 = loadavg()[0] ?? NaN;
+  const cpu0 = await threadTime();
   const zoomMs = await page.evaluate(() => {
     type Chart = { dispatchAction(a: Record<string, unknown>): void; getZr(): { refreshImmediately(): void } };
     const el = (globalThis as unknown as { document: { querySelector(s: string): { __echart?: Chart } | null } }).document.querySelector('[data-testid="compare-chart"]');
@@ -247,6 +314,7 @@ test('measured: 10 runs × 50 000 points × 3 panels — open, pan and zoom (pri
     c.dispatchAction({ type: 'dataZoom', dataZoomIndex: 0, start: 0, end: 100 });
     return out;
   });
+  const zoomCpuMs = ((await threadTime()) - cpu0) * 1000 / Math.max(1, zoomMs.length);
   zoomMs.sort((a, b) => a - b);
   await page.screenshot({ path: `${ARTIFACTS}/24-compare-10x50k.png` });
 
@@ -290,11 +358,13 @@ test('measured: 10 runs × 50 000 points × 3 panels — open, pan and zoom (pri
     lastDataLoad: dataMs,
     openParts: parts,
     zoomUpdatePaintMs: { n: zoomMs.length, median: Number((zoomMs[Math.floor(zoomMs.length / 2)] ?? NaN).toFixed(1)), p90: Number((zoomMs[Math.floor(zoomMs.length * 0.9)] ?? NaN).toFixed(1)) },
+    zoomMainThreadCpuMsPerFrame: Number(zoomCpuMs.toFixed(1)),
+    loadAverage1min: { atZoom: Number(load0.toFixed(2)), atEnd: Number((loadavg()[0] ?? NaN).toFixed(2)) },
     frames: frames.length,
     frameMedianMs: Number(q(0.5).toFixed(1)),
     frameP90Ms: Number(q(0.9).toFixed(1)),
     frameMaxMs: Number((frames[frames.length - 1] ?? NaN).toFixed(1)),
   };
   writeFileSync(`${ARTIFACTS}/compare-perf.json`, JSON.stringify(result, null, 2) + '\n');
-  console.log(`compare 10 runs × 50k × 3 panels: open ${result.openMs.join(' / ')} ms (${parts.map((x) => `load ${x.loadMs} + option ${x.optionMs} + setOption ${x.setOptionMs}`).join('; ')}); zoom update+paint median ${result.zoomUpdatePaintMs.median} ms, p90 ${result.zoomUpdatePaintMs.p90} ms (uncapped); rAF frame median ${result.frameMedianMs} ms, p90 ${result.frameP90Ms} ms over ${result.frames} frames (capped at the display rate)`);
+  console.log(`compare 10 runs × 50k × 3 panels: open ${result.openMs.join(' / ')} ms (${parts.map((x) => `load ${x.loadMs} + option ${x.optionMs} + setOption ${x.setOptionMs}`).join('; ')}); zoom update+paint median ${result.zoomUpdatePaintMs.median} ms, p90 ${result.zoomUpdatePaintMs.p90} ms (uncapped), main-thread CPU ${result.zoomMainThreadCpuMsPerFrame} ms a frame; rAF frame median ${result.frameMedianMs} ms, p90 ${result.frameP90Ms} ms over ${result.frames} frames (capped at the display rate); load average ${result.loadAverage1min.atZoom}`);
 });

@@ -7,7 +7,7 @@
 import type { FigureData, FigureSpec } from '@api/schemas';
 import { mathText } from './math';
 import { sigFormat, xFormat } from './format';
-import { logTicks, niceTicks, yNameGap } from './ticks';
+import { boundedExtent, logTicks, niceTicks, roundedExtent, yNameGap } from './ticks';
 
 export interface FigureColors {
   readonly fg: string;
@@ -33,6 +33,18 @@ export function panelColumns(widthPx: number, fontPx: number, panels: number, wi
 }
 
 /**
+ * About how wide one panel's plot area is (px) in a chart `widthPx` wide: the chart less the
+ * smallest margins and gaps buildFigureOption leaves (its y-axis labels may take a little more).
+ * The comparison view asks the host for about two points per pixel of this (min/max buckets).
+ */
+export function panelPlotWidth(widthPx: number, fontPx: number, panels: number, withStrip: boolean): number {
+  const cols = panelColumns(widthPx, fontPx, panels, withStrip);
+  const margins = fontPx * 4.2 + fontPx * (withStrip ? 3.6 : 1.2);
+  const gaps = (cols - 1) * fontPx * (withStrip ? 6.2 : 4.6);
+  return Math.max(1, (widthPx - margins - gaps) / cols);
+}
+
+/**
  * Export size in points (1/72 in): the style's width; its height, or width / aspect per row of
  * panels (a single-column figure stacks its panels and grows taller).
  */
@@ -45,6 +57,20 @@ export function exportSizePt(spec: FigureSpec, panels = spec.layout === 'overlay
 
 type Pair = [number, number | null];
 const pairs = (x: readonly number[], y: readonly (number | null)[]): Pair[] => x.map((v, i) => [v, y[i] ?? null]);
+
+/**
+ * A schedule drawn as steps (`step: 'end'`: each value holds until the next point's x) needs only
+ * the points where the value changes, plus the last one: the same staircase from a handful of
+ * points instead of one per logged iteration (400 per condition and panel for the toy schedule).
+ */
+export function stepCorners(x: readonly number[], y: readonly number[]): Pair[] {
+  const out: Pair[] = [];
+  const n = Math.min(x.length, y.length);
+  for (let k = 0; k < n; k++) {
+    if (k === 0 || k === n - 1 || y[k] !== y[k - 1]) out.push([x[k] as number, y[k] as number]);
+  }
+  return out;
+}
 
 /** Positive finite extent of a panel's drawn values (for true-log bounds that do not squash). */
 function logExtent(values: Iterable<number | null>): [number, number] | null {
@@ -62,6 +88,14 @@ function logExtent(values: Iterable<number | null>): [number, number] | null {
   return [10 ** (Math.log10(lo) - pad), 10 ** (Math.log10(hi) + pad)];
 }
 
+/** The bounds of a panel that overlays several metrics: the widest of theirs; none if one has none. */
+export function slotBounds(all: readonly (readonly [number | null, number | null] | undefined)[]): [number | null, number | null] | undefined {
+  if (all.length === 0 || all.some((b) => !b)) return undefined;
+  const lows = all.map((b) => b?.[0] ?? null);
+  const highs = all.map((b) => b?.[1] ?? null);
+  return [lows.some((v) => v === null) ? null : Math.min(...(lows as number[])), highs.some((v) => v === null) ? null : Math.max(...(highs as number[]))];
+}
+
 /**
  * ECharts puts log ticks at powers of the base: base 10 over less than a decade gives no ticks
  * between the bounds, so a narrow range gets a base whose powers split it in about five.
@@ -76,6 +110,99 @@ function hexAlpha(hex: string, a: number): string {
   if (!m) return hex;
   const n = parseInt(m[1] as string, 16);
   return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${a})`;
+}
+
+/** The x/y pairs of a band edge that is drawn: [start, end) runs of points where both edges are numbers. */
+export function bandRuns(lo: readonly (number | null)[], hi: readonly (number | null)[]): [number, number][] {
+  const out: [number, number][] = [];
+  let start = -1;
+  const n = Math.min(lo.length, hi.length);
+  for (let k = 0; k <= n; k++) {
+    const ok = k < n && typeof lo[k] === 'number' && typeof hi[k] === 'number' && Number.isFinite(lo[k]) && Number.isFinite(hi[k]);
+    if (ok && start < 0) start = k;
+    else if (!ok && start >= 0) {
+      out.push([start, k]);
+      start = -1;
+    }
+  }
+  return out;
+}
+
+/** The first index in [a, b) whose pixel x (increasing with the index) is at or after `at`; b if none. */
+export function firstAtOrAfter(px: (k: number) => number, a: number, b: number, at: number): number {
+  let lo = a;
+  let hi = b;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (px(mid) < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+type BandCurve = Pick<FigureData['panels'][number]['curves'][number], 'x' | 'lo' | 'hi'>;
+interface CustomApi {
+  coord(v: [number, number]): number[];
+}
+
+/**
+ * A band on screen: ONE custom series that draws the area between its lower and upper edge as
+ * polygons (one per stretch without gaps), instead of two stacked line series. ECharts re-stacks
+ * stacked series on every zoom or pan frame (a tenth of a frame with 10 runs × 3 panels) and
+ * strokes both invisible edges; a polygon is only projected and filled. Its one data item spans
+ * the band's x and y extent, so the axes still fit the band. Exports keep the stacked lines (the
+ * CSV reads the band edges from them).
+ */
+function bandPolygon(id: string, name: string, cv: BandCurve, xAxisIndex: number, yAxisIndex: number, color: string): Record<string, unknown> {
+  const runs = bandRuns(cv.lo, cv.hi);
+  let x0 = Infinity;
+  let x1 = -Infinity;
+  let y0 = Infinity;
+  let y1 = -Infinity;
+  for (const [a, b] of runs)
+    for (let k = a; k < b; k++) {
+      const x = cv.x[k] as number;
+      const lo = cv.lo[k] as number;
+      const hi = cv.hi[k] as number;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (lo < y0) y0 = lo;
+      if (hi > y1) y1 = hi;
+    }
+  const fill = hexAlpha(color, 0.2);
+  return {
+    type: 'custom',
+    id,
+    name,
+    xAxisIndex,
+    yAxisIndex,
+    coordinateSystem: 'cartesian2d',
+    silent: true,
+    animation: false,
+    clip: true,
+    z: 2,
+    tooltip: { show: false },
+    itemStyle: { color },
+    data: runs.length ? [[x0, x1, y0, y1]] : [],
+    encode: { x: [0, 1], y: [2, 3], tooltip: [] },
+    renderItem: (params: { coordSys?: { x: number; width: number } }, api: CustomApi) => {
+      // Only the stretch inside the zoom window (and one point beyond each edge) is projected.
+      const left = params.coordSys?.x ?? -Infinity;
+      const right = params.coordSys ? params.coordSys.x + params.coordSys.width : Infinity;
+      const px = (k: number): number => api.coord([cv.x[k] as number, cv.hi[k] as number])[0] as number;
+      const children: Record<string, unknown>[] = [];
+      for (const [a0, b0] of runs) {
+        const a = Math.max(a0, firstAtOrAfter(px, a0, b0, left) - 1);
+        const b = Math.min(b0, firstAtOrAfter(px, a0, b0, right) + 1);
+        if (b - a < 2) continue;
+        const points: number[][] = [];
+        for (let k = a; k < b; k++) points.push(api.coord([cv.x[k] as number, cv.hi[k] as number]));
+        for (let k = b - 1; k >= a; k--) points.push(api.coord([cv.x[k] as number, cv.lo[k] as number]));
+        children.push({ type: 'polygon', silent: true, shape: { points }, style: { fill, stroke: 'none' } });
+      }
+      return { type: 'group', children };
+    },
+  };
 }
 
 export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureOptionOptions): Record<string, unknown> {
@@ -107,7 +234,10 @@ export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureO
         if (spec.band !== 'none') drawn.push(...cv.lo, ...cv.hi);
         if (spec.showSeeds || spec.smoothing > 0) for (const r of cv.runs) drawn.push(...(spec.showSeeds ? r.y : r.raw));
       }
-    const ext = spec.logY ? logExtent(drawn) : null;
+    // The values the metric can take (all members': the widest), e.g. [0, 1] for an accuracy.
+    const bounds = slotBounds(p.members.map((m) => m.bounds));
+    let ext = spec.logY ? logExtent(drawn) : null;
+    if (ext && bounds?.[1] != null && ext[1] > bounds[1] && ext[0] < bounds[1]) ext = [ext[0], bounds[1]];
     const custom = ext ? logTicks(ext[0], ext[1]) : null;
     let lo = Infinity;
     let hi = -Infinity;
@@ -116,9 +246,10 @@ export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureO
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }
+    const linear = spec.logY ? null : boundedExtent(lo, hi, bounds);
     // The labels ECharts will likely draw: the custom ones, or nice values over the data (plus its ends).
-    const labels = custom ?? (ext ? [ext[0], ext[1]] : lo <= hi ? [...niceTicks(lo, hi, 5), lo, hi] : [0]);
-    return { ext, custom, nameGap: yNameGap(labels, tickFs, fs) };
+    const labels = custom ?? (ext ? [ext[0], ext[1]] : linear ? niceTicks(linear[0], linear[1], 5) : lo <= hi ? [...niceTicks(lo, hi, 5), lo, hi] : [0]);
+    return { ext, custom, linear, nameGap: yNameGap(labels, tickFs, fs) };
   });
   const widestGap = Math.max(fs * 3.2, ...yInfo.map((y) => y.nameGap));
 
@@ -180,7 +311,12 @@ export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureO
       if (v < x0) x0 = v;
       if (v > x1) x1 = v;
     }
-    const xExtent = range ? { min: range.from, max: range.to } : x0 <= x1 ? { min: x0, max: x1 } : {};
+    // Round ends on a linear axis (the end labels are drawn: 50000, not 49999); a log axis is labelled at powers.
+    const ends = (a: number, b: number): { min: number; max: number } => {
+      const [min, max] = spec.logX ? [a, b] : roundedExtent(a, b);
+      return { min, max };
+    };
+    const xExtent = range ? ends(range.from, range.to) : x0 <= x1 ? ends(x0, x1) : {};
     const xi = xAxes.length;
     xAxes.push({
       ...axisCommon,
@@ -195,7 +331,7 @@ export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureO
       splitLine: { show: false },
     });
     const yi = yAxes.length;
-    const { ext, custom, nameGap } = yInfo[i] ?? { ext: null, custom: null, nameGap: fs * 3.2 };
+    const { ext, custom, linear, nameGap } = yInfo[i] ?? { ext: null, custom: null, linear: null, nameGap: fs * 3.2 };
     yAxes.push({
       ...axisCommon,
       type: spec.logY ? 'log' : 'value',
@@ -203,7 +339,7 @@ export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureO
       ...(ext ? { logBase: custom ? 10 : logBaseFor(ext) } : {}),
       gridIndex: gi,
       scale: true,
-      ...(ext ? { min: ext[0], max: ext[1] } : {}),
+      ...(ext ? { min: ext[0], max: ext[1] } : linear ? { min: linear[0], max: linear[1] } : {}),
       name: mathText(p.label),
       nameLocation: 'middle',
       nameGap,
@@ -215,7 +351,28 @@ export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureO
       const color = colorOf.get(cv.group) ?? c.fg;
       const base = { type: 'line', xAxisIndex: xi, yAxisIndex: yi, showSymbol: false, symbol: 'none', silent: !interactive, animation: false, connectNulls: false };
       // Faint individual curves: each seed (smoothed) on demand, or the raw points under a smoothed mean.
-      if (spec.showSeeds || spec.smoothing > 0) {
+      if ((spec.showSeeds || spec.smoothing > 0) && interactive) {
+        // On screen all of a condition's runs are one series, each run a stretch of it with a
+        // gap (null) between: the same lines in a third of the series (ECharts' cost per series
+        // on every zoom or pan frame is as large as its cost per 1000 points).
+        const data: Pair[] = [];
+        for (const r of cv.runs) {
+          const y = spec.showSeeds ? r.y : r.raw;
+          if (data.length) data.push([r.x[0] ?? 0, null]);
+          for (let k = 0; k < r.x.length; k++) data.push([r.x[k] as number, y[k] ?? null]);
+        }
+        series.push({
+          ...base,
+          id: `seeds:${key}:${cv.group}`,
+          name: cv.group,
+          data,
+          lineStyle: { width: Math.max(0.5, lw * 0.6), color: hexAlpha(color, 0.28) },
+          itemStyle: { color },
+          tooltip: { show: false },
+          silent: true,
+          z: 1,
+        });
+      } else if (spec.showSeeds || spec.smoothing > 0) {
         for (const r of cv.runs) {
           const y = spec.showSeeds ? r.y : r.raw;
           series.push({
@@ -230,7 +387,9 @@ export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureO
           });
         }
       }
-      if (spec.band !== 'none' && cv.n > 1) {
+      if (spec.band !== 'none' && cv.n > 1 && interactive) {
+        series.push(bandPolygon(`band:${key}:${cv.group}`, cv.group, cv, xi, yi, color));
+      } else if (spec.band !== 'none' && cv.n > 1) {
         const stack = `band:${key}:${cv.group}`;
         series.push({
           ...base,
@@ -330,9 +489,9 @@ export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureO
       for (const s of data.schedule) {
         const color = colorOf.get(s.group) ?? c.fg;
         const sbase = { type: 'line', xAxisIndex: sxi, showSymbol: false, symbol: 'none', step: 'end', silent: !interactive, animation: false, z: 3 };
-        series.push({ ...sbase, id: `lr:${p.key}:${s.group}`, name: s.group, yAxisIndex: lrAxis, data: pairs(s.x, s.lr), lineStyle: { width: Math.max(0.5, lw * 0.8), color }, itemStyle: { color } });
+        series.push({ ...sbase, id: `lr:${p.key}:${s.group}`, name: s.group, yAxisIndex: lrAxis, data: stepCorners(s.x, s.lr), lineStyle: { width: Math.max(0.5, lw * 0.8), color }, itemStyle: { color } });
         if (s.noise.some((v) => v !== 0)) {
-          series.push({ ...sbase, id: `noise:${p.key}:${s.group}`, name: s.group, yAxisIndex: noiseAxis, data: pairs(s.x, s.noise), lineStyle: { width: Math.max(0.5, lw * 0.8), color, type: 'dotted' }, itemStyle: { color } });
+          series.push({ ...sbase, id: `noise:${p.key}:${s.group}`, name: s.group, yAxisIndex: noiseAxis, data: stepCorners(s.x, s.noise), lineStyle: { width: Math.max(0.5, lw * 0.8), color, type: 'dotted' }, itemStyle: { color } });
         }
       }
     }
@@ -377,7 +536,8 @@ export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureO
     option['axisPointer'] = { link: [{ xAxisIndex: 'all' }], label: { formatter: (p: { value: number }) => xFormat(p.value, xUnit) } };
     option['dataZoom'] = [
       { type: 'inside', xAxisIndex: allX, filterMode: 'none' },
-      { type: 'slider', xAxisIndex: allX, height: 16, bottom: 4, left: left0, right: right0, filterMode: 'none', labelFormatter: (v: number) => xFormat(v, xUnit) },
+      // No data shadow: it redraws a miniature of one faint seed on every zoom frame (~7 % of one).
+      { type: 'slider', xAxisIndex: allX, height: 16, bottom: 4, left: left0, right: right0, filterMode: 'none', showDataShadow: false, labelFormatter: (v: number) => xFormat(v, xUnit) },
     ];
   }
   return option;

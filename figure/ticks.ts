@@ -11,16 +11,64 @@ import { sigFormat } from './format';
 
 const NICE = [1, 2, 2.5, 5, 10];
 
+/** The nice step (1, 2, 2.5 or 5 × 10^k) that splits [lo, hi] into about `target` − 1 parts (hi > lo). */
+export function niceStep(lo: number, hi: number, target = 5): number {
+  const raw = (hi - lo) / Math.max(1, target - 1);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  return (NICE.find((n) => n * mag >= raw) ?? 10) * mag;
+}
+
+/** v rounded to the decimals a multiple of `step` needs (no 0.30000000000000004 as a bound). */
+const onStep = (v: number, step: number): number => Number(v.toFixed(Math.max(0, -Math.floor(Math.log10(step)) + 2)));
+
 /** About `target` evenly spaced nice values within [lo, hi] (linear steps). */
 export function niceTicks(lo: number, hi: number, target = 5): number[] {
   if (!(hi > lo) || !Number.isFinite(lo) || !Number.isFinite(hi)) return Number.isFinite(lo) ? [lo] : [];
-  const raw = (hi - lo) / Math.max(1, target - 1);
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = (NICE.find((n) => n * mag >= raw) ?? 10) * mag;
+  const step = niceStep(lo, hi, target);
   const out: number[] = [];
   const digits = Math.max(0, -Math.floor(Math.log10(step)) + 2);
   for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Number(v.toFixed(digits)));
   return out;
+}
+
+/**
+ * An x extent [lo, hi] widened to round ends: multiples of the largest 1, 2 or 5 × 10^k that is at
+ * most a fiftieth of the span, so the axis' end labels are round numbers (50000, not 49999; 7.6,
+ * not 7.56) and at most 2 % of the width is added at each end.
+ */
+export function roundedExtent(lo: number, hi: number): [number, number] {
+  if (!(hi > lo) || !Number.isFinite(lo) || !Number.isFinite(hi)) return [lo, hi];
+  const raw = (hi - lo) / 50;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const unit = ([1, 2, 5, 10].filter((n) => n * mag <= raw * (1 + 1e-9)).pop() ?? 1) * mag;
+  return [onStep(Math.floor(lo / unit + 1e-9) * unit, unit), onStep(Math.ceil(hi / unit - 1e-9) * unit, unit)];
+}
+
+/**
+ * A linear axis over data in [lo, hi] for a metric that can only take values within `bounds`
+ * ([lowest, highest], null: unbounded): the data's extent widened to multiples of a nice step,
+ * but never past a bound, so an accuracy panel ends at 1 (not 1.1) and an error panel starts
+ * at 0 at most. Values past a bound (a mean + std band over 1) are cut off at it. Null when there
+ * are no bounds (ECharts' own nice extent is used) or no data.
+ */
+export function boundedExtent(lo: number, hi: number, bounds: readonly [number | null, number | null] | undefined): [number, number] | null {
+  if (!bounds || (bounds[0] === null && bounds[1] === null) || !Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi) return null;
+  const [b0, b1] = bounds;
+  let l = b0 === null ? lo : Math.max(lo, b0);
+  let h = b1 === null ? hi : Math.min(hi, b1);
+  if (l > h) [l, h] = [h, l];
+  if (h - l < 1e-12 * Math.max(1, Math.abs(h))) {
+    // A flat line: a little room around it.
+    const pad = Math.max(Math.abs(h) * 0.05, 0.01);
+    l -= pad;
+    h += pad;
+  }
+  const step = niceStep(l, h, 5);
+  let min = onStep(Math.floor(l / step + 1e-9) * step, step);
+  let max = onStep(Math.ceil(h / step - 1e-9) * step, step);
+  if (b0 !== null) min = Math.max(min, b0);
+  if (b1 !== null) max = Math.min(max, b1);
+  return max > min ? [min, max] : null;
 }
 
 /**

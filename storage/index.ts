@@ -14,7 +14,7 @@ export { MAX_FIGURE_SPEC_BYTES } from './figures';
 export type { Bundle, BundleEntry, ImportOptions, ImportResult } from './bundle';
 export { SCHEMA_VERSION } from './migrations';
 export { lttbIndices, minmaxIndices } from './downsample';
-export { RUN_STATUSES, FINAL_RUN_STATUSES, RUN_SORT_COLUMNS, METRIC_STATS } from './types';
+export { RUN_STATUSES, FINAL_RUN_STATUSES, RESUMABLE_RUN_STATUSES, isResumable, RUN_SORT_COLUMNS, METRIC_STATS } from './types';
 export type * from './types';
 export { diagnoseStore, salvageStore, salvagePath } from './doctor';
 export type { DoctorReport, SalvageResult } from './doctor';

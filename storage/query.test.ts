@@ -63,6 +63,8 @@ describe('listRuns', () => {
     const first = s.getRun('r0100').createdAt;
     const last = s.getRun('r0199').createdAt;
     expect(s.listRuns({ createdFrom: first, createdTo: last }).total).toBe(100);
+    // Which of a selection a filter shows (the run browser's "hidden by the filter").
+    expect(s.listRuns({ ids: ['r0010', 'r0011', 'r0020', 'nope'], tag: ['tenth'] }).rows.map((r) => r.id).sort()).toEqual(['r0010', 'r0020']);
   });
 
   it('sorts by summary columns and by a metric, with missing and NaN values last', () => {

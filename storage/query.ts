@@ -98,6 +98,7 @@ export function listRuns(core: StoreCore, q: RunQuery = {}): RunList {
     where.push(`${column} IN (SELECT value FROM json_each(?))`);
     params.push(JSON.stringify(values));
   };
+  inList('r.id', q.ids);
   inList('r.status', q.status);
   inList('r.preset', q.preset);
   inList('r.kind', q.kind);

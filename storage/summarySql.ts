@@ -6,6 +6,20 @@ import type { StoreCore } from './core';
 import { type KeyAgg, SummaryBuilder } from './summaries';
 import { VKIND_NAN } from './values';
 
+/**
+ * Merging a folded summary's extremes into a stored row (both upserts below): the smaller min and
+ * the larger max win, each with its step; a side with no finite value (NULL: only NaN points)
+ * leaves the other's.
+ */
+const MERGE_MIN_MAX = `min_step  = CASE WHEN excluded.min_value IS NOT NULL AND (min_value IS NULL OR excluded.min_value < min_value)
+                   THEN excluded.min_step ELSE min_step END,
+  min_value = CASE WHEN excluded.min_value IS NOT NULL AND (min_value IS NULL OR excluded.min_value < min_value)
+                   THEN excluded.min_value ELSE min_value END,
+  max_step  = CASE WHEN excluded.max_value IS NOT NULL AND (max_value IS NULL OR excluded.max_value > max_value)
+                   THEN excluded.max_step ELSE max_step END,
+  max_value = CASE WHEN excluded.max_value IS NOT NULL AND (max_value IS NULL OR excluded.max_value > max_value)
+                   THEN excluded.max_value ELSE max_value END`;
+
 const UPSERT_LATEST = `
 INSERT INTO metric_latest(run_rid, key_id, n_points, nan_count, last_step, last_value, last_vkind,
                           min_step, min_value, max_step, max_value)
@@ -16,14 +30,7 @@ ON CONFLICT(run_rid, key_id) DO UPDATE SET
   last_step  = CASE WHEN excluded.last_step >= last_step THEN excluded.last_step ELSE last_step END,
   last_value = CASE WHEN excluded.last_step >= last_step THEN excluded.last_value ELSE last_value END,
   last_vkind = CASE WHEN excluded.last_step >= last_step THEN excluded.last_vkind ELSE last_vkind END,
-  min_step   = CASE WHEN excluded.min_value IS NOT NULL AND (min_value IS NULL OR excluded.min_value < min_value)
-                    THEN excluded.min_step ELSE min_step END,
-  min_value  = CASE WHEN excluded.min_value IS NOT NULL AND (min_value IS NULL OR excluded.min_value < min_value)
-                    THEN excluded.min_value ELSE min_value END,
-  max_step   = CASE WHEN excluded.max_value IS NOT NULL AND (max_value IS NULL OR excluded.max_value > max_value)
-                    THEN excluded.max_step ELSE max_step END,
-  max_value  = CASE WHEN excluded.max_value IS NOT NULL AND (max_value IS NULL OR excluded.max_value > max_value)
-                    THEN excluded.max_value ELSE max_value END`;
+  ${MERGE_MIN_MAX}`;
 
 const UPSERT_BUCKET = `
 INSERT INTO metric_buckets(run_rid, key_id, bucket, n, first_step, first_value, last_step, last_value,
@@ -35,14 +42,7 @@ ON CONFLICT(run_rid, key_id, bucket) DO UPDATE SET
   first_value = CASE WHEN excluded.first_step < first_step THEN excluded.first_value ELSE first_value END,
   last_step   = CASE WHEN excluded.last_step >= last_step THEN excluded.last_step ELSE last_step END,
   last_value  = CASE WHEN excluded.last_step >= last_step THEN excluded.last_value ELSE last_value END,
-  min_step    = CASE WHEN excluded.min_value IS NOT NULL AND (min_value IS NULL OR excluded.min_value < min_value)
-                     THEN excluded.min_step ELSE min_step END,
-  min_value   = CASE WHEN excluded.min_value IS NOT NULL AND (min_value IS NULL OR excluded.min_value < min_value)
-                     THEN excluded.min_value ELSE min_value END,
-  max_step    = CASE WHEN excluded.max_value IS NOT NULL AND (max_value IS NULL OR excluded.max_value > max_value)
-                     THEN excluded.max_step ELSE max_step END,
-  max_value   = CASE WHEN excluded.max_value IS NOT NULL AND (max_value IS NULL OR excluded.max_value > max_value)
-                     THEN excluded.max_value ELSE max_value END,
+  ${MERGE_MIN_MAX},
   nan_step    = CASE WHEN nan_step IS NULL THEN excluded.nan_step
                      WHEN excluded.nan_step IS NULL THEN nan_step
                      ELSE min(nan_step, excluded.nan_step) END`;

@@ -10,6 +10,15 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 /** Statuses a run ends with (it no longer trains or waits). */
 export const FINAL_RUN_STATUSES = ['completed', 'failed', 'diverged', 'stopped', 'interrupted'] as const satisfies readonly RunStatus[];
 export type RunFinalStatus = (typeof FINAL_RUN_STATUSES)[number];
+/**
+ * Statuses a run can be resumed from (from its last checkpoint): the host's queue refuses the
+ * others, and the UI offers Resume only for these. A failed run may have ended by a fault outside it.
+ */
+export const RESUMABLE_RUN_STATUSES = ['interrupted', 'stopped', 'failed'] as const satisfies readonly RunFinalStatus[];
+/** Whether a run with this status can be resumed. */
+export function isResumable(status: RunStatus | null | undefined): boolean {
+  return (RESUMABLE_RUN_STATUSES as readonly string[]).includes(status ?? '');
+}
 
 /** Event kinds: the engine's, plus those the host and the store record. */
 export type StoreEventKind = RunEventKind | 'error' | 'interrupted';
@@ -186,6 +195,8 @@ export interface MetricSort {
 export interface RunQuery {
   /** Case-insensitive substring of name, notes, preset or a tag. */
   readonly text?: string;
+  /** Only these run ids (with the other filters: which of a selection a filter shows). */
+  readonly ids?: readonly string[];
   readonly status?: readonly RunStatus[];
   readonly preset?: readonly string[];
   readonly kind?: readonly string[];

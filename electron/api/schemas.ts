@@ -128,6 +128,8 @@ export type RunDetail = z.infer<typeof RunDetailSchema>;
 export const RunQuerySchema = z
   .object({
     text: z.string().max(500).optional(),
+    /** Only these runs (with the other filters): which runs of a selection the current filter shows. */
+    ids: z.array(z.string().max(200)).max(1000).optional(),
     status: z.array(RunStatusSchema).optional(),
     preset: z.array(z.string()).optional(),
     kind: z.array(z.string()).optional(),
@@ -329,6 +331,8 @@ export const MetricInfoSchema = z.object({
   unit: z.string().optional(),
   better: z.enum(['min', 'max']).optional(),
   family: z.string(),
+  /** [lowest, highest] value it can take (null: unbounded that way), e.g. [0, 1] for accuracies. */
+  bounds: z.tuple([z.number().nullable(), z.number().nullable()]).optional(),
 });
 export type MetricInfo = z.infer<typeof MetricInfoSchema>;
 
@@ -462,6 +466,8 @@ export const FigurePanelSchema = z.object({
   key: z.string(),
   label: z.string(),
   curves: z.array(FigureCurveSchema),
+  /** The values the metric can take (the kind's metric info), [lowest, highest], null: unbounded; a figure's y axis stays inside. */
+  bounds: z.tuple([z.number().nullable(), z.number().nullable()]).optional(),
   /** Points shown vs. points stored (over all runs), so the view can say it is downsampled. */
   shownPoints: z.number(),
   storedPoints: z.number(),

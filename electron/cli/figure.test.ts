@@ -1,13 +1,14 @@
 /** `lrlab figure` end to end on a temporary store with toy runs (run from source through tsx). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { openStore } from '../../storage';
 import { seedComparisonRuns, seedRegimeGrid } from '../main/figures/fixtures';
 import { createFiguresService } from '../main/services/figures';
+import { outputFormat, unwritableReason } from './figure';
 
 const exec = promisify(execFile);
 let dir: string;
@@ -126,4 +127,39 @@ describe('lrlab figure', () => {
     r = await lrlab('figure', figureId, '--dpi', '5', '--out', join(dir, 'x.png'));
     expect(r.stderr).toMatch(/--dpi must be an integer from 36 to 1200/);
   }, 300_000);
+
+  it('bad input says what was wrong and what to do, and writes nothing: missing runs, formats, out paths, panels, figure ids', async () => {
+    const runs = toy.join(',');
+    const fails = async (args: string[], re: RegExp): Promise<void> => {
+      const r = await lrlab('figure', ...args);
+      expect(r.code, `${args.join(' ')} → ${r.stderr}`).not.toBe(0);
+      expect(r.stderr).toMatch(re);
+    };
+    await fails(['--layout', 'learning-order', '--runs', `${toy[0]},deadbeef`, '--out', join(dir, 'a.svg')], /No run "deadbeef" in .*`lrlab list` shows the runs there/);
+    // A file of the wrong kind is never written (this used to write SVG into a.gif, LaTeX into table.svg).
+    await fails(['--layout', 'learning-order', '--runs', runs, '--out', join(dir, 'a.gif')], /Cannot tell the format from --out .*a\.gif: lrlab figure writes svg, pdf, png, csv\. Give --format or end the file name in \.svg, \.pdf, \.png, \.csv/);
+    // A missing folder (this used to print a raw ENOENT naming a .part file).
+    await fails(['--layout', 'learning-order', '--runs', runs, '--out', join(dir, 'no', 'such', 'a.svg')], /the folder .*no\/such does not exist\. Create it \(mkdir -p .*\) or give --out a path in an existing folder/);
+    // A panel no run records (this used to write a figure with an empty panel), and an unknown saved figure.
+    const spec = join(dir, 'typo.json');
+    writeFileSync(spec, JSON.stringify({ runs: toy, panels: ['train/p_only/accc'] }));
+    await fails([spec, '--out', join(dir, 'typo.svg')], /None of the figure's 6 runs records "train\/p_only\/accc"\. Metrics these runs have: test\/p_only\/err, train\/loss, train\/p_only\/acc, train\/q_only\/acc/);
+    await fails(['nofigure', '--out', join(dir, 'x.svg')], new RegExp(`No saved figure "nofigure" in .*Give a saved figure's id .* or a figure spec file \\(\\.json\\)\\. Saved figures: ${figureId} \\(Toy learning order\\)`));
+    expect(['a.gif', 'a.svg', 'typo.svg', 'x.svg'].filter((f) => existsSync(join(dir, f)))).toEqual([]);
+  }, 300_000);
+
+  it('the output format comes from --format or the extension, and they must agree; the out path is checked first', () => {
+    expect(outputFormat('f.PDF', undefined, ['svg', 'pdf'], 'x')).toBe('pdf');
+    expect(outputFormat('f', 'svg', ['svg', 'pdf'], 'x')).toBe('svg');
+    expect(outputFormat('f.out', 'svg', ['svg', 'pdf'], 'x')).toBe('svg');
+    expect(() => outputFormat('f.svg', 'png', ['svg', 'png'], 'lrlab figure')).toThrow(/--format png but --out f\.svg ends in \.svg: make them agree \(e\.g\. --out f\.png\)/);
+    expect(() => outputFormat('f', 'jpg', ['svg', 'png'], 'lrlab figure')).toThrow(/lrlab figure writes svg, png, not --format jpg/);
+    expect(() => outputFormat('t.svg', undefined, ['tex', 'md'], '--layout table')).toThrow(/Cannot tell the format from --out t\.svg: --layout table writes tex, md\. Give --format or end the file name in \.tex, \.md/);
+    expect(() => outputFormat('noext', undefined, ['svg'], 'lrlab figure')).toThrow(/Cannot tell the format/);
+    expect(unwritableReason(join(dir, 'fine.svg'))).toBeNull();
+    expect(unwritableReason(dir)).toMatch(/is a folder: give a file name in it/);
+    expect(unwritableReason(join(dir, 'nope', 'f.svg'))).toMatch(/the folder .*nope does not exist/);
+    writeFileSync(join(dir, 'plain'), 'x');
+    expect(unwritableReason(join(dir, 'plain', 'f.svg'))).toMatch(/plain is not a folder/);
+  });
 });

@@ -3,11 +3,9 @@
  * seconds otherwise. Messages go above the bars (never printed over one).
  */
 import cliProgress from 'cli-progress';
+import { progressBarOptions, type ProgressStream } from '../../engine/cli';
 
-export interface ProgressStream {
-  write(chunk: string): boolean;
-  readonly isTTY?: boolean;
-}
+export type { ProgressStream };
 
 export interface RunProgressUpdate {
   readonly step: number;
@@ -27,17 +25,7 @@ export class ProgressDisplay {
   constructor(private readonly stream: ProgressStream) {
     this.multi =
       stream.isTTY === true
-        ? new cliProgress.MultiBar(
-            {
-              stream: stream as unknown as NodeJS.WritableStream,
-              format: '{label} {bar} {percentage}% | {value}/{total} it | {speed} it/s | loss {loss} | eta {eta_formatted}',
-              hideCursor: false,
-              clearOnComplete: false,
-              etaBuffer: 50,
-              fps: 5,
-            },
-            cliProgress.Presets.shades_classic,
-          )
+        ? new cliProgress.MultiBar(progressBarOptions(stream, '{label} {bar} {percentage}% | {value}/{total} it | {speed} it/s | loss {loss} | eta {eta_formatted}'), cliProgress.Presets.shades_classic)
         : null;
   }
 

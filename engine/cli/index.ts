@@ -4,7 +4,7 @@ export { OverrideError, applyOverrides, getPath, parseOverride, parseOverrides, 
 export type { ParsedOverride } from './overrides';
 export { baseDocument, readSpecFile, resolveRunSpec } from './resolve';
 export type { RunChoice } from './resolve';
-export { runWithProgress } from './run';
+export { progressBarOptions, runWithProgress } from './run';
 export type { CliRunResult, ProgressStream, RunWithProgressOptions } from './run';
 export { DEFAULT_SWEEP_KEYS, expandSweep, expandSweepPoints, formatGridValue, formatSweepTable, formatSweptValue, parseSweepSpec, runSweep, sweepAxes, sweepLabel, sweptValue } from './sweep';
 export type { RunSweepOptions, SweepPoint, SweepResult, SweepRow } from './sweep';

@@ -24,6 +24,11 @@ export interface ProgressStream {
   readonly isTTY?: boolean;
 }
 
+/** How a progress bar on a terminal looks, for runWithProgress (here) and the CLI's queued runs (electron/cli/progress.ts) alike. */
+export function progressBarOptions(stream: ProgressStream, format: string): cliProgress.Options {
+  return { stream: stream as unknown as NodeJS.WritableStream, format, hideCursor: false, clearOnComplete: false, etaBuffer: 50, fps: 5 };
+}
+
 export interface RunWithProgressOptions {
   /** When true the caller prints the result as JSON on stdout; progress stays on stderr. */
   readonly json: boolean;
@@ -59,17 +64,7 @@ export async function runWithProgress(spec: RunSpec, options: RunWithProgressOpt
 
   const tty = stderr.isTTY === true;
   const bar = tty
-    ? new cliProgress.SingleBar(
-        {
-          stream: stderr as unknown as NodeJS.WritableStream,
-          format: `${label}{bar} {percentage}% | {value}/{total} it | {speed} it/s | loss {loss} | test err {err} | eta {eta_formatted}`,
-          hideCursor: false,
-          clearOnComplete: false,
-          etaBuffer: 50,
-          fps: 5,
-        },
-        cliProgress.Presets.shades_classic,
-      )
+    ? new cliProgress.SingleBar(progressBarOptions(stderr, `${label}{bar} {percentage}% | {value}/{total} it | {speed} it/s | loss {loss} | test err {err} | eta {eta_formatted}`), cliProgress.Presets.shades_classic)
     : null;
   let started = false;
   const t0 = performance.now();

@@ -23,6 +23,8 @@ export interface MetricInfo {
   readonly better?: 'min' | 'max';
   /** The measure the key reports (its last path segment: loss, acc, err, …); panels group by it. */
   readonly family: string;
+  /** The values it can take, [lowest, highest] (null: unbounded that way): accuracies and errors are fractions in [0, 1], losses ≥ 0. Figures keep their axes inside. */
+  readonly bounds?: readonly [number | null, number | null];
 }
 
 /** A figure of the paper the comparison view can lay out for this kind. */
@@ -168,9 +170,17 @@ export function betterOf(family: string): 'min' | 'max' | undefined {
   return undefined;
 }
 
+/** The values a metric of this family can take: accuracies and errors are fractions, losses are not negative. */
+export function boundsOf(family: string): readonly [number | null, number | null] | undefined {
+  if (/^(acc|r_acc|g_acc|err)$/.test(family)) return [0, 1];
+  if (/^(loss|loss_reg|nll)$/.test(family)) return [0, null];
+  return undefined;
+}
+
 /** A MetricInfo from a key, a label and a figure axis label (family = the key's last segment). */
 export function metric(key: string, label: string, axisLabel?: string, unit?: string): MetricInfo {
   const family = key.split('/').pop() ?? key;
   const better = betterOf(family);
-  return { key, label, family, ...(axisLabel ? { axisLabel } : {}), ...(unit ? { unit } : {}), ...(better ? { better } : {}) };
+  const bounds = boundsOf(family);
+  return { key, label, family, ...(axisLabel ? { axisLabel } : {}), ...(unit ? { unit } : {}), ...(better ? { better } : {}), ...(bounds ? { bounds } : {}) };
 }

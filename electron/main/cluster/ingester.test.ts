@@ -11,13 +11,13 @@ import { join } from 'node:path';
 import { openStore, type RunStore } from '../../../storage';
 import { runExperiment } from '../../../engine/experiments';
 import type { MetricRecord } from '../../../engine/experiments/types';
-import { parseRunSpec } from '../../../engine/spec';
 import { newRunInput } from '../training/queue';
 import { startEngine } from '../training/engineRun';
 import { Ingester, type IngestOutcome } from './ingester';
 import { metricLine, SegmentReader, SegmentWriter, segmentName } from './segments';
 import { newAttemptDir, runDirOf, writeRunFile } from './runDir';
 import { runClusterWorker } from './clusterWorker';
+import { tinySyntheticSpec } from '../../test-support/tinySpec';
 
 const dirs: string[] = [];
 const stores: RunStore[] = [];
@@ -36,19 +36,7 @@ function store(dir: string): RunStore {
   return s;
 }
 
-const tiny = (maxIterations: number, seed = 1) =>
-  parseRunSpec({
-    kind: 'synthetic',
-    seed,
-    backend: 'cpu',
-    data: { d: 16, N: 64, testSize: 200 },
-    model: { width: 32 },
-    algorithm: { name: 'S', eta2: 0.05, eps2prime: 1e-9 },
-    gradientNoise: { tauXi: 0.01 },
-    init: { tau0: 0.05 },
-    stopping: { maxIterations },
-    logging: { every: 10, checkpointEvery: 100 },
-  });
+const tiny = (maxIterations: number, seed = 1) => tinySyntheticSpec(maxIterations, { seed, backend: 'cpu' });
 
 const rec = (step: number, values: Record<string, number>): MetricRecord => ({ step, epoch: null, wallTimeMs: step, values });
 

@@ -18,8 +18,8 @@ import { join } from 'node:path';
 import type { Checkpoint, MetricRecord, ProgressInfo, RunEvent, RunResult } from '../../../engine/experiments/types';
 import type { MetricWriter, RunStore } from '../../../storage';
 import type { HostEvents } from '../host/events';
-import { wireRecord } from '../services/wire';
 import { attemptDirs, decodeValues, SegmentReader, type SegmentLine } from './segments';
+import { progressEvent, StepRate } from '../training/progressEvent';
 
 export type IngestOutcome =
   | { readonly kind: 'end'; readonly result: RunResult; readonly signal: string | null; readonly attempt: number }
@@ -316,7 +316,7 @@ export class Ingester {
 export class StoreSink implements RunSink {
   private readonly writer: MetricWriter;
   private readonly lastValues: Record<string, number> = {};
-  private rate: { step: number; t: number; stepsPerS: number | null } | null = null;
+  private readonly rate = new StepRate();
   private readonly startedAt = Date.now();
 
   constructor(
@@ -357,22 +357,7 @@ export class StoreSink implements RunSink {
   progress(p: ProgressInfo): void {
     if (!this.events) return;
     const now = Date.now();
-    if (this.rate === null) this.rate = { step: p.step, t: now, stepsPerS: null };
-    else if (now - this.rate.t >= 1000) {
-      const inst = (p.step - this.rate.step) / ((now - this.rate.t) / 1000);
-      this.rate = { step: p.step, t: now, stepsPerS: this.rate.stepsPerS === null ? inst : 0.7 * this.rate.stepsPerS + 0.3 * inst };
-    }
-    const sps = this.rate.stepsPerS;
-    this.events.emit('training.onDidProgress', {
-      runId: this.runId,
-      step: p.step,
-      totalSteps: p.totalSteps,
-      epoch: p.epoch,
-      totalEpochs: p.totalEpochs,
-      values: wireRecord(this.lastValues),
-      stepsPerS: sps,
-      etaS: sps && sps > 0 ? Math.max(0, (p.totalSteps - p.step) / sps) : null,
-      wallS: (now - this.startedAt) / 1000,
-    });
+    const sps = this.rate.update(p.step, now);
+    this.events.emit('training.onDidProgress', progressEvent(this.runId, p, this.lastValues, sps, (now - this.startedAt) / 1000));
   }
 }

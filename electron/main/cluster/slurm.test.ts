@@ -22,6 +22,7 @@ import { jobScript, preflight, sourceWorkerCommand, submit, taskPids, taskStates
 import { createHost, type Host } from '../host/host';
 import { ensureTestCluster, releaseTestCluster } from './testCluster';
 import { makeUntil } from '../../test-support/until';
+import { tinySyntheticSpec } from '../../test-support/tinySpec';
 
 const cluster = ensureTestCluster();
 afterAll(() => releaseTestCluster(cluster));
@@ -40,19 +41,7 @@ function temp(): string {
   return d;
 }
 
-const tiny = (maxIterations: number, seed: number) =>
-  parseRunSpec({
-    kind: 'synthetic',
-    seed,
-    backend: 'cpu',
-    data: { d: 16, N: 64, testSize: 200 },
-    model: { width: 32 },
-    algorithm: { name: 'S', eta2: 0.05, eps2prime: 1e-9 },
-    gradientNoise: { tauXi: 0.01 },
-    init: { tau0: 0.05 },
-    stopping: { maxIterations },
-    logging: { every: 10, checkpointEvery: 100 },
-  });
+const tiny = (maxIterations: number, seed: number) => tinySyntheticSpec(maxIterations, { seed, backend: 'cpu' });
 
 const until = makeUntil({ timeoutMs: 120_000, everyMs: 100 });
 

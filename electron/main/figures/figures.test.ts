@@ -132,6 +132,18 @@ describe('prepareFigure', () => {
     expect(withIt.groups.find((g) => g.name === 'S')?.n).toBe(2);
   }, 180_000);
 
+  it('fixture runs logged past their preset’s length get a spec that long: the schedule strip and the anneal span the curves', () => {
+    store = openStore(':memory:');
+    const ids = seedComparisonRuns(store, { points: 8000, every: 1, presets: ['toy-ls', 'toy-s'], seeds: [1], keys: ['train/loss'] });
+    const d = prepareFigure(store, specOf(ids, { panels: ['train/loss'] }));
+    const lastX = Math.max(...(d.panels[0]?.curves.map((c) => c.x.at(-1) as number) ?? []));
+    expect(lastX).toBe(7999);
+    for (const s of d.schedule ?? []) expect(s.x.at(-1)).toBeGreaterThanOrEqual(lastX);
+    // The toy L-S anneals halfway (3000 of 6000): halfway through the stretched run too.
+    expect(d.groups.find((g) => g.name === 'L-S')?.annealAt).toBe(4000);
+    expect(d.panels[0]?.bounds).toEqual([0, null]);
+  }, 180_000);
+
   it('zooming reads the visible step range at full resolution', () => {
     store = openStore(':memory:');
     const ids = seedComparisonRuns(store, { points: 20_000, every: 1, presets: ['toy-ls'], seeds: [1] });
@@ -193,6 +205,35 @@ describe('prepareFigure', () => {
     expect(d.availableKeys).toContain('train/loss');
   }, 180_000);
 
+  it('the x title is what is plotted: image runs on epochs; toy runs (alone or mixed in) have none, so all go on iterations and it says so', () => {
+    store = openStore(':memory:');
+    const toy = seedComparisonRuns(store, { points: 100, presets: ['toy-ls'], seeds: [1], keys: ['train/loss'] });
+    const image = seedComparisonRuns(store, { points: 50, presets: ['patch-fmnist-large-lr'], seeds: [1], keys: ['train/loss'] });
+    const maxX = (d: ReturnType<typeof prepareFigure>) => Math.max(...(d.panels[0]?.curves.flatMap((c) => c.x) ?? []));
+    // Image runs alone: epochs (10 of them), titled epoch, the anneal at the start of epoch 4.
+    const img = prepareFigure(store, parseFigureSpec({ runs: image, panels: ['train/loss'], x: 'epoch' }));
+    expect([img.xLabel, (img.spec as { x: string }).x]).toEqual(['epoch', 'epoch']);
+    expect(maxX(img)).toBeLessThanOrEqual(10);
+    expect(img.groups[0]?.annealAt).toBe(3);
+    expect(renderSvg(img, parseFigureSpec(img.spec))).toContain('>epoch<');
+    // Toy runs alone on an epoch axis: no epochs, so iterations — and the title says iteration.
+    const t = prepareFigure(store, parseFigureSpec({ runs: toy, panels: ['train/loss'], x: 'epoch' }));
+    expect([t.xLabel, (t.spec as { x: string }).x]).toEqual(['iteration', 'step']);
+    expect(maxX(t)).toBeGreaterThan(1000);
+    expect(t.notes.join(' ')).toMatch(/These runs have no epochs \(synthetic\): drawn against iterations/);
+    const svg = renderSvg(t, parseFigureSpec(t.spec));
+    expect(svg).toContain('>iteration<');
+    expect(svg).not.toContain('>epoch<');
+    // Mixed: one axis, one unit — iterations for all, and a note naming the runs without epochs.
+    const m = prepareFigure(store, parseFigureSpec({ runs: [...toy, ...image], panels: ['train/loss'], x: 'epoch' }));
+    expect(m.xLabel).toBe('iteration');
+    expect(m.notes.join(' ')).toMatch(/1 of these 2 runs have no epochs \(synthetic\): all are drawn against iterations/);
+    expect(m.groups.find((g) => g.name === 'large LR')?.annealAt).toBe(237); // epoch 4 starts after 3 × 79 steps
+    // A custom x label that names another unit is pointed out.
+    const own = prepareFigure(store, parseFigureSpec({ runs: image, panels: ['train/loss'], x: 'epoch', style: { xLabel: 'iteration' } }));
+    expect(own.notes.join(' ')).toMatch(/own x label “iteration” names another unit than the axis shows \(epoch\)/);
+  }, 180_000);
+
   it('says so when a query matches nothing, and when runs are missing', () => {
     const { s, ids } = setup();
     expect(() => prepareFigure(s, parseFigureSpec({ query: { tag: 'nope' }, panels: ['train/loss'] }))).toThrow(/matched none/);
@@ -210,8 +251,9 @@ describe('figure export', () => {
     expect(o['grid']).toHaveLength(4);
     const series = o['series'] as { id: string; markLine?: { data: { xAxis: number }[] } }[];
     expect(series.filter((x) => x.id.startsWith('mean:'))).toHaveLength(6);
-    expect(series.filter((x) => x.id.startsWith('band:'))).toHaveLength(12);
-    expect(series.filter((x) => x.id.startsWith('seed:'))).toHaveLength(12);
+    // On screen: one polygon series per band and one series for a condition's runs (exports: two stacked edges, one per run).
+    expect(series.filter((x) => x.id.startsWith('band:'))).toHaveLength(6);
+    expect(series.filter((x) => x.id.startsWith('seeds:'))).toHaveLength(6);
     expect(series.filter((x) => x.id.startsWith('lr:'))).toHaveLength(6);
     expect(series.find((x) => x.id === 'mean:train/p_only/acc:L-S')?.markLine?.data[0]?.xAxis).toBe(3000);
     const zoom = o['dataZoom'] as { xAxisIndex: number[] }[];

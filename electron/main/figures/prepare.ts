@@ -22,6 +22,11 @@ export const ZOOM_POINTS = 20_000;
 /** The most points an aggregate curve keeps (min/max decimation of the mean). */
 export const CURVE_POINTS = 2500;
 
+/** The x axis's title for what is plotted: 'iteration', 'epoch' or 'wall time (s)'. */
+export function xLabelOf(x: FigureSpec['x']): string {
+  return x === 'step' ? 'iteration' : x === 'epoch' ? 'epoch' : 'wall time (s)';
+}
+
 /** Parses and checks a figure spec; a bad one is a clear error listing every problem. */
 export function parseFigureSpec(input: unknown): FigureSpec {
   const r = FigureSpecSchema.safeParse(input);
@@ -57,9 +62,9 @@ function timingOf(specJson: string, registry: ExperimentRegistry): Timing {
 }
 
 /** A metric's label on a figure axis and which way is better, from the kind that records it (else the key). */
-export function metricInfo(key: string, registry: ExperimentRegistry = experiments): { key: string; label: string; better: 'min' | 'max' } {
+export function metricInfo(key: string, registry: ExperimentRegistry = experiments): { key: string; label: string; better: 'min' | 'max'; bounds?: [number | null, number | null] } {
   const m = registry.kinds.flatMap((k) => k.metrics).find((x) => x.key === key);
-  return { key, label: m?.axisLabel ?? m?.label ?? key, better: m?.better ?? guessBetter(key) };
+  return { key, label: m?.axisLabel ?? m?.label ?? key, better: m?.better ?? guessBetter(key), ...(m?.bounds ? { bounds: [m.bounds[0], m.bounds[1]] as [number | null, number | null] } : {}) };
 }
 
 /**
@@ -121,10 +126,10 @@ export function prepareFigure(store: RunStore, specIn: FigureSpec, registry: Exp
     try {
       details.push(store.getRun(id));
     } catch {
-      notes.push(`Run ${id} is not in this store; it is left out.`);
+      notes.push(`Run ${id} is not in this store (deleted for good, or recorded in another store); it is left out.`);
     }
   }
-  if (details.length === 0) throw new HostError('not_found', `None of the figure's ${ids.length} runs is in this store.`);
+  if (details.length === 0) throw new HostError('not_found', `None of the figure's ${ids.length} runs (${ids.slice(0, 3).join(', ')}${ids.length > 3 ? ', …' : ''}) is in this store: they were deleted for good, or recorded in another store (lrlab --store FILE; \`lrlab list\` shows the runs here).`);
   const deleted = details.filter((d) => d.deletedAt !== null);
   if (deleted.length) notes.push(`${deleted.length} of these runs are in the trash and still shown: ${deleted.map((d) => d.name).join(', ')}.`);
 
@@ -141,10 +146,25 @@ export function prepareFigure(store: RunStore, specIn: FigureSpec, registry: Exp
   const groupNames = [...new Set(runInfo.map((r) => r.group))].sort(naturalCompare);
   const colour = new Map(groupNames.map((g, i) => [g, paletteColor(spec.style.palette, i)]));
 
-  // x of a stored point in the figure's unit.
-  const xLabel = spec.x === 'step' ? 'iteration' : spec.x === 'epoch' ? 'epoch' : 'wall time (s)';
+  // An epoch axis needs every run to have epochs: a synthetic run has none. Rather than put
+  // epochs and iterations on one axis under one label, the figure is drawn against iterations
+  // and its spec, axis title and summary say so (the URL keeps the choice; adding or removing
+  // runs can bring the epoch axis back).
   const noEpochs = spec.x === 'epoch' ? runInfo.filter((r) => r.timing.perEpoch === null) : [];
-  if (noEpochs.length) notes.push(`${noEpochs.length} run(s) have no epochs (${noEpochs[0]?.d.kind}); they are drawn against iterations.`);
+  if (noEpochs.length) {
+    const kinds = [...new Set(noEpochs.map((r) => r.d.kind))].join(', ');
+    notes.push(
+      noEpochs.length === runInfo.length
+        ? `These runs have no epochs (${kinds}): drawn against iterations.`
+        : `${noEpochs.length} of these ${runInfo.length} runs have no epochs (${kinds}): all are drawn against iterations, so the axis means one thing. Compare the runs with epochs alone for an epoch axis.`,
+    );
+    spec = { ...spec, x: 'step' };
+  }
+  // x of a stored point in the figure's unit.
+  const xLabel = xLabelOf(spec.x);
+  const custom = spec.style.xLabel?.toLowerCase() ?? '';
+  const says = /\b(iterations?|steps?)\b/.test(custom) ? 'step' : /\bepochs?\b/.test(custom) ? 'epoch' : /\b(wall|seconds?|time)\b/.test(custom) ? 'wall' : null;
+  if (says !== null && says !== spec.x) notes.push(`The figure's own x label “${spec.style.xLabel}” names another unit than the axis shows (${xLabel}): edit or clear it.`);
 
   const range = spec.range;
   // A zoomed range is given in the figure's x unit; read the steps that cover it.
@@ -216,7 +236,7 @@ export function prepareFigure(store: RunStore, specIn: FigureSpec, registry: Exp
     }
     if (curves.length === 0) notes.push(`No run here has stored points for ${key}.`);
     shownTotal += shown;
-    panels.push({ key, label: info.label, curves, shownPoints: shown, storedPoints: stored });
+    panels.push({ key, label: info.label, curves, ...(info.bounds ? { bounds: info.bounds } : {}), shownPoints: shown, storedPoints: stored });
   }
 
   // Anneal per condition: where its runs actually annealed (events), else where the schedule says.

@@ -53,7 +53,8 @@ describe('dispatch', () => {
     const d = createDispatch(services({ list: (q) => ((seen = q), { total: 0, rows: [] }) }));
     const r = await d('runs.list', {});
     expect(r).toEqual({ ok: true, value: { total: 0, rows: [] } });
-    expect(seen).toMatchObject({ sortBy: 'createdAt', sortDir: 'desc', limit: 100, deleted: 'exclude' });
+    // sortBy arrives parsed into a column id (electron/api/columnIds.ts).
+    expect(seen).toMatchObject({ sortBy: { type: 'field', name: 'createdAt' }, sortDir: 'desc', limit: 100, deleted: 'exclude' });
   });
 
   it('rejects unknown methods and extra fields', async () => {

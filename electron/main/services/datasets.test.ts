@@ -25,11 +25,25 @@ function cifarFiles(): { name: string; data: Uint8Array }[] {
   ];
 }
 
+/** A temporary folder whose datasets/ is the data folder (LRLAB_DATA_DIR) for this test. */
+function dataRoot(): string {
+  const root = mkdtempSync(join(tmpdir(), 'lrlab-ds-'));
+  dirs.push(root);
+  process.env['LRLAB_DATA_DIR'] = join(root, 'datasets');
+  return root;
+}
+
+/** The CIFAR-10 batch files, unpacked into `root`/cifar (an import from a folder). */
+function cifarFolder(root: string): string {
+  const folder = join(root, 'cifar');
+  mkdirSync(folder);
+  for (const f of cifarFiles()) writeFileSync(join(folder, f.name.split('/')[1]!), f.data);
+  return folder;
+}
+
 describe('datasets service', () => {
   it('imports CIFAR-10 from an archive into the data folder and lists it with size and checksum', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'lrlab-ds-'));
-    dirs.push(root);
-    process.env['LRLAB_DATA_DIR'] = join(root, 'datasets');
+    const root = dataRoot();
     const tar = join(root, 'cifar-10-binary.tar.gz');
     writeFileSync(tar, makeTar(cifarFiles()));
     const events = new HostEvents();
@@ -54,12 +68,8 @@ describe('datasets service', () => {
   });
 
   it('refuses a truncated batch file, naming it, and says what is missing', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'lrlab-ds-'));
-    dirs.push(root);
-    process.env['LRLAB_DATA_DIR'] = join(root, 'datasets');
-    const folder = join(root, 'cifar');
-    mkdirSync(folder);
-    for (const f of cifarFiles()) writeFileSync(join(folder, f.name.split('/')[1]!), f.data);
+    const root = dataRoot();
+    const folder = cifarFolder(root);
     writeFileSync(join(folder, 'data_batch_3.bin'), cifarFiles()[2]!.data.subarray(0, 5000));
     const svc = createDatasetsService(join(root, 'datasets'), new HostEvents());
     await expect(svc.importCifar10({ path: folder, verifyChecksum: false })).rejects.toThrow(/data_batch_3\.bin/);
@@ -70,9 +80,7 @@ describe('datasets service', () => {
   });
 
   it('refuses /dev/zero and a FIFO at once instead of reading them for ever, and bounds a folder\'s files', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'lrlab-ds-'));
-    dirs.push(root);
-    process.env['LRLAB_DATA_DIR'] = join(root, 'datasets');
+    const root = dataRoot();
     const svc = createDatasetsService(join(root, 'datasets'), new HostEvents());
     const within = <T,>(p: T | Promise<T>): Promise<T> => Promise.race([Promise.resolve(p), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('still reading after 5 s')), 5000))]);
     await expect(within(svc.importCifar10({ path: '/dev/zero', verifyChecksum: false }))).rejects.toThrow(/not a regular file/);
@@ -80,9 +88,7 @@ describe('datasets service', () => {
     execFileSync('mkfifo', [fifo]);
     await expect(within(svc.importCifar10({ path: fifo, verifyChecksum: false }))).rejects.toThrow(/not a regular file/);
     // a folder whose "batch" is a FIFO, or larger than a batch can be
-    const folder = join(root, 'cifar');
-    mkdirSync(folder);
-    for (const f of cifarFiles()) writeFileSync(join(folder, f.name.split('/')[1]!), f.data);
+    const folder = cifarFolder(root);
     rmSync(join(folder, 'data_batch_3.bin'));
     execFileSync('mkfifo', [join(folder, 'data_batch_3.bin')]);
     await expect(within(svc.importCifar10({ path: folder, verifyChecksum: false }))).rejects.toThrow(/data_batch_3\.bin: not a regular file/);
@@ -93,12 +99,8 @@ describe('datasets service', () => {
   });
 
   it('reports import progress with its total, from a folder too', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'lrlab-ds-'));
-    dirs.push(root);
-    process.env['LRLAB_DATA_DIR'] = join(root, 'datasets');
-    const folder = join(root, 'cifar');
-    mkdirSync(folder);
-    for (const f of cifarFiles()) writeFileSync(join(folder, f.name.split('/')[1]!), f.data);
+    const root = dataRoot();
+    const folder = cifarFolder(root);
     const events = new HostEvents();
     const seen: { done: number; total: number; message: string }[] = [];
     events.subscribe((e, p) => {

@@ -9,7 +9,7 @@ export function createExperimentsService(registry: ExperimentRegistry): ApiServi
         ...k,
         fields: k.fields.map((f) => ({ ...f })),
         conditions: [...k.conditions],
-        metrics: k.metrics.map((m) => ({ ...m })),
+        metrics: k.metrics.map(({ bounds, ...m }) => ({ ...m, ...(bounds ? { bounds: [bounds[0], bounds[1]] as [number | null, number | null] } : {}) })),
         defaultColumns: [...k.defaultColumns],
         defaultPanels: [...k.defaultPanels],
         layouts: k.layouts.map((l) => ({ ...l, panels: [...l.panels] })),

@@ -69,3 +69,14 @@ describe('runs.list sortBy (column ids, electron/api/columnIds.ts)', () => {
     expect(unknownField.ok ? null : unknownField.error.message).toMatch(/Cannot sort runs by "colour": use one of name, status/);
   });
 });
+
+describe('training.resume (RESUMABLE_RUN_STATUSES, storage/types.ts)', () => {
+  it('refuses a run that is not interrupted, stopped or failed, naming the statuses it takes', async () => {
+    const queued = host.store.createRun(newRunInput(spec())).id;
+    const r = await host.dispatch('training.resume', { id: queued });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.code).toBe('conflict');
+    expect(r.error.message).toBe(`Run ${queued} is queued; only interrupted, stopped or failed runs can be resumed.`);
+  });
+});

@@ -107,6 +107,7 @@ export function createRunsService(store: RunStore, events: HostEvents): ApiServi
       const createdTo = parseDate(q.createdTo, 'createdTo');
       const r = store.listRuns({
         ...(q.text ? { text: q.text } : {}),
+        ...(q.ids ? { ids: q.ids } : {}),
         ...(q.status ? { status: q.status } : {}),
         ...(q.preset ? { preset: q.preset } : {}),
         ...(q.kind ? { kind: q.kind } : {}),

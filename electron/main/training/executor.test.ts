@@ -8,11 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type RunStore } from '../../../storage';
-import { parseRunSpec } from '../../../engine/spec';
 import { HostEvents } from '../host/events';
 import { RunQueue } from './queue';
 import { EnvironmentFault, type Execution, type ExecutionCallbacks, type Executor, type RunLaunch, type RunOutcome } from './executor';
 import { makeUntil } from '../../test-support/until';
+import { tinySyntheticSpec } from '../../test-support/tinySpec';
 
 const dirs: string[] = [];
 const cleanup: (() => Promise<void> | void)[] = [];
@@ -21,18 +21,8 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-const tiny = (maxIterations: number, seed = 1) =>
-  parseRunSpec({
-    kind: 'synthetic',
-    seed,
-    backend: 'wasm',
-    data: { d: 16, N: 64, testSize: 200 },
-    model: { width: 32 },
-    algorithm: { name: 'S', eta2: 0.05, eps2prime: 1e-9 },
-    init: { tau0: 0.05 },
-    stopping: { maxIterations },
-    logging: { every: 10, checkpointEvery: 20 },
-  });
+// No gradient noise (the schema's default), a checkpoint every 20 steps.
+const tiny = (maxIterations: number, seed = 1) => tinySyntheticSpec(maxIterations, { seed, tauXi: 0, checkpointEvery: 20 });
 
 const until = makeUntil({ timeoutMs: 60_000, everyMs: 25 });
 

@@ -11,6 +11,7 @@ import type { Progress, StatusChange } from '../../api/schemas';
 import { createHost, type Host } from '../host/host';
 import { openStore } from '../../../storage';
 import { makeUntil } from '../../test-support/until';
+import { tinySyntheticInput } from '../../test-support/tinySpec';
 
 const dirs: string[] = [];
 const hosts: Host[] = [];
@@ -19,18 +20,7 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-const tiny = (maxIterations: number) => ({
-  kind: 'synthetic',
-  seed: 1,
-  backend: 'wasm',
-  data: { d: 16, N: 64, testSize: 200 },
-  model: { width: 32 },
-  algorithm: { name: 'S', eta2: 0.05, eps2prime: 1e-9 },
-  gradientNoise: { tauXi: 0.01 },
-  init: { tau0: 0.05 },
-  stopping: { maxIterations },
-  logging: { every: 10, checkpointEvery: 100 },
-});
+const tiny = (maxIterations: number) => tinySyntheticInput(maxIterations);
 
 const until = makeUntil({ timeoutMs: 90_000, everyMs: 50 });
 

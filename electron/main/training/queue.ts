@@ -6,7 +6,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readStoredRunSpec, type RunSpec } from '../../../engine/spec';
 import { experiments, type ExperimentRegistry } from '../../../engine/experiments/registry';
-import { StoreError, type HostLock, type HostLockOwner, type NewRun, type RunRow, type RunStore } from '../../../storage';
+import { isResumable, RESUMABLE_RUN_STATUSES, StoreError, type HostLock, type HostLockOwner, type NewRun, type RunRow, type RunStore } from '../../../storage';
 import type { HostEvents } from '../host/events';
 import type { RunStatus } from '../../api/schemas';
 import { HostError } from '../host/errors';
@@ -298,8 +298,8 @@ export class RunQueue {
    */
   async resume(id: string): Promise<void> {
     const run = this.o.store.getRun(id);
-    if (run.status !== 'interrupted' && run.status !== 'stopped' && run.status !== 'failed') {
-      throw new HostError('conflict', `Run ${id} is ${run.status}; only interrupted, stopped or failed runs can be resumed.`);
+    if (!isResumable(run.status)) {
+      throw new HostError('conflict', `Run ${id} is ${run.status}; only ${RESUMABLE_RUN_STATUSES.slice(0, -1).join(', ')} or ${RESUMABLE_RUN_STATUSES.at(-1)} runs can be resumed.`);
     }
     const ckpt = await this.o.store.latestCheckpoint(id);
     this.o.store.requeueRun(id, { fromStep: ckpt ? ckpt.step : -1 });

@@ -7,8 +7,8 @@ import type { Checkpoint, MetricRecord, ProgressInfo, RunEvent, RunResult } from
 import { StoreError, type MetricWriter, type RunFinalStatus, type RunStore } from '../../../storage';
 import type { RunStatus } from '../../api/schemas';
 import type { HostEvents } from '../host/events';
-import { wireRecord } from '../services/wire';
 import { EnvironmentFault, type ExecutionCallbacks, type ExecutionStart, type RunOutcome } from './executor';
+import { progressEvent, StepRate } from './progressEvent';
 
 /** Store failures that are not the run's fault: the run stays resumable. */
 const ENVIRONMENT_CODES = new Set(['disk_full', 'locked', 'unwritable', 'io']);
@@ -54,7 +54,7 @@ export class RunRecorder implements ExecutionCallbacks {
   private readonly startedAt = Date.now();
   private lastValues: Record<string, number> = {};
   private lastEmit = 0;
-  private rate: { step: number; t: number; stepsPerS: number | null } | null = null;
+  private readonly rate = new StepRate();
   /** The first write that failed for an environmental reason. */
   private fault: string | null = null;
 
@@ -118,25 +118,10 @@ export class RunRecorder implements ExecutionCallbacks {
 
   progress(p: ProgressInfo): void {
     const now = Date.now();
-    if (this.rate === null) this.rate = { step: p.step, t: now, stepsPerS: null };
-    else if (now - this.rate.t >= 1000) {
-      const inst = (p.step - this.rate.step) / ((now - this.rate.t) / 1000);
-      this.rate = { step: p.step, t: now, stepsPerS: this.rate.stepsPerS === null ? inst : 0.7 * this.rate.stepsPerS + 0.3 * inst };
-    }
+    const sps = this.rate.update(p.step, now);
     if (now - this.lastEmit < 100) return; // ≤ 10 events per second per run
     this.lastEmit = now;
-    const sps = this.rate.stepsPerS;
-    this.o.events.emit('training.onDidProgress', {
-      runId: this.runId,
-      step: p.step,
-      totalSteps: p.totalSteps,
-      epoch: p.epoch,
-      totalEpochs: p.totalEpochs,
-      values: wireRecord(this.lastValues),
-      stepsPerS: sps,
-      etaS: sps && sps > 0 ? Math.max(0, (p.totalSteps - p.step) / sps) : null,
-      wallS: (this.o.wallOffsetMs + now - this.startedAt) / 1000,
-    });
+    this.o.events.emit('training.onDidProgress', progressEvent(this.runId, p, this.lastValues, sps, (this.o.wallOffsetMs + now - this.startedAt) / 1000));
   }
 
   async checkpoint(c: Checkpoint): Promise<void> {

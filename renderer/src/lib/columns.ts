@@ -21,7 +21,7 @@ export interface Column {
 
 export const BASE_COLUMNS: readonly Column[] = [
   { id: 'name', label: 'Name', sortBy: 'name', width: 200 },
-  { id: 'status', label: 'Status', sortBy: 'status', width: 100 },
+  { id: 'status', label: 'Status', sortBy: 'status', width: 160 }, // room for a "collapsed" mark beside "completed"
   { id: 'preset', label: 'Preset', sortBy: 'preset', width: 120 },
   { id: 'algorithm', label: 'Algorithm', sortBy: 'algorithm', width: 90 },
   { id: 'hparams', label: 'Key hyperparameters', sortBy: null, width: 220 },

@@ -310,18 +310,12 @@ export const useDesignerStore = defineStore('designer', () => {
     }
   }
 
-  async function launch(): Promise<{ runIds: string[]; groupId: string | null } | null> {
-    if (blockers.value.length > 0) return null;
-    const checked = accepted.value;
-    if (!checked) return null;
+  /** Sends a launch: `launching` while it is under way, its error in `launchError`, the spec clean once it is launched. */
+  async function sendLaunch<T>(send: () => Promise<T>): Promise<T | null> {
     launching.value = true;
     launchError.value = null;
     try {
-      // A re-run keeps the preset its run came from, so filters by preset still find it.
-      const s = source.value;
-      const preset = currentPreset.value?.name ?? (s?.type === 'run' ? (s.preset ?? undefined) : undefined);
-      const executor = executorChoice.value;
-      const r = await useApi().training.launch({ spec: checked, seeds: seeds.value, ...(preset ? { preset } : {}), ...(executor ? { executor } : {}) });
+      const r = await send();
       markClean();
       return r;
     } catch (e) {
@@ -330,6 +324,17 @@ export const useDesignerStore = defineStore('designer', () => {
     } finally {
       launching.value = false;
     }
+  }
+
+  async function launch(): Promise<{ runIds: string[]; groupId: string | null } | null> {
+    if (blockers.value.length > 0) return null;
+    const checked = accepted.value;
+    if (!checked) return null;
+    // A re-run keeps the preset its run came from, so filters by preset still find it.
+    const s = source.value;
+    const preset = currentPreset.value?.name ?? (s?.type === 'run' ? (s.preset ?? undefined) : undefined);
+    const executor = executorChoice.value;
+    return sendLaunch(() => useApi().training.launch({ spec: checked, seeds: seeds.value, ...(preset ? { preset } : {}), ...(executor ? { executor } : {}) }));
   }
 
   /** Overrides the comparison would apply to all three conditions: what was edited outside the algorithm. */
@@ -375,19 +380,8 @@ export const useDesignerStore = defineStore('designer', () => {
       launchError.value = 'Compare conditions starts from a preset: pick one first.';
       return null;
     }
-    launching.value = true;
-    launchError.value = null;
-    try {
-      const executor = executorChoice.value;
-      const r = await useApi().training.launchComparison({ comparison: p.comparison, seeds: seeds.value, set: comparisonOverrides.value, ...(executor ? { executor } : {}) });
-      markClean();
-      return r;
-    } catch (e) {
-      launchError.value = errorText(e);
-      return null;
-    } finally {
-      launching.value = false;
-    }
+    const executor = executorChoice.value;
+    return sendLaunch(() => useApi().training.launchComparison({ comparison: p.comparison, seeds: seeds.value, set: comparisonOverrides.value, ...(executor ? { executor } : {}) }));
   }
 
   function saveUserPreset(name: string): boolean {

@@ -19,7 +19,10 @@ function host(n: number) {
   const runs = Array.from({ length: n }, (_, i) => run(i));
   const f = fakeApi({
     'runs.list': (q: RunQuery) => {
-      const live = runs.filter((r) => (q.deleted === 'only' ? r.deleted : !r.deleted)).filter((r) => !q.text || r.name.includes(q.text));
+      const live = runs
+        .filter((r) => (q.deleted === 'only' ? r.deleted : !r.deleted))
+        .filter((r) => !q.text || r.name.includes(q.text))
+        .filter((r) => !q.ids || q.ids.includes(r.id));
       const off = q.offset ?? 0;
       return { total: live.length, rows: live.slice(off, off + (q.limit ?? 100)) };
     },
@@ -136,6 +139,25 @@ describe('runs store', () => {
     s.setSort('name');
     expect(s.sort.dir).toBe('desc');
     await flush();
+  });
+
+  it('says which selected runs a filter hides, asking the host, and can keep only the shown ones', async () => {
+    const { f } = host(10);
+    const s = useRunsStore();
+    await s.reload();
+    s.selectRange(['r0', 'r1', 'r2', 'r3']);
+    await flush();
+    expect(s.hiddenSelected).toEqual([]);
+    s.setFilters({ text: 'toy' }); // toy = odd runs: r0 and r2 are hidden now
+    await flush();
+    await flush();
+    expect(s.hiddenSelected).toEqual(['r0', 'r2']);
+    const q = listCalls(f).at(-1)?.input as RunQuery;
+    expect([q.text, q.ids]).toEqual(['toy', ['r0', 'r1', 'r2', 'r3']]);
+    s.keepShownSelected();
+    await flush();
+    expect([...s.selected]).toEqual(['r1', 'r3']);
+    expect(s.hiddenSelected).toEqual([]);
   });
 
   it('deletes with an Undo that restores', async () => {

@@ -4,7 +4,7 @@
  * Curation actions (rename, tags, notes, delete with undo, …) go straight to the api.
  */
 import { defineStore } from 'pinia';
-import { computed, reactive, ref, shallowRef, triggerRef } from 'vue';
+import { computed, reactive, ref, shallowRef, triggerRef, watch } from 'vue';
 import type { RunQuery, RunSummary } from '@api/index';
 import { RUN_STATUSES } from '@api/statuses';
 import { useApi } from '../api';
@@ -167,6 +167,7 @@ export const useRunsStore = defineStore('runs', () => {
     await fetchPage(0, generation);
     loading.value = false;
     loaded.value = true;
+    void checkSelection();
   }
 
   /** Re-reads the pages already shown (a run changed), keeping them on screen meanwhile. */
@@ -180,6 +181,7 @@ export const useRunsStore = defineStore('runs', () => {
     await Promise.all((shown.length ? shown : [0]).map((p) => fetchPage(p, gen)));
     version.value++;
     void loadFacets();
+    void checkSelection();
   }
 
   async function loadFacets(): Promise<void> {
@@ -245,6 +247,39 @@ export const useRunsStore = defineStore('runs', () => {
     chosenMetricKeys.value = [...new Set(keys.map((k) => k.trim()).filter(Boolean))].slice(0, 10);
     writeJson(storage, METRICS_KEY, chosenMetricKeys.value);
     void reload();
+  }
+
+  /**
+   * Selected runs the current filters do not show (a selection outlives a filter change): the
+   * selection bar says how many, and Compare, Export and Delete say they include them, so none
+   * is acted on unseen. Asked of the host (runs.list with the selection's ids and the filters).
+   */
+  const hiddenSelected = ref<string[]>([]);
+  let selectionSeq = 0;
+  async function checkSelection(): Promise<void> {
+    const ids = [...selected.value];
+    const my = ++selectionSeq;
+    if (ids.length === 0) {
+      hiddenSelected.value = [];
+      return;
+    }
+    try {
+      const shown = new Set<string>();
+      for (let i = 0; i < ids.length; i += 1000) {
+        const chunk = ids.slice(i, i + 1000);
+        const r = await useApi().runs.list({ ...buildQuery(filters, sort, [], 0, chunk.length), ids: chunk });
+        for (const row of r.rows) shown.add(row.id);
+      }
+      if (my === selectionSeq) hiddenSelected.value = ids.filter((id) => !shown.has(id));
+    } catch {
+      /* the count is a convenience; the table itself reports errors */
+    }
+  }
+  watch(selected, () => void checkSelection());
+  /** Drops the selected runs the filters hide. */
+  function keepShownSelected(): void {
+    const hide = new Set(hiddenSelected.value);
+    selected.value = new Set([...selected.value].filter((id) => !hide.has(id)));
   }
 
   function toggleSelected(id: string, on?: boolean): void {
@@ -334,6 +369,8 @@ export const useRunsStore = defineStore('runs', () => {
     pages,
     version,
     selected,
+    hiddenSelected,
+    keepShownSelected,
     tagCounts,
     presetNames,
     allColumns,

@@ -10,6 +10,7 @@ import RunsView from './RunsView.vue';
 const run = (i: number): RunSummary =>
   fakeRunSummary(i, {
     status: i % 5 ? 'completed' : 'diverged',
+    collapsed: i === 1,
     durationS: 2,
     hparams: { 'optim.rate': 0.5, 'data.d': 64 },
     metrics: { 'train/loss': { last: 0.1, min: 0.05, max: 0.7, lastStep: 100 } },
@@ -39,6 +40,10 @@ describe('run browser view', () => {
     expect(rows[0]?.text()).toContain('run 0');
     expect(rows[0]?.text()).toContain('0.1');
     expect(rows[0]?.text()).toContain('ρ=0.5');
+    // A collapsed run is marked beside its status (it may still be completed).
+    expect(rows[1]?.find('[data-testid="collapsed-badge"]').exists()).toBe(true);
+    expect(rows[1]?.text()).toContain('completed');
+    expect(rows[0]?.find('[data-testid="collapsed-badge"]').exists()).toBe(false);
 
     await w.get('[data-testid="sort-name"]').trigger('click');
     await flush();

@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import type { FigureData, FigureSpec } from '@api/schemas';
+import { bandRuns, buildFigureOption, firstAtOrAfter, panelPlotWidth, slotBounds, stepCorners } from './option';
+import { boundedExtent, roundedExtent } from './ticks';
+
+describe('axis extents', () => {
+  it('an accuracy axis ends at 1, not 1.1, even where a mean + std band passes 1; an error axis starts at 0 at most', () => {
+    expect(boundedExtent(0.43, 1.004, [0, 1])).toEqual([0.4, 1]);
+    expect(boundedExtent(0.43, 0.97, [0, 1])).toEqual([0.4, 1]);
+    expect(boundedExtent(0.03, 0.61, [0, 1])).toEqual([0, 0.8]);
+    expect(boundedExtent(-0.004, 0.2, [0, 1])).toEqual([0, 0.2]);
+    // A loss: not below 0, no upper bound (nice end above the data).
+    expect(boundedExtent(0.02, 0.71, [0, null])).toEqual([0, 0.8]);
+    // A flat line at the bound gets room on the open side only.
+    expect(boundedExtent(1, 1, [0, 1])).toEqual([0.95, 1]);
+    // No bounds (or no data): ECharts' own nice extent.
+    expect(boundedExtent(0.43, 1.004, undefined)).toBeNull();
+    expect(boundedExtent(0.43, 1.004, [null, null])).toBeNull();
+    expect(boundedExtent(Infinity, -Infinity, [0, 1])).toBeNull();
+  });
+
+  it('overlaid metrics share the widest bounds, none if one is unbounded', () => {
+    expect(slotBounds([[0, 1], [0, 1]])).toEqual([0, 1]);
+    expect(slotBounds([[0, 1], [0, null]])).toEqual([0, null]);
+    expect(slotBounds([[0, 1], undefined])).toBeUndefined();
+  });
+
+  it('x ends are round numbers: 50000 not 49999, 7.6 not 7.56, adding at most 2 % of the span', () => {
+    expect(roundedExtent(0, 49_999)).toEqual([0, 50_000]);
+    expect(roundedExtent(0, 7.56)).toEqual([0, 7.6]);
+    expect(roundedExtent(12_345, 23_456)).toEqual([12_200, 23_600]);
+    expect(roundedExtent(0, 5985)).toEqual([0, 6000]);
+    const [a, b] = roundedExtent(101, 9_876);
+    expect(101 - a).toBeLessThanOrEqual((9_876 - 101) * 0.02);
+    expect(b - 9_876).toBeLessThanOrEqual((9_876 - 101) * 0.02);
+    expect(roundedExtent(3, 3)).toEqual([3, 3]);
+  });
+});
+
+describe('drawing helpers', () => {
+  it('a step schedule keeps only the points where it changes, and its last point', () => {
+    expect(stepCorners([0, 15, 30, 45, 60, 75], [0.5, 0.5, 0.5, 0.02, 0.02, 0.02])).toEqual([
+      [0, 0.5],
+      [45, 0.02],
+      [75, 0.02],
+    ]);
+    expect(stepCorners([0], [1])).toEqual([[0, 1]]);
+    expect(stepCorners([], [])).toEqual([]);
+  });
+
+  it('a band is drawn in stretches where both edges are numbers', () => {
+    expect(bandRuns([null, 1, 2, null, 3, 4], [null, 2, 3, null, 4, 5])).toEqual([
+      [1, 3],
+      [4, 6],
+    ]);
+    expect(bandRuns([1, 2], [null, null])).toEqual([]);
+  });
+
+  it('finds the first point at or after a pixel (binary search on increasing x)', () => {
+    const px = (k: number): number => k * 10;
+    expect(firstAtOrAfter(px, 0, 10, 35)).toBe(4);
+    expect(firstAtOrAfter(px, 0, 10, -5)).toBe(0);
+    expect(firstAtOrAfter(px, 0, 10, 500)).toBe(10);
+    expect(firstAtOrAfter(px, 3, 6, 0)).toBe(3);
+  });
+
+  it("a panel's plot width shrinks with more panels per row and stays positive", () => {
+    const one = panelPlotWidth(1240, 12, 1, true);
+    const three = panelPlotWidth(1240, 12, 3, true);
+    expect(three).toBeLessThan(one / 2);
+    expect(three).toBeGreaterThan(250);
+    expect(panelPlotWidth(10, 12, 3, true)).toBeGreaterThan(0);
+  });
+});
+
+const spec = (patch: Partial<FigureSpec> = {}): FigureSpec =>
+  ({
+    runs: [],
+    panels: ['train/p_only/acc', 'train/loss'],
+    x: 'step',
+    logX: false,
+    logY: false,
+    band: 'std',
+    smoothing: 0,
+    showSeeds: false,
+    schedule: true,
+    scheduleLog: false,
+    layout: 'panels',
+    exclude: [],
+    excludeCollapsed: false,
+    groupBy: 'condition',
+    range: null,
+    summaryAt: null,
+    style: { widthIn: 6.75, aspect: 1.6, fontFamily: 'DejaVu Sans', fontSizePt: 8, lineWidthPt: 1, legend: 'top', title: '', yLabels: {}, palette: 'okabe-ito' },
+    ...patch,
+  }) as unknown as FigureSpec;
+
+/** Two conditions × two runs on an accuracy panel (up to 1, its band past 1) and a loss panel; x to 49 999. */
+function data(): FigureData {
+  const x = [0, 10_000, 20_000, 30_000, 49_999];
+  const run = (id: string, ys: number[]) => ({ runId: id, x, y: ys, raw: ys });
+  const curve = (group: string, ys: number[]) => ({ group, n: 2, x, mean: ys, lo: ys.map((y) => y - 0.01), hi: ys.map((y) => y + 0.01), nAt: x.map(() => 2), runs: [run(`${group}1`, ys), run(`${group}2`, ys)] });
+  return {
+    panels: [
+      { key: 'train/p_only/acc', label: 'P-only training accuracy', bounds: [0, 1], curves: [curve('L-S', [0.5, 0.9, 0.99, 1, 1]), curve('S', [0.45, 0.7, 0.8, 0.9, 0.95])], shownPoints: 0, storedPoints: 0 },
+      { key: 'train/loss', label: 'training loss', bounds: [0, null], curves: [curve('L-S', [0.7, 0.3, 0.1, 0.05, 0.02]), curve('S', [0.7, 0.5, 0.3, 0.2, 0.1])], shownPoints: 0, storedPoints: 0 },
+    ],
+    groups: [
+      { name: 'L-S', color: '#0072B2', n: 2, collapsed: 0, annealAt: 25_000 },
+      { name: 'S', color: '#D55E00', n: 2, collapsed: 0, annealAt: null },
+    ],
+    schedule: [
+      { group: 'L-S', x: [0, 12_500, 25_000, 37_500, 50_000], lr: [0.5, 0.5, 0.02, 0.02, 0.02], noise: [0, 0, 0, 0, 0] },
+      { group: 'S', x: [0, 12_500, 25_000, 37_500, 50_000], lr: [0.02, 0.02, 0.02, 0.02, 0.02], noise: [0, 0, 0, 0, 0] },
+    ],
+    xLabel: 'iteration',
+    runs: [],
+    notes: [],
+    summary: { rows: [], tests: [], markdown: '', latex: '' },
+    availableKeys: [],
+    spec: {},
+  } as unknown as FigureData;
+}
+
+type Series = { id: string; type: string; data: unknown[]; markLine?: unknown; renderItem?: unknown };
+type Axis = { min?: number; max?: number; gridIndex: number };
+
+describe('figure option builder', () => {
+  it('accuracy y axes end at 1 (the metric’s bounds), losses start at 0 at most; x ends round; the strip spans the same x', () => {
+    for (const mode of ['interactive', 'export'] as const) {
+      const o = buildFigureOption(data(), spec(), { mode, width: 1200, height: 500 });
+      const y = o['yAxis'] as Axis[];
+      const acc = y[0];
+      expect(acc?.max).toBe(1);
+      expect(acc?.min).toBe(0.4);
+      const loss = y.find((a, i) => i > 0 && a.gridIndex === 2);
+      expect(loss?.min).toBe(0);
+      expect(loss?.max).toBe(0.8);
+      const x = o['xAxis'] as Axis[];
+      expect(x.map((a) => [a.min, a.max])).toEqual(x.map(() => [0, 50_000]));
+    }
+  });
+
+  it('on screen: one polygon series per band, one series for a condition’s runs, schedule steps at their changes, no slider shadow', () => {
+    const d = data();
+    const o = buildFigureOption(d, spec({ smoothing: 0.5 }), { mode: 'interactive', width: 1200, height: 500 });
+    const series = o['series'] as Series[];
+    const bands = series.filter((s) => s.id.startsWith('band:'));
+    expect(bands).toHaveLength(4);
+    expect(bands.every((s) => s.type === 'custom' && typeof s.renderItem === 'function')).toBe(true);
+    const runs = series.filter((s) => s.id.startsWith('seeds:'));
+    expect(runs).toHaveLength(4);
+    // Both runs in one series, a gap (null) between them.
+    expect(runs[0]?.data).toHaveLength(2 * 5 + 1);
+    expect((runs[0]?.data[5] as [number, number | null])[1]).toBeNull();
+    expect(series.find((s) => s.id === 'lr:train/p_only/acc:L-S')?.data).toEqual([
+      [0, 0.5],
+      [25_000, 0.02],
+      [50_000, 0.02],
+    ]);
+    expect(series.find((s) => s.id === 'mean:train/p_only/acc:L-S')?.markLine).toBeDefined();
+    const slider = (o['dataZoom'] as { type: string; showDataShadow?: boolean }[]).find((z) => z.type === 'slider');
+    expect(slider?.showDataShadow).toBe(false);
+    // The polygon: the upper edge left to right, then the lower edge back (identity projection).
+    const band = bands[0] as Series & { renderItem: (p: unknown, api: { coord(v: [number, number]): number[] }) => { children: { shape: { points: number[][] } }[] } };
+    const g = band.renderItem({ coordSys: { x: -1e9, width: 2e9 } }, { coord: (v) => v });
+    const pts = g.children[0]?.shape.points ?? [];
+    const c = d.panels[0]?.curves[0];
+    expect(pts).toHaveLength(10);
+    expect(pts[0]).toEqual([0, c?.hi[0]]);
+    expect(pts[9]).toEqual([0, c?.lo[0]]);
+    // Zoomed to x in [15000, 25000]: only the points inside and one beyond each edge.
+    const zoomed = band.renderItem({ coordSys: { x: 15_000, width: 10_000 } }, { coord: (v) => v });
+    expect(zoomed.children[0]?.shape.points.map((p) => p[0])).toEqual([10_000, 20_000, 30_000, 30_000, 20_000, 10_000]);
+  });
+
+  it('exports keep one line series per run and the stacked band edges (the CSV reads them)', () => {
+    const o = buildFigureOption(data(), spec({ smoothing: 0.5 }), { mode: 'export', width: 486, height: 300 });
+    const series = o['series'] as Series[];
+    expect(series.filter((s) => s.id.startsWith('band:'))).toHaveLength(8);
+    expect(series.filter((s) => s.id.startsWith('seed:'))).toHaveLength(8);
+    expect(series.every((s) => s.type === 'line')).toBe(true);
+  });
+});
