@@ -142,7 +142,7 @@ export function makeReadable(option: Obj, data: FigureData, spec: FigureSpec, o:
   // A wrapped title's extra lines grow outwards from the axis: every panel moves right by their
   // height and narrows by as much, so each column keeps its right edge and gains that room on its left.
   if (extraLines > 0) {
-    const extra = extraLines * fs * 1.15;
+    const extra = (extraLines * 1.15 + 0.6) * fs; // the lines, and a margin so the outermost one is not cut at the edge
     for (const g of grids) {
       if (typeof g['left'] === 'number' && typeof g['width'] === 'number') {
         g['left'] = (g['left'] as number) + extra;
