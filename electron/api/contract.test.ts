@@ -7,7 +7,7 @@
  */
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { buildApi, type Transport } from './client';
-import type { Input, LrLabApi, RunSpecInput } from './contract';
+import type { FigureSpecInput, Input, LrLabApi, RunSpecInput } from './contract';
 import type { RunSpecInput as RegistrySpecInput } from '../../engine/spec/runSpec';
 
 /** A transport that records what a call sent and answers ok. */
@@ -50,5 +50,19 @@ describe('the api carries the typed RunSpec', () => {
     // @ts-expect-error `seeed` is not a field of a run spec
     await api.training.launch({ spec: { kind: 'synthetic', seeed: 1, algorithm: { name: 'S' } } });
     expect(sent).toHaveLength(6);
+  });
+
+  it('types figure specs (figures.data, render, saveAs, save) with the figure spec schema, also checked once on the host', async () => {
+    expectTypeOf<Input<'figures.data'>['spec']>().toEqualTypeOf<FigureSpecInput>();
+    expectTypeOf<Input<'figures.render'>['spec']>().toEqualTypeOf<FigureSpecInput>();
+    expectTypeOf<Input<'figures.saveAs'>['spec']>().toEqualTypeOf<FigureSpecInput>();
+    expectTypeOf<Input<'figures.save'>['spec']>().toEqualTypeOf<FigureSpecInput>();
+    const { api, sent } = recorder();
+    await api.figures.render({ spec: { runs: ['r1'], smoothing: 0.5, band: 'ci95' }, format: 'svg' });
+    // @ts-expect-error `smoothng` is not a figure option (misspelt `smoothing`)
+    await api.figures.data({ spec: { runs: ['r1'], smoothng: 0.5 } });
+    // @ts-expect-error "ci90" is not a band kind
+    await api.figures.render({ spec: { runs: ['r1'], band: 'ci90' }, format: 'svg' });
+    expect(sent.map((c) => c.method)).toEqual(['figures.render', 'figures.data', 'figures.render']);
   });
 });

@@ -438,6 +438,14 @@ export const FigureSpecSchema = z
 export type FigureSpec = z.output<typeof FigureSpecSchema>;
 export type FigureSpecInput = z.input<typeof FigureSpecSchema>;
 
+/**
+ * A figure spec as a client sends it: statically FigureSpecSchema's input (a misspelt option is a
+ * compile error in the caller); at the door only an object. The host parses it once with
+ * FigureSpecSchema (parseFigureSpec, electron/main/figures/prepare.ts) and lists every problem;
+ * figures.save stores it as given (defaults not filled in), once it parses.
+ */
+const FigureSpecInputSchema = z.record(z.string(), z.unknown()) as unknown as z.ZodType<Record<string, unknown>, FigureSpecInput>;
+
 const Num = z.number().nullable();
 export const FigureRunSchema = z.object({
   id: z.string(),
@@ -750,7 +758,7 @@ export const methods = {
   'figures.list': { input: Empty, output: z.array(FigureSchema) },
   'figures.save': {
     // The same id rule as runs (figures.delete takes IdReq): a saved id can always be deleted.
-    input: z.object({ id: RunIdSchema.optional(), name: z.string().trim().min(1).max(200), spec: z.record(z.string(), z.unknown()) }).strict(),
+    input: z.object({ id: RunIdSchema.optional(), name: z.string().trim().min(1).max(200), spec: FigureSpecInputSchema }).strict(),
     output: FigureSchema,
   },
   'figures.delete': { input: IdReq, output: Ok },
@@ -759,7 +767,7 @@ export const methods = {
   'figures.data': {
     input: z
       .object({
-        spec: z.record(z.string(), z.unknown()),
+        spec: FigureSpecInputSchema,
         /**
          * For the screen: the most points per drawn curve of the whole range (about twice the
          * panel's pixel width); per-run arrays come only when seeds or raw curves are drawn.
@@ -772,12 +780,12 @@ export const methods = {
   },
   /** A figure rendered by the host (the same renderer as `lrlab figure`): SVG/CSV as text, PDF/PNG as base64. */
   'figures.render': {
-    input: z.object({ spec: z.record(z.string(), z.unknown()), format: FigureFormatSchema, dpi: z.number().int().min(36).max(1200).default(300) }).strict(),
+    input: z.object({ spec: FigureSpecInputSchema, format: FigureFormatSchema, dpi: z.number().int().min(36).max(1200).default(300) }).strict(),
     output: z.object({ filename: z.string(), mime: z.string(), encoding: z.enum(['utf8', 'base64']), content: z.string() }),
   },
   /** Desktop window only: renders and writes the figure where the native save dialog says (null when cancelled). */
   'figures.saveAs': {
-    input: z.object({ spec: z.record(z.string(), z.unknown()), format: FigureFormatSchema, dpi: z.number().int().min(36).max(1200).default(300) }).strict(),
+    input: z.object({ spec: FigureSpecInputSchema, format: FigureFormatSchema, dpi: z.number().int().min(36).max(1200).default(300) }).strict(),
     output: z.object({ path: z.string().nullable() }),
   },
 

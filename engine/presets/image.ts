@@ -75,7 +75,16 @@ const paper: Preset[] = [
 // anneal (patch-only 0.38 / 0.61 at epoch 12 on seed 1, against 0.98 at 0.1); 0.4 killed it.
 // At 0.1 the large-LR model starts picking the patch up in epoch 4, so the anneal comes first:
 // epochs 1–3 at the large rate / with noise, epochs 4–10 at the small rate (FMNIST_ANNEAL is the
-// first annealed epoch, as the authors count).
+// first annealed epoch, as the authors count). Judged seed by seed, these presets show all the
+// effects on most seeds, not on every one (6 of 10 fresh seeds; the misses: the large-LR model
+// fits the patch by epoch 3 on one, does not relearn it after the anneal on three), and large LR
+// beats small LR on clean accuracy (0.827 vs 0.812 over those ten seeds, Welch p = 0.002). Round
+// 4 in CALIBRATION.md searched for a setting that passes on every seed and found none that held
+// on fresh seeds. Deviations from the authors' Fig. 3 setting, all for CPU scale: Fashion-MNIST
+// subsets (10 000 train / 2 000 test) for CIFAR-10, a width-8 small CNN for WRN-16-10, β 0.5 for
+// 0.1, 10 epochs with the anneal at epoch 4 for 60 at 30. SGD (momentum 0.9, Nesterov, weight
+// decay 5e-4, batch 128), the rates 0.1 / 0.004, the patch construction (σ_z 1.25, α_max 1.75,
+// 7×7, 80 % patched / 20 % patch-only), noise 0.4 → ×1e-5 and the epoch counting are the authors'.
 export const FMNIST_PATCH = { enabled: true, sigmaZ: 1.25, beta: 0.5, alphaMax: 1.75, patchSize: 7, pPatched: 0.8, split: 'bernoulli', pPatchOnly: 0.2, patchOnlyValCount: 1000 } as const;
 export const FMNIST_ANNEAL = 4;
 export const FMNIST_EPOCHS = 10;

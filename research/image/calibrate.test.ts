@@ -1,7 +1,11 @@
 /** The calibration script's criteria and run keys (no training: made-up curves). */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { resolveRunSpec } from '../../engine/cli';
 import type { Candidate, ImageRun } from './calibrate';
-import { armOverrides, judge, judgeSeeds, report, runKey, shouldDrop, verdict } from './calibrate';
+import { ARMS, armOverrides, armPreset, judge, judgeSeeds, report, runKey, shouldDrop, verdict } from './calibrate';
 
 const c: Candidate = { name: 'x', set: ['patch.beta=0.5'], large: 0.1, small: 0.004, noise: 0.4, anneal: 4 };
 function run(arm: ImageRun['arm'], seed: number, patchOnly: number[], clean: number[] = patchOnly.map(() => 0.8), collapsed = false): ImageRun {
@@ -76,5 +80,14 @@ describe('calibrate', () => {
     expect(runKey(c, 'large-lr', 1)).not.toBe(runKey(d, 'large-lr', 1));
     expect(runKey(c, 'small-lr', 1)).not.toBe(runKey(c, 'small-lr', 2));
     expect(armOverrides(c, 'large-lr')).toEqual(['patch.beta=0.5', 'optim.lr=0.1', 'lrSchedule={"kind":"step","atEpoch":4,"factor":0.04}']);
+  });
+
+  it('the confirmation candidate of the shipped presets (confirm.json) resolves to exactly the patch-fmnist presets, so its table confirms them', () => {
+    const [cand, ...rest] = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'confirm.json'), 'utf8')) as Candidate[];
+    expect(rest).toEqual([]);
+    for (const arm of ARMS) {
+      const preset = armPreset(arm);
+      expect(resolveRunSpec({ preset, seed: 201, set: armOverrides(cand!, arm) })).toEqual(resolveRunSpec({ preset, seed: 201 }));
+    }
   });
 });

@@ -72,6 +72,11 @@ export function armOverrides(c: Candidate, arm: Arm): string[] {
   return [...common, `optim.lr=${c.small}`, `noiseSchedule={"kind":"step","std":${c.noise},"atEpoch":${c.anneal},"factor":1e-5}`];
 }
 
+/** The preset an arm runs on (with `armOverrides` on top). */
+export function armPreset(arm: Arm): string {
+  return arm === 'noise' ? 'patch-fmnist-noise' : `patch-fmnist-${arm}`;
+}
+
 /** Where a run of (candidate, arm, seed) is stored: keyed by the arm and its overrides, so identical arms are shared. */
 export function runKey(c: Candidate, arm: Arm, seed: number): string {
   const h = createHash('sha256').update(JSON.stringify(armOverrides(c, arm))).digest('hex').slice(0, 10);
@@ -90,7 +95,7 @@ function stored(c: Candidate, arm: Arm, seed: number): ImageRun | null {
 async function runOne(c: Candidate, arm: Arm, seed: number, backend: string | undefined): Promise<ImageRun> {
   const done = stored(c, arm, seed);
   if (done) return done;
-  const preset = arm === 'noise' ? 'patch-fmnist-noise' : `patch-fmnist-${arm}`;
+  const preset = armPreset(arm);
   const overrides = armOverrides(c, arm);
   const spec = resolveRunSpec({ preset, seed, set: overrides, ...(backend ? { backend } : {}) });
   const run: { patchOnly: number[]; clean: number[]; trainAcc: number[] } = { patchOnly: [], clean: [], trainAcc: [] };
