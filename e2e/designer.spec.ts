@@ -45,6 +45,16 @@ test('presets that fit here come first; switching presets with edits asks; one "
   await expect(page.getByTestId('spec-source')).toContainText('toy-noise');
   await expect(field(page, 'data.d')).not.toHaveValue('24');
 
+  // S+noise offers both pre-activation noise draws (issue 17 item 8); the calibrated r = 1 preset
+  // uses the shared one.
+  await page.getByTestId('preset-toy-noise-r1').click();
+  await expect(page.getByTestId('spec-source')).toContainText('toy-noise-r1');
+  const draw = page.getByTestId('field-algorithm.noiseDraw').locator('select');
+  const drawOptions = (await draw.locator('option').allInnerTexts()).map((t) => t.trim());
+  expect(drawOptions.some((o) => /^shared/.test(o))).toBe(true);
+  expect(drawOptions.some((o) => /^per-example/.test(o))).toBe(true);
+  expect((await draw.locator('option:checked').innerText()).trim()).toMatch(/^shared/);
+
   // The backend select offers "auto" once (marked as the default), not also "default (auto)".
   const backend = page.getByTestId('field-backend').locator('select');
   const options = (await backend.locator('option').allInnerTexts()).map((t) => t.trim());

@@ -33,6 +33,8 @@ describe('noiseDelay', () => {
     // 1: later (3500); 2: later (S 1000, noise ≥ 6000); 3: earlier (S ≥ 6000, noise 3000); 4: both censored, tie; 5: later.
     expect([sum.delayed, sum.earlier, sum.tied, sum.sFitted, sum.nFitted]).toEqual([3, 1, 1, 3, 3]);
     expect(sum.sign).toBeCloseTo(0.625, 12); // Binomial(4, ½): 2·5/16
+    // By first touch seed 1's S+noise (touched 500) ties S (500): 2 later, 1 earlier, 2 tied.
+    expect(sum.byTouch.slice(0, 3)).toEqual([2, 1, 2]);
     expect(sum.lossHigher).toBe(4);
     expect(passes(sum)).toBe(false);
     const md = markdown([{ cand: candidate('r1:pe3'), s: sum }], 'cmd', 'T', [candidate('r1:pe3')]);
@@ -80,6 +82,8 @@ describe('noiseDelay', () => {
     expect(pick?.cand.noise.id).toBe('sh3');
     expect(pick?.s.h).toBe(6000);
     expect(choose([{ cand: candidate('r1:sh01'), s: unreliable }])).toBeNull();
+    expect(markdown([{ cand: candidate('r1:sh3'), s: good }], 'cmd', 'T', [], true)).toContain('Confirmed on these seeds: r = 1, 10 000 it., S+noise shared τ 3, anneal 3000, H = 6000 passes the rule.');
+    expect(markdown([{ cand: candidate('r1:sh3'), s: unreliable }], 'cmd', 'T', [], true)).toContain('**Not confirmed** on these seeds');
     expect(() => candidate('r9:pe3')).toThrow(/unknown candidate "r9:pe3"/);
   });
 

@@ -6,7 +6,7 @@
  * they do not look at (an unknown key) the host still refuses: its answer decides.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHost, type Host } from '../host/host';
@@ -69,5 +69,12 @@ describe("the designer's live checks and the host's one check", () => {
   it('leave unknown keys to the host, which refuses them', async () => {
     const spec = setAt(presetSpec('toy-s'), ['model', 'widht'], 8);
     expect(await hostProblemPaths(spec)).toContain('model.widht');
+  });
+
+  it("is the schema the renderer's unit tests read from their snapshot (regenerate renderer/src/lib/__fixtures__/runSpec.schema.json from training.specSchema when a spec field changes)", () => {
+    // The renderer may not import the engine, so its tests read a copy; a stale copy would let
+    // them pass against fields the host no longer has (it had fallen 11 KB behind once).
+    const snapshot: unknown = JSON.parse(readFileSync(join(__dirname, '../../../renderer/src/lib/__fixtures__/runSpec.schema.json'), 'utf8'));
+    expect(snapshot).toEqual(schema);
   });
 });
