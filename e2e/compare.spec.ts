@@ -20,7 +20,7 @@ interface Win {
   sessionStorage: { getItem(k: string): string | null };
   location: { hash: string };
   requestAnimationFrame(cb: (now: number) => void): number;
-  DOMParser: new () => { parseFromString(s: string, t: string): { getElementsByTagName(n: string): { length: number }; documentElement: { textContent: string | null; getAttribute(n: string): string | null } } };
+  DOMParser: new () => { parseFromString(s: string, t: string): { getElementsByTagName(n: string): ArrayLike<{ textContent: string | null }>; documentElement: { textContent: string | null; getAttribute(n: string): string | null } } };
   __frames: number[];
   __rec: boolean;
 }
@@ -97,6 +97,13 @@ test('compare 3 conditions × 2 seeds: bands, smoothing, log y, epochs, zoom, sc
   await expect(runsTable.locator('tr.excluded')).toHaveCount(1);
   await expect(page.getByTestId('cmp-status')).toContainText('Left out of the bands');
   await page.screenshot({ path: `${ARTIFACTS}/20-compare-conditions.png`, fullPage: true });
+  // The tooltip: one table of the conditions' means per panel at the hovered x, with η and σ there.
+  const cbox = await chart(page).boundingBox();
+  if (!cbox) throw new Error('no chart box');
+  await page.mouse.move(cbox.x + cbox.width * 0.45, cbox.y + cbox.height * 0.3);
+  await expect(page.locator('.echart table').first()).toContainText('small LR + noise');
+  await chart(page).screenshot({ path: `${ARTIFACTS}/20-tooltip.png` });
+  await page.mouse.move(0, 0);
 
   // Band kinds.
   for (const band of ['minmax', 'ci95', 'std']) {
@@ -223,7 +230,9 @@ test('compare 3 conditions × 2 seeds: bands, smoothing, log y, epochs, zoom, sc
   const svgText = svg.bytes.toString('utf8');
   const parsed = await page.evaluate((s) => {
     const doc = new (globalThis as unknown as Win).DOMParser().parseFromString(s, 'image/svg+xml');
-    return { error: doc.getElementsByTagName('parsererror').length, text: doc.documentElement.textContent ?? '', width: doc.documentElement.getAttribute('width') };
+    // Each text element's words, joined by spaces (a wrapped axis title is one element per line).
+    const text = Array.from(doc.getElementsByTagName('text'), (t) => (t.textContent ?? '').trim()).join(' ');
+    return { error: doc.getElementsByTagName('parsererror').length, text, width: doc.documentElement.getAttribute('width') };
   }, svgText);
   expect(parsed.error).toBe(0);
   expect(parsed.width).toBe('3.25in');

@@ -5,7 +5,8 @@ export function sigFormat(v: number | null | undefined, digits = 4): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
   if (Number.isInteger(v) && a < 1e9) return String(v);
-  if (a >= 1e6 || a < 1e-3) return v.toExponential(Math.max(0, digits - 2)).replace('e', 'e');
+  // 4e-6, not 4.00e-6: trailing zeros of the mantissa say nothing.
+  if (a >= 1e6 || a < 1e-3) return v.toExponential(Math.max(0, digits - 2)).replace(/\.?0+e/, 'e');
   return String(Number(v.toPrecision(digits)));
 }
 

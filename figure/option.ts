@@ -8,6 +8,7 @@ import type { FigureData, FigureSpec } from '@api/schemas';
 import { mathText } from './math';
 import { sigFormat, xFormat } from './format';
 import { boundedExtent, logTicks, niceTicks, roundedExtent, yNameGap } from './ticks';
+import { makeReadable } from './readable';
 
 export interface FigureColors {
   readonly fg: string;
@@ -540,5 +541,5 @@ export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureO
       { type: 'slider', xAxisIndex: allX, height: 16, bottom: 4, left: left0, right: right0, filterMode: 'none', showDataShadow: false, labelFormatter: (v: number) => xFormat(v, xUnit) },
     ];
   }
-  return option;
+  return makeReadable(option, data, spec, { mode: o.mode, fontSize: fs });
 }

@@ -25,6 +25,10 @@ function setup(collapse = false): { s: RunStore; ids: string[] } {
 const specOf = (ids: string[], over: Partial<FigureSpecInput> = {}) =>
   parseFigureSpec({ runs: ids, panels: ['train/p_only/acc', 'train/q_only/acc'], ...over });
 
+/** The words an SVG shows, its text elements joined by spaces (a wrapped axis title is one line per element). */
+const svgWords = (svg: string): string =>
+  [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => (m[1] ?? '').replace(/&amp;/g, '&').trim()).filter(Boolean).join(' ').replace(/\s+/g, ' ');
+
 /** Text of every page of a PDF, extracted with pdf.js (what a reader or a search sees). */
 async function pdfText(bytes: Buffer): Promise<string> {
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
@@ -237,6 +241,10 @@ describe('prepareFigure', () => {
     expect(m.xLabel).toBe('iteration');
     expect(m.notes.join(' ')).toMatch(/1 of these 2 runs have no epochs \(synthetic\): all are drawn against iterations/);
     expect(m.groups.find((g) => g.name === 'large LR')?.annealAt).toBe(237); // epoch 4 starts after 3 × 79 steps
+    // On wall time the anneal is marked where the run's clock was at its anneal step (the fixture logs step × 3 ms).
+    const wall = prepareFigure(store, parseFigureSpec({ runs: image, panels: ['train/loss'], x: 'wall' }));
+    expect(wall.xLabel).toBe('wall time (s)');
+    expect(wall.groups[0]?.annealAt).toBeCloseTo((237 * 3) / 1000, 1);
     // A custom x label that names another unit is pointed out.
     const own = prepareFigure(store, parseFigureSpec({ runs: image, panels: ['train/loss'], x: 'epoch', style: { xLabel: 'iteration' } }));
     expect(own.notes.join(' ')).toMatch(/own x label “iteration” names another unit than the axis shows \(epoch\)/);
@@ -304,10 +312,10 @@ describe('figure export', () => {
     const d = prepareFigure(s, spec);
     const svg = renderSvg(d, spec);
     expect(svg).toMatch(/^<svg width="3.25in" height="4in"/);
-    expect(svg).toContain('iteration');
-    expect(svg).toContain('P-only training accuracy');
-    expect(svg).toContain('Q-only acc (σ_z)');
-    expect(svg).toContain('η₁ = 0.1');
+    expect(svgWords(svg)).toContain('iteration');
+    expect(svgWords(svg)).toContain('P-only training accuracy');
+    expect(svgWords(svg)).toContain('Q-only acc (σ_z)');
+    expect(svgWords(svg)).toContain('η₁ = 0.1');
     expect(renderSvg(prepareFigure(s, spec), spec)).toBe(svg);
     const pdf = await renderPdf(d, spec);
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');

@@ -182,6 +182,7 @@ export function prepareFigure(store: RunStore, specIn: FigureSpec, registry: Exp
   const runsDrawn = spec.showSeeds || spec.smoothing > 0;
   const panels: FigureData['panels'] = [];
   const summaryRuns = new Map<string, SummaryRun & { series: Map<string, XY> }>();
+  const wallAnneal = new Map<string, number>();
   for (const r of runInfo) summaryRuns.set(r.d.id, { group: r.group, excluded: r.excluded, series: new Map() });
   for (const key of panelKeys) {
     const info = metricInfo(key, registry);
@@ -217,6 +218,12 @@ export function prepareFigure(store: RunStore, specIn: FigureSpec, registry: Exp
           x = keep.map((i) => x[i] as number);
           raw = keep.map((i) => raw[i] ?? null);
         }
+        if (spec.x === 'wall' && !wallAnneal.has(r.d.id)) {
+          // On wall time the anneal is where the run's clock was at its anneal step.
+          const step = r.d.events.find((e) => e.kind === 'anneal')?.step ?? r.d.annealStep ?? null;
+          const i = step === null ? -1 : s.steps.findIndex((v) => v >= step);
+          if (i >= 0 && s.wallTimes?.[i] != null) wallAnneal.set(r.d.id, (s.wallTimes[i] as number) / 1000);
+        }
         const y = spec.smoothing > 0 ? debiasedEma(raw, spec.smoothing) : raw;
         summaryRuns.get(r.d.id)?.series.set(key, { x, y: raw });
         if (!r.excluded) included.push({ x, y });
@@ -249,9 +256,10 @@ export function prepareFigure(store: RunStore, specIn: FigureSpec, registry: Exp
       const ev = r.d.events.find((e) => e.kind === 'anneal');
       const step = ev?.step ?? r.d.annealStep ?? null;
       let at: number | null = null;
-      if (step !== null && spec.x === 'step') at = step;
+      if (spec.x === 'wall') at = wallAnneal.get(r.d.id) ?? null;
+      else if (step !== null && spec.x === 'step') at = step;
       else if (step !== null && spec.x === 'epoch') at = r.timing.perEpoch ? step / r.timing.perEpoch : step;
-      else if (spec.x !== 'wall' && r.timing.schedule?.annealAt != null) {
+      else if (r.timing.schedule?.annealAt != null) {
         const s = r.timing.schedule;
         const a = s.annealAt as number;
         // Image schedules count epochs from 1; the anneal happens at the start of that epoch.
