@@ -510,6 +510,8 @@ export const FigureDataSchema = z.object({
   summary: FigureSummarySchema,
   /** What the view says about what it shows (runs missing, excluded, downsampled). */
   notes: z.array(z.string()),
+  /** Whether any drawn curve holds fewer points than were stored for it (min/max buckets): a zoomed view is at full resolution only when false. */
+  downsampled: z.boolean(),
   /** Every metric key the runs have (for the panel chooser). */
   availableKeys: z.array(z.string()),
 });

@@ -159,6 +159,14 @@ describe('prepareFigure', () => {
     expect(zr?.x.length).toBe(3001);
     expect(zr?.x[0]).toBe(5000);
     expect(zr?.x.at(-1)).toBe(8000);
+    // The view says "full resolution" from this flag: every drawn curve has every stored point.
+    expect(over.downsampled).toBe(true);
+    const narrow = prepareFigure(store, specOf(ids, { panels: ['train/loss'], range: { from: 5000, to: 6000 } }));
+    expect(narrow.panels[0]?.curves[0]?.x.length).toBe(1001);
+    expect(narrow.downsampled).toBe(false);
+    // 3001 points: each run is whole, but the mean is drawn from at most 2500 (CURVE_POINTS).
+    expect(zoom.panels[0]?.curves[0]?.x.length).toBeLessThanOrEqual(2500);
+    expect(zoom.downsampled).toBe(true);
   }, 180_000);
 
   it('for the screen (maxPoints): curves of at most that many points with spikes kept, run arrays only when drawn, the same bands and summary; a zoom ignores it', () => {

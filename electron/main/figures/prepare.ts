@@ -176,6 +176,8 @@ export function prepareFigure(store: RunStore, specIn: FigureSpec, registry: Exp
 
   let shownTotal = 0;
   let anyDownsampled = false;
+  /** A condition's mean/band kept fewer points than it has (min/max decimation for drawing). */
+  let curveCut = false;
   const screenPoints = !range && screen.maxPoints !== undefined ? screen.maxPoints : null;
   const runsDrawn = spec.showSeeds || spec.smoothing > 0;
   const panels: FigureData['panels'] = [];
@@ -236,6 +238,7 @@ export function prepareFigure(store: RunStore, specIn: FigureSpec, registry: Exp
       if (runs.length === 0) continue;
       const band = aggregateBand(included, spec.band);
       const keep = minmaxKeep(band.mean, screenPoints === null ? CURVE_POINTS : Math.min(CURVE_POINTS, screenPoints));
+      if (keep.length < band.x.length) curveCut = true;
       const pick = <T>(a: readonly T[]): T[] => keep.map((i) => a[i] as T);
       const curve = { group: g, n: included.length, x: pick(band.x), mean: pick(band.mean), lo: pick(band.lo), hi: pick(band.hi), nAt: pick(band.n), runs };
       shown += curve.x.length + (runsDrawn ? runs.reduce((a, rr) => a + rr.x.length, 0) : 0);
@@ -335,6 +338,7 @@ export function prepareFigure(store: RunStore, specIn: FigureSpec, registry: Exp
     schedule,
     summary,
     notes,
+    downsampled: anyDownsampled || curveCut,
     availableKeys,
   };
 }
