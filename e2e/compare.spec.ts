@@ -144,7 +144,19 @@ test('compare 3 conditions × 2 seeds: bands, smoothing, log y, epochs, zoom, sc
   for (let i = 0; i < 6; i++) await page.mouse.wheel(0, -300);
   await expect(page).toHaveURL(/from=\d+.*to=\d+/, { timeout: 30_000 });
   await expect(page.getByTestId('cmp-zoomed')).toContainText('full resolution');
-  const q = new URLSearchParams(page.url().split('?')[2] ?? page.url().split('#/compare?')[1]);
+  // Under load the zoom's debounce can fire more than once during the wheel gesture: read the
+  // range only once the URL has stayed the same for a second.
+  let settled = page.url();
+  await expect
+    .poll(async () => {
+      await page.waitForTimeout(1000);
+      const now = page.url();
+      const same = now === settled;
+      settled = now;
+      return same;
+    }, { timeout: 30_000 })
+    .toBe(true);
+  const q = new URLSearchParams(settled.split('?')[2] ?? settled.split('#/compare?')[1]);
   const from = Number(q.get('from'));
   const to = Number(q.get('to'));
   expect(to).toBeGreaterThan(from);
