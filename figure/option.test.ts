@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FigureData, FigureSpec } from '@api/schemas';
 import { bandRuns, buildFigureOption, firstAtOrAfter, panelPlotWidth, slotBounds, stepCorners } from './option';
-import { boundedExtent, roundedExtent } from './ticks';
+import { boundedAxis, boundedExtent, roundedExtent } from './ticks';
 
 describe('axis extents', () => {
   it('an accuracy axis ends at 1, not 1.1, even where a mean + std band passes 1; an error axis starts at 0 at most', () => {
@@ -17,6 +17,13 @@ describe('axis extents', () => {
     expect(boundedExtent(0.43, 1.004, undefined)).toBeNull();
     expect(boundedExtent(0.43, 1.004, [null, null])).toBeNull();
     expect(boundedExtent(Infinity, -Infinity, [0, 1])).toBeNull();
+  });
+
+  it('gives ECharts the label step it rounded to, so the top label is not drawn over the one below it (0.25 steps to 1.25, not 0.3 steps plus 1.25)', () => {
+    expect(boundedAxis(0.3, 1.2, [0, null])).toEqual({ min: 0.25, max: 1.25, interval: 0.25 });
+    expect(boundedAxis(0, 1.003, [0, null])).toEqual({ min: 0, max: 1.5, interval: 0.5 });
+    expect(boundedAxis(0.43, 0.97, [0, 1])).toEqual({ min: 0.4, max: 1, interval: 0.2 });
+    expect(boundedAxis(0.02, 0.71, [0, null])).toEqual({ min: 0, max: 0.8, interval: 0.2 });
   });
 
   it('overlaid metrics share the widest bounds, none if one is unbounded', () => {

@@ -7,7 +7,7 @@
 import type { FigureData, FigureSpec } from '@api/schemas';
 import { mathText } from './math';
 import { sigFormat, xFormat } from './format';
-import { boundedExtent, logTicks, niceTicks, roundedExtent, yNameGap } from './ticks';
+import { boundedAxis, logTicks, niceTicks, roundedExtent, yNameGap } from './ticks';
 import { makeReadable } from './readable';
 
 export interface FigureColors {
@@ -247,9 +247,9 @@ export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureO
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }
-    const linear = spec.logY ? null : boundedExtent(lo, hi, bounds);
+    const linear = spec.logY ? null : boundedAxis(lo, hi, bounds);
     // The labels ECharts will likely draw: the custom ones, or nice values over the data (plus its ends).
-    const labels = custom ?? (ext ? [ext[0], ext[1]] : linear ? niceTicks(linear[0], linear[1], 5) : lo <= hi ? [...niceTicks(lo, hi, 5), lo, hi] : [0]);
+    const labels = custom ?? (ext ? [ext[0], ext[1]] : linear ? niceTicks(linear.min, linear.max, 5) : lo <= hi ? [...niceTicks(lo, hi, 5), lo, hi] : [0]);
     return { ext, custom, linear, nameGap: yNameGap(labels, tickFs, fs) };
   });
   const widestGap = Math.max(fs * 3.2, ...yInfo.map((y) => y.nameGap));
@@ -340,7 +340,7 @@ export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureO
       ...(ext ? { logBase: custom ? 10 : logBaseFor(ext) } : {}),
       gridIndex: gi,
       scale: true,
-      ...(ext ? { min: ext[0], max: ext[1] } : linear ? { min: linear[0], max: linear[1] } : {}),
+      ...(ext ? { min: ext[0], max: ext[1] } : linear ? { min: linear.min, max: linear.max, ...(linear.interval ? { interval: linear.interval } : {}) } : {}),
       name: mathText(p.label),
       nameLocation: 'middle',
       nameGap,

@@ -52,6 +52,17 @@ export function roundedExtent(lo: number, hi: number): [number, number] {
  * are no bounds (ECharts' own nice extent is used) or no data.
  */
 export function boundedExtent(lo: number, hi: number, bounds: readonly [number | null, number | null] | undefined): [number, number] | null {
+  const a = boundedAxis(lo, hi, bounds);
+  return a ? [a.min, a.max] : null;
+}
+
+/**
+ * boundedExtent plus the label step it rounded to. ECharts, given only min and max, picks its own
+ * interval, so [0, 1.25] was labelled 0, 0.3, …, 1.2 and then 1.25 on top of 1.2; with the step
+ * the labels are 0, 0.25, …, 1.25. `interval` is left out where the step does not divide the
+ * extent (a bound cut it).
+ */
+export function boundedAxis(lo: number, hi: number, bounds: readonly [number | null, number | null] | undefined): { min: number; max: number; interval?: number } | null {
   if (!bounds || (bounds[0] === null && bounds[1] === null) || !Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi) return null;
   const [b0, b1] = bounds;
   let l = b0 === null ? lo : Math.max(lo, b0);
@@ -68,7 +79,9 @@ export function boundedExtent(lo: number, hi: number, bounds: readonly [number |
   let max = onStep(Math.ceil(h / step - 1e-9) * step, step);
   if (b0 !== null) min = Math.max(min, b0);
   if (b1 !== null) max = Math.min(max, b1);
-  return max > min ? [min, max] : null;
+  if (!(max > min)) return null;
+  const parts = (max - min) / step;
+  return Math.abs(parts - Math.round(parts)) < 1e-6 ? { min, max, interval: step } : { min, max };
 }
 
 /**
