@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { figureSpec } from './testSpec';
 import type { FigureData, FigureSpec } from '@api/schemas';
 import { bandRuns, buildFigureOption, firstAtOrAfter, panelPlotWidth, slotBounds, stepCorners } from './option';
 import { boundedAxis, boundedExtent, roundedExtent } from './ticks';
@@ -81,26 +82,7 @@ describe('drawing helpers', () => {
 });
 
 const spec = (patch: Partial<FigureSpec> = {}): FigureSpec =>
-  ({
-    runs: [],
-    panels: ['train/p_only/acc', 'train/loss'],
-    x: 'step',
-    logX: false,
-    logY: false,
-    band: 'std',
-    smoothing: 0,
-    showSeeds: false,
-    schedule: true,
-    scheduleLog: false,
-    layout: 'panels',
-    exclude: [],
-    excludeCollapsed: false,
-    groupBy: 'condition',
-    range: null,
-    summaryAt: null,
-    style: { widthIn: 6.75, aspect: 1.6, fontFamily: 'DejaVu Sans', fontSizePt: 8, lineWidthPt: 1, legend: 'top', title: '', yLabels: {}, palette: 'okabe-ito' },
-    ...patch,
-  }) as unknown as FigureSpec;
+  figureSpec({ panels: ['train/p_only/acc', 'train/loss'], x: 'step', style: { widthIn: 6.75, aspect: 1.6 }, ...patch });
 
 /** Two conditions × two runs on an accuracy panel (up to 1, its band past 1) and a loss panel; x to 49 999. */
 function data(): FigureData {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { figureSpec } from './testSpec';
 import type { FigureData, FigureSpec } from '@api/schemas';
 import { buildFigureOption } from './option';
 import { stepValueAt, textWidth, tooltipFormatter, wrapTitle } from './readable';
@@ -30,26 +31,7 @@ function data(): FigureData {
   } as unknown as FigureData;
 }
 const spec = (patch: Partial<FigureSpec> = {}): FigureSpec =>
-  ({
-    runs: ['a'],
-    panels: ['val/patch_only/acc', 'train/loss'],
-    x: 'epoch',
-    logX: false,
-    logY: false,
-    band: 'std',
-    smoothing: 0,
-    showSeeds: false,
-    schedule: true,
-    scheduleLog: false,
-    layout: 'grid',
-    exclude: [],
-    excludeCollapsed: true,
-    groupBy: 'condition',
-    summaryAt: null,
-    compare: null,
-    style: { widthIn: 3.25, aspect: 1.6, fontFamily: 'DejaVu Sans', fontSizePt: 8, lineWidthPt: 1, legend: 'top', title: '', yLabels: {}, palette: 'okabe-ito' },
-    ...patch,
-  }) as unknown as FigureSpec;
+  figureSpec({ runs: ['a'], panels: ['val/patch_only/acc', 'train/loss'], layout: 'grid', excludeCollapsed: true, compare: null, range: undefined, style: { aspect: 1.6 }, ...patch });
 
 type Axis = { name?: string; gridIndex?: number; nameRotate?: number; axisLine?: { onZero?: boolean } };
 type Grid = { height: number; top: number };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { figureSpec } from './testSpec';
 import { logTicks, niceTicks, yNameGap } from './ticks';
 import { buildFigureOption } from './option';
 import type { FigureData, FigureSpec } from '@api/schemas';
@@ -42,27 +43,7 @@ function data(): FigureData {
     notes: [],
   } as unknown as FigureData;
 }
-const spec = (patch: Partial<FigureSpec> = {}): FigureSpec =>
-  ({
-    runs: [],
-    panels: ['train/loss'],
-    x: 'epoch',
-    logX: false,
-    logY: true,
-    band: 'std',
-    smoothing: 0,
-    showSeeds: false,
-    schedule: false,
-    scheduleLog: false,
-    layout: 'panels',
-    exclude: [],
-    excludeCollapsed: false,
-    groupBy: 'condition',
-    range: null,
-    summaryAt: null,
-    style: { widthIn: 3.25, aspect: 1.5, fontFamily: 'DejaVu Sans', fontSizePt: 8, lineWidthPt: 1, legend: 'top', title: '', yLabels: {}, palette: 'okabe-ito' },
-    ...patch,
-  }) as unknown as FigureSpec;
+const spec = (patch: Partial<FigureSpec> = {}): FigureSpec => figureSpec({ logY: true, schedule: false, ...patch });
 
 describe('figure option builder: axes', () => {
   it('a log y over 0.55–0.7 is labelled at round values, its title clear of them; the x title is the data’s unit', () => {
