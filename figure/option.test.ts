@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { figureSpec } from './testSpec';
 import type { FigureData, FigureSpec } from '@api/schemas';
-import { bandRuns, buildFigureOption, firstAtOrAfter, panelPlotWidth, slotBounds, stepCorners } from './option';
+import { bandRuns, buildFigureOption, panelPlotWidth, slotBounds, stepCorners } from './option';
+import { CURVES_SHAPE, firstAtOrAfter, traceCurves, type CurveSource, type PathSink, type Projection } from './screenPaths';
 import { boundedAxis, boundedExtent, roundedExtent } from './ticks';
 
 describe('axis extents', () => {
@@ -130,18 +131,40 @@ describe('figure option builder', () => {
     }
   });
 
-  it('on screen: one polygon series per band, one series for a condition’s runs, schedule steps at their changes, no slider shadow', () => {
+  it('on screen: one series per band and one per condition’s runs, drawn from the arrays; schedule steps at their changes, no slider shadow', () => {
     const d = data();
     const o = buildFigureOption(d, spec({ smoothing: 0.5 }), { mode: 'interactive', width: 1200, height: 500 });
     const series = o['series'] as Series[];
+    type Drawn = { type: string; silent: boolean; shape: { src: CurveSource; proj: Projection } };
+    const render = (s: Series | undefined, left: number, width: number): Drawn => (s as Series & { renderItem: (p: unknown, api: { coord(v: [number, number]): number[] }) => Drawn }).renderItem({ coordSys: { x: left, width } }, { coord: (v) => v });
+    /** What a drawn series traces, with the identity projection, in the window [left, left + width]. */
+    const traced = (s: Series | undefined, left: number, width: number): string[] => {
+      const g = render(s, left, width);
+      const out: string[] = [];
+      const sink: PathSink = { moveTo: (x, y) => out.push(`M${x},${y}`), lineTo: (x, y) => out.push(`L${x},${y}`), closePath: () => out.push('Z') };
+      traceCurves(sink, g.shape.src, g.shape.proj);
+      return out;
+    };
     const bands = series.filter((s) => s.id.startsWith('band:'));
     expect(bands).toHaveLength(4);
-    expect(bands.every((s) => s.type === 'custom' && typeof s.renderItem === 'function')).toBe(true);
+    expect(bands.every((s) => s.type === 'custom' && render(s, 0, 1).type === CURVES_SHAPE && render(s, 0, 1).silent)).toBe(true);
+    // The polygon: the upper edge left to right, then the lower edge back (identity projection).
+    const c = d.panels[0]?.curves[0];
+    const all = traced(bands[0], -1e9, 2e9);
+    expect(all).toHaveLength(11);
+    expect(all[0]).toBe(`M0,${c?.hi[0]}`);
+    expect(all[9]).toBe(`L0,${c?.lo[0]}`);
+    expect(all[10]).toBe('Z');
+    // Zoomed to x in [15000, 25000]: only the points inside and one beyond each edge.
+    expect(traced(bands[0], 15_000, 10_000).map((p) => p.split(',')[0])).toEqual(['M10000', 'L20000', 'L30000', 'L30000', 'L20000', 'L10000', 'Z']);
+    // Both runs in one series, each its own polyline; every point of both is drawn.
     const runs = series.filter((s) => s.id.startsWith('seeds:'));
     expect(runs).toHaveLength(4);
-    // Both runs in one series, a gap (null) between them.
-    expect(runs[0]?.data).toHaveLength(2 * 5 + 1);
-    expect((runs[0]?.data[5] as [number, number | null])[1]).toBeNull();
+    const lines = traced(runs[0], -1e9, 2e9);
+    expect(lines.filter((p) => p.startsWith('M'))).toHaveLength(2);
+    expect(lines).toHaveLength(2 * 5);
+    const r0 = d.panels[0]?.curves[0]?.runs[0];
+    expect(lines.slice(0, 5)).toEqual(r0?.x.map((x, k) => `${k ? 'L' : 'M'}${x},${r0.raw[k]}`));
     expect(series.find((s) => s.id === 'lr:train/p_only/acc:L-S')?.data).toEqual([
       [0, 0.5],
       [25_000, 0.02],
@@ -150,17 +173,6 @@ describe('figure option builder', () => {
     expect(series.find((s) => s.id === 'mean:train/p_only/acc:L-S')?.markLine).toBeDefined();
     const slider = (o['dataZoom'] as { type: string; showDataShadow?: boolean }[]).find((z) => z.type === 'slider');
     expect(slider?.showDataShadow).toBe(false);
-    // The polygon: the upper edge left to right, then the lower edge back (identity projection).
-    const band = bands[0] as Series & { renderItem: (p: unknown, api: { coord(v: [number, number]): number[] }) => { children: { shape: { points: number[][] } }[] } };
-    const g = band.renderItem({ coordSys: { x: -1e9, width: 2e9 } }, { coord: (v) => v });
-    const pts = g.children[0]?.shape.points ?? [];
-    const c = d.panels[0]?.curves[0];
-    expect(pts).toHaveLength(10);
-    expect(pts[0]).toEqual([0, c?.hi[0]]);
-    expect(pts[9]).toEqual([0, c?.lo[0]]);
-    // Zoomed to x in [15000, 25000]: only the points inside and one beyond each edge.
-    const zoomed = band.renderItem({ coordSys: { x: 15_000, width: 10_000 } }, { coord: (v) => v });
-    expect(zoomed.children[0]?.shape.points.map((p) => p[0])).toEqual([10_000, 20_000, 30_000, 30_000, 20_000, 10_000]);
   });
 
   it('exports keep one line series per run and the stacked band edges (the CSV reads them)', () => {

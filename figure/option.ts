@@ -9,6 +9,7 @@ import { mathText } from './math';
 import { sigFormat, xFormat } from './format';
 import { boundedAxis, logTicks, niceTicks, roundedExtent, yNameGap } from './ticks';
 import { makeReadable } from './readable';
+import { CURVES_SHAPE, projectionOf, type CurveSource } from './screenPaths';
 
 export interface FigureColors {
   readonly fg: string;
@@ -129,81 +130,70 @@ export function bandRuns(lo: readonly (number | null)[], hi: readonly (number | 
   return out;
 }
 
-/** The first index in [a, b) whose pixel x (increasing with the index) is at or after `at`; b if none. */
-export function firstAtOrAfter(px: (k: number) => number, a: number, b: number, at: number): number {
-  let lo = a;
-  let hi = b;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (px(mid) < at) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+interface CustomParams {
+  coordSys?: { x: number; width: number };
 }
-
-type BandCurve = Pick<FigureData['panels'][number]['curves'][number], 'x' | 'lo' | 'hi'>;
 interface CustomApi {
   coord(v: [number, number]): number[];
 }
 
 /**
- * A band on screen: ONE custom series that draws the area between its lower and upper edge as
- * polygons (one per stretch without gaps), instead of two stacked line series. ECharts re-stacks
- * stacked series on every zoom or pan frame (a tenth of a frame with 10 runs × 3 panels) and
- * strokes both invisible edges; a polygon is only projected and filled. Its one data item spans
- * the band's x and y extent, so the axes still fit the band. Exports keep the stacked lines (the
- * CSV reads the band edges from them).
+ * Faint curves or a band on screen: ONE custom series with one data item, whose graphic draws
+ * straight from the data arrays (figure/screenPaths.ts: why, and how). The item spans the drawn
+ * x and y extent, so the axes still fit it. Exports draw line series instead (the band as two
+ * stacked edges, which the CSV reads).
  */
-function bandPolygon(id: string, name: string, cv: BandCurve, xAxisIndex: number, yAxisIndex: number, color: string): Record<string, unknown> {
-  const runs = bandRuns(cv.lo, cv.hi);
-  let x0 = Infinity;
-  let x1 = -Infinity;
-  let y0 = Infinity;
-  let y1 = -Infinity;
-  for (const [a, b] of runs)
-    for (let k = a; k < b; k++) {
-      const x = cv.x[k] as number;
-      const lo = cv.lo[k] as number;
-      const hi = cv.hi[k] as number;
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (lo < y0) y0 = lo;
-      if (hi > y1) y1 = hi;
-    }
-  const fill = hexAlpha(color, 0.2);
+function screenCurves(
+  id: string,
+  name: string,
+  src: CurveSource,
+  extent: [number, number, number, number] | null,
+  axes: { xAxisIndex: number; yAxisIndex: number; logX: boolean; logY: boolean },
+  color: string,
+  style: Record<string, unknown>,
+  z: number,
+): Record<string, unknown> {
   return {
     type: 'custom',
     id,
     name,
-    xAxisIndex,
-    yAxisIndex,
+    xAxisIndex: axes.xAxisIndex,
+    yAxisIndex: axes.yAxisIndex,
     coordinateSystem: 'cartesian2d',
     silent: true,
     animation: false,
     clip: true,
-    z: 2,
+    z,
     tooltip: { show: false },
+    // The full colour (the legend's swatch takes it); the drawing is faint (style).
     itemStyle: { color },
-    data: runs.length ? [[x0, x1, y0, y1]] : [],
+    data: extent ? [extent] : [],
     encode: { x: [0, 1], y: [2, 3], tooltip: [] },
-    renderItem: (params: { coordSys?: { x: number; width: number } }, api: CustomApi) => {
-      // Only the stretch inside the zoom window (and one point beyond each edge) is projected.
+    renderItem: (params: CustomParams, api: CustomApi) => {
       const left = params.coordSys?.x ?? -Infinity;
       const right = params.coordSys ? params.coordSys.x + params.coordSys.width : Infinity;
-      const px = (k: number): number => api.coord([cv.x[k] as number, cv.hi[k] as number])[0] as number;
-      const children: Record<string, unknown>[] = [];
-      for (const [a0, b0] of runs) {
-        const a = Math.max(a0, firstAtOrAfter(px, a0, b0, left) - 1);
-        const b = Math.min(b0, firstAtOrAfter(px, a0, b0, right) + 1);
-        if (b - a < 2) continue;
-        const points: number[][] = [];
-        for (let k = a; k < b; k++) points.push(api.coord([cv.x[k] as number, cv.hi[k] as number]));
-        for (let k = b - 1; k >= a; k--) points.push(api.coord([cv.x[k] as number, cv.lo[k] as number]));
-        children.push({ type: 'polygon', silent: true, shape: { points }, style: { fill, stroke: 'none' } });
-      }
-      return { type: 'group', children };
+      return { type: CURVES_SHAPE, silent: true, shape: { src, proj: projectionOf((v) => api.coord(v), axes.logX, axes.logY, left, right) }, style };
     },
   };
+}
+
+/** The x and y extent of some points (finite ones; y also > 0 on a log axis); null if none. */
+function extentOf(parts: readonly { x: readonly number[]; y: readonly (number | null)[] }[], logY: boolean): [number, number, number, number] | null {
+  let x0 = Infinity;
+  let x1 = -Infinity;
+  let y0 = Infinity;
+  let y1 = -Infinity;
+  for (const { x, y } of parts)
+    for (let k = 0; k < x.length; k++) {
+      const v = y[k];
+      if (v === null || v === undefined || !Number.isFinite(v) || (logY && v <= 0)) continue;
+      const xv = x[k] as number;
+      if (xv < x0) x0 = xv;
+      if (xv > x1) x1 = xv;
+      if (v < y0) y0 = v;
+      if (v > y1) y1 = v;
+    }
+  return x0 <= x1 ? [x0, x1, y0, y1] : null;
 }
 
 export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureOptionOptions): Record<string, unknown> {
@@ -353,26 +343,21 @@ export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureO
       const base = { type: 'line', xAxisIndex: xi, yAxisIndex: yi, showSymbol: false, symbol: 'none', silent: !interactive, animation: false, connectNulls: false };
       // Faint individual curves: each seed (smoothed) on demand, or the raw points under a smoothed mean.
       if ((spec.showSeeds || spec.smoothing > 0) && interactive) {
-        // On screen all of a condition's runs are one series, each run a stretch of it with a
-        // gap (null) between: the same lines in a third of the series (ECharts' cost per series
-        // on every zoom or pan frame is as large as its cost per 1000 points).
-        const data: Pair[] = [];
-        for (const r of cv.runs) {
-          const y = spec.showSeeds ? r.y : r.raw;
-          if (data.length) data.push([r.x[0] ?? 0, null]);
-          for (let k = 0; k < r.x.length; k++) data.push([r.x[k] as number, y[k] ?? null]);
-        }
-        series.push({
-          ...base,
-          id: `seeds:${key}:${cv.group}`,
-          name: cv.group,
-          data,
-          lineStyle: { width: Math.max(0.5, lw * 0.6), color: hexAlpha(color, 0.28) },
-          itemStyle: { color },
-          tooltip: { show: false },
-          silent: true,
-          z: 1,
-        });
+        // On screen all of a condition's runs are one series (ECharts' cost per series on every
+        // zoom or pan frame is as large as its cost per 1000 points) drawn from the arrays.
+        const lines = cv.runs.map((r) => ({ x: r.x, y: spec.showSeeds ? r.y : r.raw }));
+        series.push(
+          screenCurves(
+            `seeds:${key}:${cv.group}`,
+            cv.group,
+            { kind: 'lines', lines },
+            extentOf(lines, spec.logY),
+            { xAxisIndex: xi, yAxisIndex: yi, logX: spec.logX, logY: spec.logY },
+            color,
+            { stroke: hexAlpha(color, 0.28), lineWidth: Math.max(0.5, lw * 0.6), fill: null },
+            1,
+          ),
+        );
       } else if (spec.showSeeds || spec.smoothing > 0) {
         for (const r of cv.runs) {
           const y = spec.showSeeds ? r.y : r.raw;
@@ -389,7 +374,20 @@ export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureO
         }
       }
       if (spec.band !== 'none' && cv.n > 1 && interactive) {
-        series.push(bandPolygon(`band:${key}:${cv.group}`, cv.group, cv, xi, yi, color));
+        const runs = bandRuns(cv.lo, cv.hi);
+        const ext = extentOf([{ x: cv.x, y: cv.lo }, { x: cv.x, y: cv.hi }], spec.logY);
+        series.push(
+          screenCurves(
+            `band:${key}:${cv.group}`,
+            cv.group,
+            { kind: 'band', band: { x: cv.x, lo: cv.lo, hi: cv.hi, runs } },
+            runs.length ? ext : null,
+            { xAxisIndex: xi, yAxisIndex: yi, logX: spec.logX, logY: spec.logY },
+            color,
+            { fill: hexAlpha(color, 0.2), stroke: null },
+            2,
+          ),
+        );
       } else if (spec.band !== 'none' && cv.n > 1) {
         const stack = `band:${key}:${cv.group}`;
         series.push({

@@ -4,11 +4,9 @@
  * across a host restart and a resumed attempt. The last test trains a real tiny run through the
  * cluster worker and checks its points equal the same seed trained by the engine directly.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { openStore, type RunStore } from '../../../storage';
 import { runExperiment } from '../../../engine/experiments';
 import type { MetricRecord } from '../../../engine/experiments/types';
 import { newRunInput } from '../training/queue';
@@ -18,23 +16,9 @@ import { metricLine, SegmentReader, SegmentWriter, segmentName } from './segment
 import { newAttemptDir, runDirOf, writeRunFile } from './runDir';
 import { runClusterWorker } from './clusterWorker';
 import { tinySyntheticSpec } from '../../test-support/tinySpec';
+import { tempStores } from '../../test-support/tempStores';
 
-const dirs: string[] = [];
-const stores: RunStore[] = [];
-afterEach(() => {
-  for (const s of stores.splice(0)) s.close();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-function temp(): string {
-  const d = mkdtempSync(join(tmpdir(), 'lrlab-cluster-'));
-  dirs.push(d);
-  return d;
-}
-function store(dir: string): RunStore {
-  const s = openStore(join(dir, 'runs.sqlite'));
-  stores.push(s);
-  return s;
-}
+const { temp, store } = tempStores('lrlab-cluster-');
 
 const tiny = (maxIterations: number, seed = 1) => tinySyntheticSpec(maxIterations, { seed, backend: 'cpu' });
 

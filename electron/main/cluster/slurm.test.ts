@@ -5,12 +5,10 @@
  * preflight errors for an unknown partition, a missing sbatch and an unwritable cluster folder.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
-import { openStore, type RunStore } from '../../../storage';
 import { runExperiment } from '../../../engine/experiments';
 import type { MetricRecord } from '../../../engine/experiments/types';
 import { parseRunSpec } from '../../../engine/spec';
@@ -23,23 +21,13 @@ import { createHost, type Host } from '../host/host';
 import { ensureTestCluster, releaseTestCluster } from './testCluster';
 import { makeUntil } from '../../test-support/until';
 import { tinySyntheticSpec } from '../../test-support/tinySpec';
+import { tempStores } from '../../test-support/tempStores';
 
 const cluster = ensureTestCluster();
 afterAll(() => releaseTestCluster(cluster));
 if (!cluster.ok) console.warn(`Slurm tests skipped: ${cluster.reason}`);
 
-const dirs: string[] = [];
-const stores: RunStore[] = [];
-afterEach(() => {
-  for (const s of stores.splice(0)) s.close();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-function temp(): string {
-  const d = mkdtempSync(join(tmpdir(), 'lrlab-slurm-test-'));
-  chmodSync(d, 0o755);
-  dirs.push(d);
-  return d;
-}
+const { temp, store } = tempStores('lrlab-slurm-test-', 0o755);
 
 const tiny = (maxIterations: number, seed: number) => tinySyntheticSpec(maxIterations, { seed, backend: 'cpu' });
 
@@ -48,8 +36,7 @@ const until = makeUntil({ timeoutMs: 120_000, everyMs: 100 });
 describe.skipIf(!cluster.ok)('single-node Slurm', () => {
   it('runs an sbatch array of lrlab workers whose points reach the store live and equal the engine run', async () => {
     const dir = temp();
-    const s = openStore(join(dir, 'runs.sqlite'));
-    stores.push(s);
+    const s = store(dir);
     const clusterDir = join(dir, 'cluster');
     const specs = [tiny(200, 1), tiny(200, 2)];
     const ids = specs.map((spec) => s.createRun(newRunInput(spec)).id);
@@ -333,8 +320,7 @@ describe.skipIf(!cluster.ok)('lrlab --executor slurm', () => {
     expect(sweep.stderr).toMatch(/submitted 4 runs to Slurm as job \d+/);
     expect(sweep.stdout.trim().split('\n').filter((l) => /completed/.test(l))).toHaveLength(4);
 
-    const s = openStore(join(dir, 'runs.sqlite'));
-    stores.push(s);
+    const s = store(dir);
     const runs = s.listRuns({ limit: 100 }).rows;
     expect(runs).toHaveLength(5);
     expect(runs.every((r) => r.status === 'completed')).toBe(true);
