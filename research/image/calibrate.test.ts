@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { resolveRunSpec } from '../../engine/cli';
 import type { Candidate, ImageRun } from './calibrate';
-import { ARMS, armOverrides, armPreset, judge, judgeSeeds, report, runKey, shouldDrop, verdict } from './calibrate';
+import { ARMS, armOverrides, armPreset, armSet, judge, judgeSeeds, report, runKey, shouldDrop, storedMismatch, verdict } from './calibrate';
 
 const c: Candidate = { name: 'x', set: ['patch.beta=0.5'], large: 0.1, small: 0.004, noise: 0.4, anneal: 4 };
 function run(arm: ImageRun['arm'], seed: number, patchOnly: number[], clean: number[] = patchOnly.map(() => 0.8), collapsed = false): ImageRun {
@@ -80,6 +80,20 @@ describe('calibrate', () => {
     expect(runKey(c, 'large-lr', 1)).not.toBe(runKey(d, 'large-lr', 1));
     expect(runKey(c, 'small-lr', 1)).not.toBe(runKey(c, 'small-lr', 2));
     expect(armOverrides(c, 'large-lr')).toEqual(['patch.beta=0.5', 'optim.lr=0.1', 'lrSchedule={"kind":"step","atEpoch":4,"factor":0.04}']);
+  });
+
+  it('pinned preset values are applied but do not change which stored runs a candidate names; a stored run of the wrong length is refused', () => {
+    const pinned: Candidate = { ...c, pinned: ['epochs=7'] };
+    for (const arm of ARMS) expect(runKey(pinned, arm, 3)).toBe(runKey(c, arm, 3));
+    expect(armSet(pinned, 'small-lr')).toEqual(['epochs=7', 'patch.beta=0.5', 'optim.lr=0.004']);
+    // The candidate's own `set` still wins over a pinned value.
+    const spec = resolveRunSpec({ preset: armPreset('noise'), seed: 3, set: armSet({ ...pinned, set: ['patch.beta=0.5', 'epochs=9'] }, 'noise') });
+    expect(spec.kind === 'image' && spec.epochs).toBe(9);
+    const seven = run('small-lr', 3, [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]);
+    expect(storedMismatch(pinned, 'small-lr', seven)).toBeNull();
+    expect(storedMismatch(pinned, 'small-lr', { ...seven, patchOnly: [0.1], clean: [0.8] })).toMatch(/1 epochs, but candidate x now resolves to 7 .*"epochs=1"/);
+    // A run that stopped early (diverged) is kept whatever its length.
+    expect(storedMismatch(pinned, 'small-lr', { ...seven, status: 'diverged', clean: [0.8] })).toBeNull();
   });
 
   it('the confirmation candidate of the shipped presets (confirm.json) resolves to exactly the patch-fmnist presets, so its table confirms them', () => {

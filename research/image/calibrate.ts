@@ -21,7 +21,8 @@
  *
  * CANDIDATES.json: [{ "name": "b05-lr02", "set": ["patch.beta=0.5", ...], "large": 0.2, "small": 0.004, "noise": 0.4, "anneal": 5 }, ...]
  * ("set" applies to all three arms; large/small/noise/anneal set the arms' rates and the shared
- * anneal epoch, the first epoch at the small rate / without noise).
+ * anneal epoch, the first epoch at the small rate / without noise; an optional "pinned" list
+ * holds preset values the candidate's stored runs were made with, see `Candidate.pinned`).
  *
  * Runs go seed-major over the candidates (seed 1 of every candidate, then seed 2, …). With
  * `--drop-after N` a candidate that has at least N seeds, one of which fails, is not run on
@@ -43,6 +44,14 @@ export interface Candidate {
   readonly small: number;
   readonly noise: number;
   readonly anneal: number;
+  /**
+   * Preset values the candidate's runs were made with and relies on without setting them (e.g.
+   * `epochs=10` for candidates run before the presets went to 20 epochs). Applied before the arm's
+   * overrides when a run is resolved, but not part of the run key: the candidate keeps naming the
+   * same stored runs, and a missing seed is run with the values its stored seeds had, after the
+   * presets change.
+   */
+  readonly pinned?: readonly string[];
 }
 
 export const ARMS = ['large-lr', 'small-lr', 'noise'] as const;
@@ -60,6 +69,8 @@ export interface ImageRun {
   readonly patchOnly: number[];
   readonly clean: number[];
   readonly trainAcc: number[];
+  /** Epoch-mean training loss, with the noise arm's noise in the forward pass (absent in runs stored before it was recorded). */
+  readonly trainLoss?: number[];
 }
 
 const DATA = join(dirname(fileURLToPath(import.meta.url)), 'data');
@@ -72,7 +83,12 @@ export function armOverrides(c: Candidate, arm: Arm): string[] {
   return [...common, `optim.lr=${c.small}`, `noiseSchedule={"kind":"step","std":${c.noise},"atEpoch":${c.anneal},"factor":1e-5}`];
 }
 
-/** The preset an arm runs on (with `armOverrides` on top). */
+/** Everything set on top of the arm's preset when a run is resolved: the pinned preset values, then `armOverrides`. */
+export function armSet(c: Candidate, arm: Arm): string[] {
+  return [...(c.pinned ?? []), ...armOverrides(c, arm)];
+}
+
+/** The preset an arm runs on (with `armSet` on top). */
 export function armPreset(arm: Arm): string {
   return arm === 'noise' ? 'patch-fmnist-noise' : `patch-fmnist-${arm}`;
 }
@@ -89,16 +105,34 @@ function runFile(c: Candidate, arm: Arm, seed: number): string {
 
 function stored(c: Candidate, arm: Arm, seed: number): ImageRun | null {
   const f = runFile(c, arm, seed);
-  return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as ImageRun) : null;
+  if (!existsSync(f)) return null;
+  const r = JSON.parse(readFileSync(f, 'utf8')) as ImageRun;
+  const problem = storedMismatch(c, arm, r);
+  if (problem) throw new Error(`${f}: ${problem}`);
+  return r;
+}
+
+/**
+ * Why a stored run cannot be this candidate's (null when it can): a completed run must have as
+ * many epochs as the candidate's spec resolves to today. Catches a preset change that a
+ * candidate relied on without setting it (then pin the old value, `Candidate.pinned`).
+ */
+export function storedMismatch(c: Candidate, arm: Arm, r: ImageRun): string | null {
+  if (r.status !== 'completed') return null;
+  const spec = resolveRunSpec({ preset: armPreset(arm), seed: r.seed, set: armSet(c, arm) });
+  const epochs = spec.kind === 'image' ? spec.epochs : Number.NaN;
+  return r.clean.length === epochs
+    ? null
+    : `the stored run has ${r.clean.length} epochs, but candidate ${c.name} now resolves to ${epochs} (the presets changed since it ran?): add the preset values it was run with to its "pinned" list, e.g. "epochs=${r.clean.length}"`;
 }
 
 async function runOne(c: Candidate, arm: Arm, seed: number, backend: string | undefined): Promise<ImageRun> {
   const done = stored(c, arm, seed);
   if (done) return done;
   const preset = armPreset(arm);
-  const overrides = armOverrides(c, arm);
+  const overrides = armSet(c, arm);
   const spec = resolveRunSpec({ preset, seed, set: overrides, ...(backend ? { backend } : {}) });
-  const run: { patchOnly: number[]; clean: number[]; trainAcc: number[] } = { patchOnly: [], clean: [], trainAcc: [] };
+  const run: { patchOnly: number[]; clean: number[]; trainAcc: number[]; trainLoss: number[] } = { patchOnly: [], clean: [], trainAcc: [], trainLoss: [] };
   const r = await runWithProgress(spec, {
     json: true,
     stderr: process.stderr,
@@ -110,6 +144,7 @@ async function runOne(c: Candidate, arm: Arm, seed: number, backend: string | un
         run.patchOnly.push(m.values['val/patch_only/acc'] ?? Number.NaN);
         run.clean.push(m.values['val/clean/acc']);
         run.trainAcc.push(m.values['train/acc'] ?? Number.NaN);
+        run.trainLoss.push(m.values['train/loss'] ?? Number.NaN);
       },
     },
   });
@@ -193,9 +228,9 @@ export function report(c: Candidate, runs: readonly ImageRun[], seeds: readonly 
     `Per seed: ${per.map(({ seed, verdict: s }) => `s${seed} ${s.pass ? 'pass' : 'fail'} (margin ${f2(s.preAnnealMargin)}, large final ${f2(s.postAnnealLarge)}${s.noCollapse ? '' : ', collapse'})`).join('; ')}.`,
     `On the means (pooled, not deciding): ${v.pass ? 'would pass' : 'would fail'} — no collapse: ${v.noCollapse ? 'yes' : 'no'}; pre-anneal margin at epoch ${pre} (small − max(other)) ${f3(v.preAnnealMargin)} (need ≥ 0.25); large-LR final patch-only ${f3(v.postAnnealLarge)} (need ≥ 0.5).`,
     '',
-    '| arm | seed | status | wall s | min clean acc after epoch 1 | patch-only acc per epoch | clean acc per epoch |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
-    ...runs.map((r) => `| ${r.arm} | ${r.seed} | ${r.status}${r.collapsed ? ' (collapsed)' : ''} | ${Math.round(r.wallS)} | ${f3(minCleanAfterFirst(r))} | ${r.patchOnly.map(f2).join(' ')} | ${r.clean.map(f3).join(' ')} |`),
+    '| arm | seed | status | wall s | min clean acc after epoch 1 | patch-only acc per epoch | clean acc per epoch | training loss per epoch (with the noise) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...runs.map((r) => `| ${r.arm} | ${r.seed} | ${r.status}${r.collapsed ? ' (collapsed)' : ''} | ${Math.round(r.wallS)} | ${f3(minCleanAfterFirst(r))} | ${r.patchOnly.map(f2).join(' ')} | ${r.clean.map(f3).join(' ')} | ${r.trainLoss ? r.trainLoss.map(f2).join(' ') : 'not recorded'} |`),
     '',
     `Per epoch, mean ± std over the seeds (epoch ${c.anneal} is the first at the small rate / without noise):`,
     '',
