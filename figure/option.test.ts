@@ -131,46 +131,50 @@ describe('figure option builder', () => {
     }
   });
 
-  it('on screen: one series per band and one per condition’s runs, drawn from the arrays; schedule steps at their changes, no slider shadow', () => {
+  it('on screen: under each mean one series (its runs, band and anneal marker) drawn from the arrays; schedule steps at their changes, no slider shadow', () => {
     const d = data();
     const o = buildFigureOption(d, spec({ smoothing: 0.5 }), { mode: 'interactive', width: 1200, height: 500 });
     const series = o['series'] as Series[];
-    type Drawn = { type: string; silent: boolean; shape: { src: CurveSource; proj: Projection } };
-    const render = (s: Series | undefined, left: number, width: number): Drawn => (s as Series & { renderItem: (p: unknown, api: { coord(v: [number, number]): number[] }) => Drawn }).renderItem({ coordSys: { x: left, width } }, { coord: (v) => v });
-    /** What a drawn series traces, with the identity projection, in the window [left, left + width]. */
-    const traced = (s: Series | undefined, left: number, width: number): string[] => {
-      const g = render(s, left, width);
-      const out: string[] = [];
-      const sink: PathSink = { moveTo: (x, y) => out.push(`M${x},${y}`), lineTo: (x, y) => out.push(`L${x},${y}`), closePath: () => out.push('Z') };
-      traceCurves(sink, g.shape.src, g.shape.proj);
-      return out;
-    };
-    const bands = series.filter((s) => s.id.startsWith('band:'));
-    expect(bands).toHaveLength(4);
-    expect(bands.every((s) => s.type === 'custom' && render(s, 0, 1).type === CURVES_SHAPE && render(s, 0, 1).silent)).toBe(true);
-    // The polygon: the upper edge left to right, then the lower edge back (identity projection).
-    const c = d.panels[0]?.curves[0];
-    const all = traced(bands[0], -1e9, 2e9);
-    expect(all).toHaveLength(11);
-    expect(all[0]).toBe(`M0,${c?.hi[0]}`);
-    expect(all[9]).toBe(`L0,${c?.lo[0]}`);
-    expect(all[10]).toBe('Z');
-    // Zoomed to x in [15000, 25000]: only the points inside and one beyond each edge.
-    expect(traced(bands[0], 15_000, 10_000).map((p) => p.split(',')[0])).toEqual(['M10000', 'L20000', 'L30000', 'L30000', 'L20000', 'L10000', 'Z']);
-    // Both runs in one series, each its own polyline; every point of both is drawn.
-    const runs = series.filter((s) => s.id.startsWith('seeds:'));
-    expect(runs).toHaveLength(4);
-    const lines = traced(runs[0], -1e9, 2e9);
-    expect(lines.filter((p) => p.startsWith('M'))).toHaveLength(2);
+    type Drawn = { type: string; children: { type: string; silent: boolean; shape: { src: CurveSource; proj: Projection } }[] };
+    const render = (s: Series | undefined, left: number, width: number): Drawn => (s as Series & { renderItem: (p: unknown, api: { coord(v: [number, number]): number[] }) => Drawn }).renderItem({ coordSys: { x: left, y: 0, width, height: 1 } }, { coord: (v) => v });
+    /** What each layer of a drawn series traces, with the identity projection, in the window [left, left + width]. */
+    const traced = (s: Series | undefined, left: number, width: number): string[][] =>
+      render(s, left, width).children.map((c) => {
+        const out: string[] = [];
+        const sink: PathSink = { moveTo: (x, y) => out.push(`M${x},${y}`), lineTo: (x, y) => out.push(`L${x},${y}`), closePath: () => out.push('Z') };
+        traceCurves(sink, c.shape.src, c.shape.proj);
+        return out;
+      });
+    const under = series.filter((s) => s.id.startsWith('under:'));
+    // 2 panels × 2 conditions; L-S anneals at 25 000 (S does not), so its layers are runs, band, marker.
+    expect(under).toHaveLength(4);
+    expect(under.every((s) => s.type === 'custom' && render(s, 0, 1).children.every((c) => c.type === CURVES_SHAPE && c.silent))).toBe(true);
+    const ls = under.find((s) => s.id === 'under:train/p_only/acc:L-S');
+    expect(render(ls, 0, 1).children.map((c) => c.shape.src.kind)).toEqual(['lines', 'band', 'vline']);
+    expect(render(under.find((s) => s.id === 'under:train/p_only/acc:S'), 0, 1).children.map((c) => c.shape.src.kind)).toEqual(['lines', 'band']);
+    const [lines, band, marker] = traced(ls, -1e9, 2e9);
+    // Both runs, each its own polyline; every point of both is drawn.
+    expect(lines?.filter((p) => p.startsWith('M'))).toHaveLength(2);
     expect(lines).toHaveLength(2 * 5);
     const r0 = d.panels[0]?.curves[0]?.runs[0];
-    expect(lines.slice(0, 5)).toEqual(r0?.x.map((x, k) => `${k ? 'L' : 'M'}${x},${r0.raw[k]}`));
+    expect(lines?.slice(0, 5)).toEqual(r0?.x.map((x, k) => `${k ? 'L' : 'M'}${x},${r0.raw[k]}`));
+    // The band's polygon: the upper edge left to right, then the lower edge back.
+    const c = d.panels[0]?.curves[0];
+    expect(band).toHaveLength(11);
+    expect(band?.[0]).toBe(`M0,${c?.hi[0]}`);
+    expect(band?.[9]).toBe(`L0,${c?.lo[0]}`);
+    expect(band?.[10]).toBe('Z');
+    // The anneal marker: a vertical line at 25 000 across the plot (here from y 0 to 1).
+    expect(marker).toEqual(['M25000,0', 'L25000,1']);
+    // Zoomed to x in [15000, 25000]: only the points inside and one beyond each edge.
+    expect(traced(ls, 15_000, 10_000)[1]?.map((p) => p.split(',')[0])).toEqual(['M10000', 'L20000', 'L30000', 'L30000', 'L20000', 'L10000', 'Z']);
+    // On screen the marker is not a markLine (exports keep that).
+    expect(series.some((s) => s.markLine)).toBe(false);
     expect(series.find((s) => s.id === 'lr:train/p_only/acc:L-S')?.data).toEqual([
       [0, 0.5],
       [25_000, 0.02],
       [50_000, 0.02],
     ]);
-    expect(series.find((s) => s.id === 'mean:train/p_only/acc:L-S')?.markLine).toBeDefined();
     const slider = (o['dataZoom'] as { type: string; showDataShadow?: boolean }[]).find((z) => z.type === 'slider');
     expect(slider?.showDataShadow).toBe(false);
   });

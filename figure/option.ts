@@ -9,7 +9,7 @@ import { mathText } from './math';
 import { sigFormat, xFormat } from './format';
 import { boundedAxis, logTicks, niceTicks, roundedExtent, yNameGap } from './ticks';
 import { makeReadable } from './readable';
-import { CURVES_SHAPE, projectionOf, type CurveSource } from './screenPaths';
+import { CURVES_SHAPE, projectionOf, type Layer } from './screenPaths';
 
 export interface FigureColors {
   readonly fg: string;
@@ -131,28 +131,33 @@ export function bandRuns(lo: readonly (number | null)[], hi: readonly (number | 
 }
 
 interface CustomParams {
-  coordSys?: { x: number; width: number };
+  coordSys?: { x: number; y: number; width: number; height: number };
 }
 interface CustomApi {
   coord(v: [number, number]): number[];
 }
 
 /**
- * Faint curves or a band on screen: ONE custom series with one data item, whose graphic draws
- * straight from the data arrays (figure/screenPaths.ts: why, and how). The item spans the drawn
- * x and y extent, so the axes still fit it. Exports draw line series instead (the band as two
- * stacked edges, which the CSV reads).
+ * What lies under one condition's mean on screen (faint runs, band, anneal marker): ONE custom
+ * series with one data item, whose graphics draw straight from the data arrays
+ * (figure/screenPaths.ts: why, and how). The item spans the drawn x and y extent, so the axes
+ * still fit it. Exports draw line series and a markLine instead (the band as two stacked edges,
+ * which the CSV reads).
  */
 function screenCurves(
   id: string,
   name: string,
-  src: CurveSource,
-  extent: [number, number, number, number] | null,
+  layers: readonly Layer[],
   axes: { xAxisIndex: number; yAxisIndex: number; logX: boolean; logY: boolean },
   color: string,
-  style: Record<string, unknown>,
-  z: number,
+  logY: boolean,
 ): Record<string, unknown> {
+  const parts: { x: readonly number[]; y: readonly (number | null)[] }[] = [];
+  for (const { src } of layers) {
+    if (src.kind === 'lines') parts.push(...src.lines);
+    else if (src.kind === 'band') parts.push({ x: src.band.x, y: src.band.lo }, { x: src.band.x, y: src.band.hi });
+  }
+  const extent = extentOf(parts, logY);
   return {
     type: 'custom',
     id,
@@ -163,16 +168,16 @@ function screenCurves(
     silent: true,
     animation: false,
     clip: true,
-    z,
+    z: 2,
     tooltip: { show: false },
-    // The full colour (the legend's swatch takes it); the drawing is faint (style).
+    // The full colour (the legend's swatch takes it); the drawing is faint (each layer's style).
     itemStyle: { color },
-    data: extent ? [extent] : [],
+    // Without curves (only a marker) the item is placed at the marker, inside the x range.
+    data: [extent ?? [layers[0]?.src.kind === 'vline' ? layers[0].src.x : 0, NaN, NaN, NaN]],
     encode: { x: [0, 1], y: [2, 3], tooltip: [] },
     renderItem: (params: CustomParams, api: CustomApi) => {
-      const left = params.coordSys?.x ?? -Infinity;
-      const right = params.coordSys ? params.coordSys.x + params.coordSys.width : Infinity;
-      return { type: CURVES_SHAPE, silent: true, shape: { src, proj: projectionOf((v) => api.coord(v), axes.logX, axes.logY, left, right) }, style };
+      const proj = projectionOf((v) => api.coord(v), axes.logX, axes.logY, params.coordSys ?? null);
+      return { type: 'group', children: layers.map((l) => ({ type: CURVES_SHAPE, silent: true, shape: { src: l.src, proj }, style: l.style })) };
     },
   };
 }
@@ -342,22 +347,15 @@ export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureO
       const color = colorOf.get(cv.group) ?? c.fg;
       const base = { type: 'line', xAxisIndex: xi, yAxisIndex: yi, showSymbol: false, symbol: 'none', silent: !interactive, animation: false, connectNulls: false };
       // Faint individual curves: each seed (smoothed) on demand, or the raw points under a smoothed mean.
+      // On screen, what lies under a condition's mean (its runs, its band, its anneal marker) is
+      // one custom series drawn from the arrays (figure/screenPaths.ts): ECharts' cost per series
+      // on every zoom or pan frame is as large as its cost per 1000 points.
+      const under: Layer[] = [];
+      const g = data.groups.find((x) => x.name === cv.group);
       if ((spec.showSeeds || spec.smoothing > 0) && interactive) {
-        // On screen all of a condition's runs are one series (ECharts' cost per series on every
-        // zoom or pan frame is as large as its cost per 1000 points) drawn from the arrays.
+        // Faint individual curves: each seed (smoothed) on demand, or the raw points under a smoothed mean.
         const lines = cv.runs.map((r) => ({ x: r.x, y: spec.showSeeds ? r.y : r.raw }));
-        series.push(
-          screenCurves(
-            `seeds:${key}:${cv.group}`,
-            cv.group,
-            { kind: 'lines', lines },
-            extentOf(lines, spec.logY),
-            { xAxisIndex: xi, yAxisIndex: yi, logX: spec.logX, logY: spec.logY },
-            color,
-            { stroke: hexAlpha(color, 0.28), lineWidth: Math.max(0.5, lw * 0.6), fill: null },
-            1,
-          ),
-        );
+        under.push({ src: { kind: 'lines', lines }, style: { stroke: hexAlpha(color, 0.28), lineWidth: Math.max(0.5, lw * 0.6), fill: null } });
       } else if (spec.showSeeds || spec.smoothing > 0) {
         for (const r of cv.runs) {
           const y = spec.showSeeds ? r.y : r.raw;
@@ -375,19 +373,7 @@ export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureO
       }
       if (spec.band !== 'none' && cv.n > 1 && interactive) {
         const runs = bandRuns(cv.lo, cv.hi);
-        const ext = extentOf([{ x: cv.x, y: cv.lo }, { x: cv.x, y: cv.hi }], spec.logY);
-        series.push(
-          screenCurves(
-            `band:${key}:${cv.group}`,
-            cv.group,
-            { kind: 'band', band: { x: cv.x, lo: cv.lo, hi: cv.hi, runs } },
-            runs.length ? ext : null,
-            { xAxisIndex: xi, yAxisIndex: yi, logX: spec.logX, logY: spec.logY },
-            color,
-            { fill: hexAlpha(color, 0.2), stroke: null },
-            2,
-          ),
-        );
+        if (runs.length) under.push({ src: { kind: 'band', band: { x: cv.x, lo: cv.lo, hi: cv.hi, runs } }, style: { fill: hexAlpha(color, 0.2), stroke: null } });
       } else if (spec.band !== 'none' && cv.n > 1) {
         const stack = `band:${key}:${cv.group}`;
         series.push({
@@ -418,7 +404,10 @@ export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureO
           z: 2,
         });
       }
-      const g = data.groups.find((x) => x.name === cv.group);
+      if (interactive && g && g.annealAt !== null) {
+        under.push({ src: { kind: 'vline', x: g.annealAt }, style: { stroke: color, lineWidth: Math.max(0.5, lw * 0.7), lineDash: [5, 5], fill: null } });
+      }
+      if (under.length) series.push(screenCurves(`under:${key}:${cv.group}`, cv.group, under, { xAxisIndex: xi, yAxisIndex: yi, logX: spec.logX, logY: spec.logY }, color, spec.logY));
       series.push({
         ...base,
         id: `mean:${key}:${cv.group}`,
@@ -427,7 +416,7 @@ export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureO
         lineStyle: { width: lw, color, type: DASH[mi % 3] },
         itemStyle: { color },
         z: 3,
-        ...(g && g.annealAt !== null
+        ...(!interactive && g && g.annealAt !== null
           ? {
               markLine: {
                 silent: true,

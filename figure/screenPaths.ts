@@ -31,12 +31,22 @@ export interface CurveBand {
   readonly hi: readonly (number | null)[];
   readonly runs: readonly (readonly [number, number])[];
 }
-export type CurveSource = { readonly kind: 'lines'; readonly lines: readonly CurveLine[] } | { readonly kind: 'band'; readonly band: CurveBand };
+/** What one graphic draws: polylines, a band, or a vertical line across the plot at x (an anneal marker). */
+export type CurveSource =
+  | { readonly kind: 'lines'; readonly lines: readonly CurveLine[] }
+  | { readonly kind: 'band'; readonly band: CurveBand }
+  | { readonly kind: 'vline'; readonly x: number };
+/** A source and how it is painted (a zrender style: stroke, fill, lineWidth, lineDash). */
+export interface Layer {
+  readonly src: CurveSource;
+  readonly style: Record<string, unknown>;
+}
 
 /**
  * The axes' mapping at this frame: pixel = a + b · v, with v the value, or its log10 on a log
  * axis (ECharts maps a log axis linearly in the logarithm, whatever its base); [left, right]
- * is the plot's pixel span: points outside it are skipped, but for one beyond each edge.
+ * is the plot's pixel span: points outside it are skipped, but for one beyond each edge;
+ * [top, bottom] its pixel height (a vertical line spans it).
  */
 export interface Projection {
   readonly ax: number;
@@ -47,6 +57,8 @@ export interface Projection {
   readonly logY: boolean;
   readonly left: number;
   readonly right: number;
+  readonly top: number;
+  readonly bottom: number;
 }
 
 /** The calls a path needs (a canvas context or zrender's path proxy). */
@@ -70,9 +82,15 @@ export function firstAtOrAfter(px: (k: number) => number, a: number, b: number, 
 
 /**
  * The projection of a cartesian grid from two points of each axis (`coord` is ECharts' api.coord:
- * data → pixel). Two reference values per axis: 0 and 1, or 1 and 10 on a log axis.
+ * data → pixel; `rect` the plot's pixel rectangle, none: unbounded). Two reference values per
+ * axis: 0 and 1, or 1 and 10 on a log axis.
  */
-export function projectionOf(coord: (v: [number, number]) => number[], logX: boolean, logY: boolean, left: number, right: number): Projection {
+export function projectionOf(
+  coord: (v: [number, number]) => number[],
+  logX: boolean,
+  logY: boolean,
+  rect: { x: number; y: number; width: number; height: number } | null,
+): Projection {
   const [x0, x1] = logX ? [1, 10] : [0, 1];
   const [y0, y1] = logY ? [1, 10] : [0, 1];
   const p0 = coord([x0, y0]);
@@ -81,7 +99,18 @@ export function projectionOf(coord: (v: [number, number]) => number[], logX: boo
   const py0 = p0[1] ?? 0;
   const bx = (p1[0] ?? 0) - px0;
   const by = (p1[1] ?? 0) - py0;
-  return { ax: px0 - bx * (logX ? 0 : x0), bx, ay: py0 - by * (logY ? 0 : y0), by, logX, logY, left, right };
+  return {
+    ax: px0 - bx * (logX ? 0 : x0),
+    bx,
+    ay: py0 - by * (logY ? 0 : y0),
+    by,
+    logX,
+    logY,
+    left: rect ? rect.x : -Infinity,
+    right: rect ? rect.x + rect.width : Infinity,
+    top: rect ? rect.y : -Infinity,
+    bottom: rect ? rect.y + rect.height : Infinity,
+  };
 }
 
 /** Pixel x of a value, NaN where the axis cannot show it (≤ 0 on a log axis). */
@@ -97,8 +126,16 @@ function visible(x: readonly number[], start: number, end: number, p: Projection
   return [a, b];
 }
 
-/** Traces the source's polylines or band polygons into `ctx` with projection `p`. */
+/** Traces the source's polylines, band polygons or vertical line into `ctx` with projection `p`. */
 export function traceCurves(ctx: PathSink, src: CurveSource, p: Projection): void {
+  if (src.kind === 'vline') {
+    const X = pxOf(p, src.x);
+    if (X >= p.left && X <= p.right && Number.isFinite(p.top) && Number.isFinite(p.bottom)) {
+      ctx.moveTo(X, p.top);
+      ctx.lineTo(X, p.bottom);
+    }
+    return;
+  }
   if (src.kind === 'lines') {
     for (const line of src.lines) {
       const [a, b] = visible(line.x, 0, Math.min(line.x.length, line.y.length), p);

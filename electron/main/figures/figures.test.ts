@@ -267,17 +267,21 @@ describe('figure export', () => {
     const d = prepareFigure(s, spec);
     const o = buildFigureOption(d, spec, { mode: 'interactive', width: 1200, height: 700 });
     expect(o['grid']).toHaveLength(4);
-    const series = o['series'] as { id: string; markLine?: { data: { xAxis: number }[] } }[];
+    type Layer = { shape: { src: { kind: string; x?: number } } };
+    const series = o['series'] as { id: string; markLine?: { data: { xAxis: number }[] }; renderItem?: (p: unknown, api: unknown) => { children: Layer[] } }[];
     expect(series.filter((x) => x.id.startsWith('mean:'))).toHaveLength(6);
-    // On screen: one polygon series per band and one series for a condition's runs (exports: two stacked edges, one per run).
-    expect(series.filter((x) => x.id.startsWith('band:'))).toHaveLength(6);
-    expect(series.filter((x) => x.id.startsWith('seeds:'))).toHaveLength(6);
+    // On screen: under each mean one series with the condition's runs, its band and its anneal marker (exports: two stacked band edges, a line per run, a markLine).
+    const under = series.filter((x) => x.id.startsWith('under:'));
+    expect(under).toHaveLength(6);
     expect(series.filter((x) => x.id.startsWith('lr:'))).toHaveLength(6);
-    expect(series.find((x) => x.id === 'mean:train/p_only/acc:L-S')?.markLine?.data[0]?.xAxis).toBe(3000);
+    const layers = series.find((x) => x.id === 'under:train/p_only/acc:L-S')?.renderItem?.({ coordSys: { x: 0, y: 0, width: 100, height: 100 } }, { coord: (v: number[]) => v }).children ?? [];
+    expect(layers.map((l) => l.shape.src.kind)).toEqual(['lines', 'band', 'vline']);
+    expect(layers[2]?.shape.src.x).toBe(3000);
     const zoom = o['dataZoom'] as { xAxisIndex: number[] }[];
     expect(zoom[0]?.xAxisIndex).toEqual([0, 1, 2, 3]);
     const exp = buildFigureOption(d, spec, { mode: 'export', width: 486, height: 300 });
     expect(exp['dataZoom']).toBeUndefined();
+    expect((exp['series'] as typeof series).find((x) => x.id === 'mean:train/p_only/acc:L-S')?.markLine?.data[0]?.xAxis).toBe(3000);
     const logSpec = specOf(ids, { logY: true });
     const lo = buildFigureOption(prepareFigure(s, logSpec), logSpec, { mode: 'export', width: 486, height: 300 });
     const y0 = (lo['yAxis'] as { type: string; min: number; max: number }[])[0];
