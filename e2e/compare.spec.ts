@@ -105,6 +105,21 @@ test('compare 3 conditions × 2 seeds: bands, smoothing, log y, epochs, zoom, sc
   await chart(page).screenshot({ path: `${ARTIFACTS}/20-tooltip.png` });
   await page.mouse.move(0, 0);
 
+  // The legend (the view's own, beside the canvas) hides a condition and shows it again.
+  const legendSelected = () =>
+    page.evaluate(() => {
+      const el = (globalThis as unknown as { document: { querySelector(s: string): { __echart?: { getOption(): { legend: { selected?: Record<string, boolean> }[] } } } | null } }).document.querySelector('[data-testid="compare-chart"]');
+      return el?.__echart?.getOption().legend[0]?.selected ?? {};
+    });
+  const smallLr = page.getByTestId('cmp-legend').getByRole('button', { name: /^small LR \(n=1, 1 collapsed\)$/ });
+  await smallLr.click();
+  await expect(smallLr).toHaveAttribute('aria-pressed', 'false');
+  await expect.poll(legendSelected).toMatchObject({ 'small LR': false });
+  await chart(page).screenshot({ path: `${ARTIFACTS}/20-legend-hidden.png` });
+  await smallLr.click();
+  await expect(smallLr).toHaveAttribute('aria-pressed', 'true');
+  await expect.poll(legendSelected).toMatchObject({ 'small LR': true });
+
   // Band kinds.
   for (const band of ['minmax', 'ci95', 'std']) {
     const t = Date.now();

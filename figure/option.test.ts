@@ -179,6 +179,25 @@ describe('figure option builder', () => {
     expect(slider?.showDataShadow).toBe(false);
   });
 
+  it('on screen the legend is the view’s: the option keeps which conditions are hidden; axes are labelled once per row', () => {
+    const o = buildFigureOption(data(), spec({ panels: ['train/p_only/acc', 'train/loss'] }), { mode: 'interactive', width: 1200, height: 500, hidden: ['S'] });
+    expect(o['legend']).toEqual({ show: false, data: ['L-S', 'S'], selected: { S: false } });
+    const x = o['xAxis'] as (Axis & { show?: boolean; axisLabel: { show?: boolean } })[];
+    // Panels (0, 2) leave their x axis to their strips (1, 3), which are labelled.
+    expect(x.map((a) => a.show !== false)).toEqual([false, true, false, true]);
+    expect(x.filter((a) => a.show !== false).every((a) => a.axisLabel.show !== false)).toBe(true);
+    // η's values are labelled in the first column only, where its name is.
+    const eta = (o['yAxis'] as (Axis & { name?: string; axisLabel: { show?: boolean }; splitNumber?: number; position?: string })[]).filter((a) => a.splitNumber === 2 && a.position !== 'right');
+    expect(eta.map((a) => [a.name, a.axisLabel.show !== false])).toEqual([
+      ['η', true],
+      ['', false],
+    ]);
+    // An export draws its own legend and every axis.
+    const e = buildFigureOption(data(), spec(), { mode: 'export', width: 486, height: 300 });
+    expect((e['legend'] as { show: boolean }).show).toBe(true);
+    expect((e['xAxis'] as { show?: boolean }[]).every((a) => a.show !== false)).toBe(true);
+  });
+
   it('exports keep one line series per run and the stacked band edges (the CSV reads them)', () => {
     const o = buildFigureOption(data(), spec({ smoothing: 0.5 }), { mode: 'export', width: 486, height: 300 });
     const series = o['series'] as Series[];

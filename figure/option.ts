@@ -27,7 +27,16 @@ export interface FigureOptionOptions {
   readonly width: number;
   readonly height: number;
   readonly colors?: FigureColors;
+  /**
+   * Interactive only: the conditions the view's own legend has hidden. On screen the legend is
+   * the view's (HTML, beside the canvas): ECharts redraws its own legend on every zoom or pan
+   * frame; here it stays in the option, not shown, holding which conditions are drawn.
+   */
+  readonly hidden?: readonly string[];
 }
+
+/** A condition's legend entry: its name, its n and how many of its runs collapsed. */
+export const legendLabel = (g: Pick<FigureData['groups'][number], 'name' | 'n' | 'collapsed'>): string => `${g.name} (n=${g.n}${g.collapsed ? `, ${g.collapsed} collapsed` : ''})`;
 
 /** Panels per row: as many as fit side by side (a panel wants ~16 em, ~19 with its schedule strip), at most 3. */
 export function panelColumns(widthPx: number, fontPx: number, panels: number, withStrip: boolean): number {
@@ -251,14 +260,16 @@ export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureO
 
   // ---- layout (px)
   const titleH = st.title ? fs * 2 : 0;
-  const legendText = (g: FigureData['groups'][number]) => `${g.name} (n=${g.n}${g.collapsed ? `, ${g.collapsed} collapsed` : ''})`;
+  const legendText = legendLabel;
+  // The legend ECharts lays out in the figure (on screen the view draws its own, outside the canvas).
+  const legendPos = interactive ? 'none' : st.legend;
   const legendItemsW = data.groups.reduce((a, g) => a + legendText(g).length * fs * 0.6 + fs * 4, 0);
   const legendRows = Math.max(1, Math.ceil(legendItemsW / Math.max(1, o.width - fs * 2)));
-  const legendH = st.legend === 'top' || st.legend === 'bottom' ? legendRows * fs * 1.9 + fs * 0.4 : 0;
-  const legendW = st.legend === 'right' ? Math.min(o.width * 0.25, fs * 12) : 0;
+  const legendH = legendPos === 'top' || legendPos === 'bottom' ? legendRows * fs * 1.9 + fs * 0.4 : 0;
+  const legendW = legendPos === 'right' ? Math.min(o.width * 0.25, fs * 12) : 0;
   const zoomH = interactive ? 28 : 0;
-  const top0 = titleH + (st.legend === 'top' ? legendH : 0) + fs * 0.8;
-  const bottom0 = (st.legend === 'bottom' ? legendH : 0) + zoomH + fs * 0.5;
+  const top0 = titleH + (legendPos === 'top' ? legendH : 0) + fs * 0.8;
+  const bottom0 = (legendPos === 'bottom' ? legendH : 0) + zoomH + fs * 0.5;
   // Room left of the first axis for its tick labels and its title.
   const left0 = Math.max(fs * 4.2, widestGap + fs * 1.1);
   const right0 = legendW + fs * (withStrip ? 3.6 : 1.2);
@@ -325,6 +336,10 @@ export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureO
       nameGap: fs * 1.9,
       axisLabel: { ...axisCommon.axisLabel, show: !withStrip, formatter: (v: number) => xFormat(v, xUnit) },
       splitLine: { show: false },
+      // On screen, a panel above its schedule strip leaves its x axis to the strip (labelled, on
+      // the same x): ECharts lays out every shown axis again on each zoom or pan frame. The
+      // panel's lowest y grid line still closes the plot.
+      ...(interactive && withStrip ? { show: false } : {}),
     });
     const yi = yAxes.length;
     const { ext, custom, linear, nameGap } = yInfo[i] ?? { ext: null, custom: null, linear: null, nameGap: fs * 3.2 };
@@ -457,7 +472,8 @@ export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureO
         nameLocation: 'middle',
         nameGap: fs * 3.2,
         splitNumber: 2,
-        axisLabel: { ...axisCommon.axisLabel, fontSize: fs * 0.75, formatter: (v: number) => sigFormat(v, 2) },
+        // On screen the strips of a row share one schedule and scale: η's values are labelled where its name is.
+        axisLabel: { ...axisCommon.axisLabel, fontSize: fs * 0.75, formatter: (v: number) => sigFormat(v, 2), ...(interactive && col !== 0 ? { show: false } : {}) },
         splitLine: { show: false },
       });
       const noiseAxis = yAxes.length;
@@ -470,7 +486,7 @@ export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureO
         nameLocation: 'middle',
         nameGap: fs * 2.4,
         splitNumber: 2,
-        axisLabel: { ...axisCommon.axisLabel, fontSize: fs * 0.75, formatter: (v: number) => sigFormat(v, 2) },
+        axisLabel: { ...axisCommon.axisLabel, fontSize: fs * 0.75, formatter: (v: number) => sigFormat(v, 2), ...(interactive && !(col === cols - 1 || i === P - 1) ? { show: false } : {}) },
         show: data.schedule.some((x) => x.noise.some((v) => v !== 0)),
         splitLine: { show: false },
       });
@@ -496,8 +512,9 @@ export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureO
     xAxis: xAxes,
     yAxis: yAxes,
     series,
-    legend:
-      st.legend === 'none'
+    legend: interactive
+      ? { show: false, data: legendNames, selected: Object.fromEntries((o.hidden ?? []).map((n) => [n, false])) }
+      : st.legend === 'none'
         ? { show: false }
         : {
             show: true,
