@@ -85,7 +85,9 @@ const paper: Preset[] = [
 //   margin at an anneal early enough for the large-LR model.
 // - Noise 0.8 (not the authors' 0.4) until epoch 2: at small LR 0.01 noise 0.4 lets the noise arm
 //   fit the patch by epoch 2 on some seeds; at 1.2 the training loss (measured with the noise)
-//   stayed above log 10 through epoch 2 on seed 202 and the engine flagged the run collapsed.
+//   stayed above log 10 through epoch 2 on seed 202 and the engine flagged the run collapsed
+//   (since then a noisy epoch's collapse must also show in the clean validation accuracy, which
+//   was 0.55–0.63 there: docs/science.md, "Collapse detection"; the screen was not re-run).
 // What they do not show: the paper's headline, large LR ≥ small LR on clean accuracy. At epoch 20
 // large LR has 0.793 ± 0.008 against 0.808 ± 0.006 (Welch p = 0.018, seeds 301–305): it leads
 // briefly after the anneal and loses the lead as it fits the patch; small LR + noise has the best
