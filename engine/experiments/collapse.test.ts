@@ -44,6 +44,33 @@ describe('CollapseWatch', () => {
     expect(w.observe(0.6931, 3, null, true)?.data?.['collapse']).toBe('at-chance');
   });
 
+  it('with a noise-free check, flags "at chance" only when the accuracy is at chance too', () => {
+    const learning = new CollapseWatch({ chanceLoss: LOG10 });
+    // a noisy training loss above log 10 while the clean accuracy is 0.55–0.63 (seen at σ 1.2)
+    expect(learning.observe(3.4, 100, 1, false, { accuracy: 0.55, chanceAccuracy: 0.1 })).toBeNull();
+    expect(learning.observe(3.65, 200, 2, true, { accuracy: 0.63, chanceAccuracy: 0.1 })).toBeNull();
+    expect(learning.collapsed).toBe(false);
+    // the same losses with a check at chance: flagged, and the message gives the accuracy
+    const dead = new CollapseWatch({ chanceLoss: LOG10 });
+    dead.observe(3.4, 100, 1, false, { accuracy: 0.1, chanceAccuracy: 0.1 });
+    const e = dead.observe(3.65, 200, 2, true, { accuracy: 0.17, chanceAccuracy: 0.1 });
+    expect(e?.data).toMatchObject({ collapse: 'at-chance', accuracy: 0.17 });
+    expect(e?.message).toMatch(/noise-free accuracy is 0\.170/);
+    // 0.1 + 0.1·0.9 = 0.19 is the edge
+    const edge = new CollapseWatch({ chanceLoss: LOG10 });
+    expect(edge.observe(2.3, 1, 2, true, { accuracy: 0.2, chanceAccuracy: 0.1 })).toBeNull();
+  });
+
+  it('with a noise-free check, a sudden rise of the loss is a collapse only if the accuracy fell too', () => {
+    const w = new CollapseWatch({ chanceLoss: LOG10 });
+    w.observe(1.0, 100, 1, false, { accuracy: 0.7, chanceAccuracy: 0.1 });
+    w.observe(0.5, 200, 2, true, { accuracy: 0.9, chanceAccuracy: 0.1 });
+    // the loss undoes its progress but the accuracy holds: noise, not a collapse
+    expect(w.observe(2.0, 300, 3, true, { accuracy: 0.85, chanceAccuracy: 0.1 })).toBeNull();
+    // accuracy back below 0.9 − ½·0.8 = 0.5: a collapse
+    expect(w.observe(2.0, 400, 4, true, { accuracy: 0.45, chanceAccuracy: 0.1 })?.data?.['collapse']).toBe('sudden');
+  });
+
   it('rejects a non-positive chance loss', () => {
     expect(() => new CollapseWatch({ chanceLoss: 0 })).toThrow(/chance/);
   });

@@ -44,17 +44,19 @@ describe('image presets', () => {
     expect(l.lrSchedule.kind === 'step' ? l.optim.lr * l.lrSchedule.factor : NaN).toBeCloseTo(s.optim.lr, 12);
   });
 
-  it('CPU-scale trio has the calibrated values (research/image/CALIBRATION.md): β 0.5, LR 0.1 → 0.004 and noise 0.4 → 4e-6 from epoch 4 of 10, width 8', () => {
+  it('CPU-scale trio has the calibrated values (research/image/CALIBRATION.md, round 5): β 0.6, LR 0.1 → 0.01 and noise 0.8 → 8e-6 from epoch 3 of 20, width 8', () => {
     const [l, s, n] = ['patch-fmnist-large-lr', 'patch-fmnist-small-lr', 'patch-fmnist-noise'].map(get) as [ReturnType<typeof get>, ReturnType<typeof get>, ReturnType<typeof get>];
-    expect(l.patch).toMatchObject({ enabled: true, sigmaZ: 1.25, beta: 0.5, alphaMax: 1.75, patchSize: 7, pPatched: 0.8, pPatchOnly: 0.2 });
+    expect(l.patch).toMatchObject({ enabled: true, sigmaZ: 1.25, beta: 0.6, alphaMax: 1.75, patchSize: 7, pPatched: 0.8, pPatchOnly: 0.2 });
     expect(l.model).toEqual({ arch: 'small-cnn', width: 8 });
-    for (const p of [l, s, n]) expect(p.epochs).toBe(10);
+    for (const p of [l, s, n]) expect(p.epochs).toBe(20);
     expect(l.optim.lr).toBe(0.1);
-    expect(l.lrSchedule).toEqual({ kind: 'step', atEpoch: 4, factor: 0.04 });
-    expect(s.optim.lr).toBe(0.004);
+    expect(l.lrSchedule.kind === 'step' && l.lrSchedule.atEpoch).toBe(3);
+    expect(l.lrSchedule.kind === 'step' && l.lrSchedule.factor).toBeCloseTo(0.1, 12);
+    expect(s.optim.lr).toBe(0.01);
     expect(s.lrSchedule).toEqual({ kind: 'constant' });
-    expect(n.noiseSchedule).toEqual({ kind: 'step', std: 0.4, atEpoch: 4, factor: 1e-5 });
+    expect(n.noiseSchedule).toEqual({ kind: 'step', std: 0.8, atEpoch: 3, factor: 1e-5 });
     expect(l.noiseSchedule).toEqual({ kind: 'none' });
     expect(s.noiseSchedule).toEqual({ kind: 'none' });
+    expect(imagePresets.find((p) => p.name === 'patch-fmnist-noise')?.title).toBe('Patch Fashion-MNIST, small CNN: small LR + noise 0.8 → 8e-6 from epoch 3');
   });
 });

@@ -67,29 +67,45 @@ const paper: Preset[] = [
 ];
 
 // CPU scale, shared by all three conditions; chosen by the calibration sweep documented in
-// research/image/CALIBRATION.md (earlier stages: research/image/calibration/RESULTS.md).
-// β 0.1 (CIFAR's) was learned by no condition; at β 0.5 the small LR 0.004 memorizes the patch
-// within 2–3 epochs while small LR + noise 0.4 does not. The large LR is 0.1, CIFAR's value:
-// 0.2 (the previous preset) and 0.15 damage the width-8 network (clean accuracy dips to
-// 0.57–0.64 before the anneal) and its model then relearns the patch only partly after the
-// anneal (patch-only 0.38 / 0.61 at epoch 12 on seed 1, against 0.98 at 0.1); 0.4 killed it.
-// At 0.1 the large-LR model starts picking the patch up in epoch 4, so the anneal comes first:
-// epochs 1–3 at the large rate / with noise, epochs 4–10 at the small rate (FMNIST_ANNEAL is the
-// first annealed epoch, as the authors count). Judged seed by seed, these presets show all the
-// effects on most seeds, not on every one (6 of 10 fresh seeds; the misses: the large-LR model
-// fits the patch by epoch 3 on one, does not relearn it after the anneal on three), and large LR
-// beats small LR on clean accuracy (0.827 vs 0.812 over those ten seeds, Welch p = 0.002). Round
-// 4 in CALIBRATION.md searched for a setting that passes on every seed and found none that held
-// on fresh seeds. Deviations from the authors' Fig. 3 setting, all for CPU scale: Fashion-MNIST
-// subsets (10 000 train / 2 000 test) for CIFAR-10, a width-8 small CNN for WRN-16-10, β 0.5 for
-// 0.1, 10 epochs with the anneal at epoch 4 for 60 at 30. SGD (momentum 0.9, Nesterov, weight
-// decay 5e-4, batch 128), the rates 0.1 / 0.004, the patch construction (σ_z 1.25, α_max 1.75,
-// 7×7, 80 % patched / 20 % patch-only), noise 0.4 → ×1e-5 and the epoch counting are the authors'.
-export const FMNIST_PATCH = { enabled: true, sigmaZ: 1.25, beta: 0.5, alphaMax: 1.75, patchSize: 7, pPatched: 0.8, split: 'bernoulli', pPatchOnly: 0.2, patchOnlyValCount: 1000 } as const;
-export const FMNIST_ANNEAL = 4;
-export const FMNIST_EPOCHS = 10;
+// research/image/CALIBRATION.md (round 5; earlier stages: research/image/calibration/RESULTS.md).
+// The issue's criteria, judged seed by seed: no arm collapses; at the last epoch before the
+// anneal small LR's patch-only accuracy beats both others' by ≥ 0.25; after the anneal the
+// large-LR model learns the patch (final patch-only ≥ 0.5). These values pass all three on every
+// one of the five fresh seeds 301–305 (and on the five screening seeds that had failed earlier
+// candidates); round 3's presets (β 0.5, 0.1 → 0.004 from epoch 4, noise 0.4, 10 epochs) passed
+// on 7 of 15 fresh seeds, 1 of 5 on 301–305. Why each value:
+// - β 0.6: β 0.1 (CIFAR's) is learned by no condition; at 0.6 the small LR 0.01 fits the patch
+//   within two epochs (patch-only 0.62–0.98 at epoch 2), at 0.7 the large LR fits it too.
+// - Large LR 0.1 (CIFAR's) for epochs 1–2, then 0.01 (FMNIST_ANNEAL is the first annealed
+//   epoch, as the authors count): 0.05 and 0.07 fit the patch before the anneal on some seeds,
+//   0.15–0.2 damage the width-8 network. One epoch at 0.1 grows the BN'd conv weights 1.5–2.3×,
+//   so after the anneal the model steps 2–4× smaller than the small-LR model at the same rate and
+//   relearns the patch late (up to 11 annealed epochs on a screening seed): hence 20 epochs.
+// - Small LR 0.01 (not the authors' 0.004): at 0.004 it fits the patch too slowly to leave a
+//   margin at an anneal early enough for the large-LR model.
+// - Noise 0.8 (not the authors' 0.4) until epoch 2: at small LR 0.01 noise 0.4 lets the noise arm
+//   fit the patch by epoch 2 on some seeds; at 1.2 the training loss (measured with the noise)
+//   stayed above log 10 through epoch 2 on seed 202 and the engine flagged the run collapsed
+//   (since then a noisy epoch's collapse must also show in the clean validation accuracy, which
+//   was 0.55–0.63 there: docs/science.md, "Collapse detection"; the screen was not re-run).
+// What they do not show: the paper's headline, large LR ≥ small LR on clean accuracy. At epoch 20
+// large LR has 0.793 ± 0.008 against 0.808 ± 0.006 (Welch p = 0.018, seeds 301–305): it leads
+// briefly after the anneal and loses the lead as it fits the patch; small LR + noise has the best
+// clean accuracy (0.816 ± 0.005). Round 3's presets showed the headline over their fifteen fresh
+// seeds (0.822 ± 0.013 against 0.809 ± 0.009, p = 0.003; on 301–305 alone 0.812 against 0.805,
+// p = 0.30).
+// Remaining deviations from the authors' Fig. 3 setting, all for CPU scale: Fashion-MNIST subsets
+// (10 000 train / 2 000 test) for CIFAR-10, a width-8 small CNN for WRN-16-10, β 0.6 for 0.1, small
+// LR 0.01 for 0.004 (so the large LR anneals ×0.1 rather than ×0.04), noise 0.8 for 0.4, 20 epochs
+// with the anneal at epoch 3 for 60 at 30. SGD (momentum 0.9, Nesterov, weight decay 5e-4, batch
+// 128), the large LR 0.1, the patch construction (σ_z 1.25, α_max 1.75, 7×7, 80 % patched / 20 %
+// patch-only), the noise anneal ×1e-5 and the epoch counting are the authors'.
+export const FMNIST_PATCH = { enabled: true, sigmaZ: 1.25, beta: 0.6, alphaMax: 1.75, patchSize: 7, pPatched: 0.8, split: 'bernoulli', pPatchOnly: 0.2, patchOnlyValCount: 1000 } as const;
+export const FMNIST_ANNEAL = 3;
+export const FMNIST_EPOCHS = 20;
 export const FMNIST_LARGE = 0.1;
-export const FMNIST_SMALL = 0.004;
+export const FMNIST_SMALL = 0.01;
+export const FMNIST_NOISE = 0.8;
 const fmnist = {
   dataset: { name: 'fashion-mnist', trainSubset: 10_000, testSubset: 2000 },
   patch: FMNIST_PATCH,
@@ -110,11 +126,11 @@ const cpuScale: Preset[] = [
     lrSchedule: { kind: 'constant' },
     noiseSchedule: { kind: 'none' },
   }),
-  preset('patch-fmnist-noise', 'cpu-scale', 'patch-fmnist', 'small-lr-noise', `Patch Fashion-MNIST, small CNN: small LR + noise 0.4 → 4e-6 from epoch ${FMNIST_ANNEAL}`, 'CPU-scale analogue of Fig. 3 (small LR + annealed pre-activation noise)', {
+  preset('patch-fmnist-noise', 'cpu-scale', 'patch-fmnist', 'small-lr-noise', `Patch Fashion-MNIST, small CNN: small LR + noise ${FMNIST_NOISE} → ${(FMNIST_NOISE * 1e-5).toExponential(0)} from epoch ${FMNIST_ANNEAL}`, 'CPU-scale analogue of Fig. 3 (small LR + annealed pre-activation noise)', {
     ...fmnist,
     optim: { lr: FMNIST_SMALL, ...SGD },
     lrSchedule: { kind: 'constant' },
-    noiseSchedule: { kind: 'step', std: 0.4, atEpoch: FMNIST_ANNEAL, factor: 1e-5 },
+    noiseSchedule: { kind: 'step', std: FMNIST_NOISE, atEpoch: FMNIST_ANNEAL, factor: 1e-5 },
   }),
 ];
 

@@ -12,6 +12,8 @@ function run(arm: ImageRun['arm'], seed: number, patchOnly: number[], clean: num
   return { arm, seed, status: 'completed', collapsed, wallS: 1, patchOnly, clean, trainAcc: clean };
 }
 
+const candidates = (file: string) => JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), file), 'utf8')) as Candidate[];
+
 describe('calibrate', () => {
   it('judges the three criteria at the last epoch before the anneal and at the end', () => {
     const runs = [
@@ -96,12 +98,26 @@ describe('calibrate', () => {
     expect(storedMismatch(pinned, 'small-lr', { ...seven, status: 'diverged', clean: [0.8] })).toBeNull();
   });
 
-  it('the confirmation candidate of the shipped presets (confirm.json) resolves to exactly the patch-fmnist presets, so its table confirms them', () => {
-    const [cand, ...rest] = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'confirm.json'), 'utf8')) as Candidate[];
+  it('the confirmation candidate of the shipped presets (confirm3.json) resolves to exactly the patch-fmnist presets, so its table confirms them', () => {
+    const [cand, ...rest] = candidates('confirm3.json');
     expect(rest).toEqual([]);
     for (const arm of ARMS) {
       const preset = armPreset(arm);
-      expect(resolveRunSpec({ preset, seed: 201, set: armOverrides(cand!, arm) })).toEqual(resolveRunSpec({ preset, seed: 201 }));
+      expect(resolveRunSpec({ preset, seed: 301, set: armSet(cand!, arm) })).toEqual(resolveRunSpec({ preset, seed: 301 }));
     }
+  });
+
+  it("round 3's confirmation candidate (confirm.json) still resolves to round 3's presets (β 0.5, 0.1 → 0.004 from epoch 4, noise 0.4, 10 epochs), so its stored runs keep their meaning", () => {
+    const [cand] = candidates('confirm.json');
+    const spec = (arm: (typeof ARMS)[number]) => {
+      const s = resolveRunSpec({ preset: armPreset(arm), seed: 101, set: armSet(cand!, arm) });
+      if (s.kind !== 'image') throw new Error('not an image spec');
+      return s;
+    };
+    const [l, s, n] = [spec('large-lr'), spec('small-lr'), spec('noise')];
+    for (const x of [l, s, n]) expect([x.epochs, x.patch.enabled && x.patch.beta, x.model]).toEqual([10, 0.5, { arch: 'small-cnn', width: 8 }]);
+    expect([l.optim.lr, l.lrSchedule]).toEqual([0.1, { kind: 'step', atEpoch: 4, factor: 0.04 }]);
+    expect([s.optim.lr, s.lrSchedule, s.noiseSchedule]).toEqual([0.004, { kind: 'constant' }, { kind: 'none' }]);
+    expect([n.optim.lr, n.noiseSchedule]).toEqual([0.004, { kind: 'step', std: 0.4, atEpoch: 4, factor: 1e-5 }]);
   });
 });

@@ -9,6 +9,7 @@ import { parseFigureSpec, prepareFigure } from './prepare';
 import { figureOption, renderCsv, renderFigure, renderPdf, renderPng, renderSvg } from './render';
 import { seedComparisonRuns } from './fixtures';
 import { createFiguresService } from '../services/figures';
+import { FMNIST_ANNEAL, FMNIST_EPOCHS } from '../../../engine/presets/image';
 
 let store: RunStore | null = null;
 afterEach(() => {
@@ -220,13 +221,13 @@ describe('prepareFigure', () => {
   it('the x title is what is plotted: image runs on epochs; toy runs (alone or mixed in) have none, so all go on iterations and it says so', () => {
     store = openStore(':memory:');
     const toy = seedComparisonRuns(store, { points: 100, presets: ['toy-ls'], seeds: [1], keys: ['train/loss'] });
-    const image = seedComparisonRuns(store, { points: 50, presets: ['patch-fmnist-large-lr'], seeds: [1], keys: ['train/loss'] });
+    const image = seedComparisonRuns(store, { points: 100, presets: ['patch-fmnist-large-lr'], seeds: [1], keys: ['train/loss'] }); // 100 points over the run: one logged every ~16 steps, so the wall-time anneal below lands within 0.05 s
     const maxX = (d: ReturnType<typeof prepareFigure>) => Math.max(...(d.panels[0]?.curves.flatMap((c) => c.x) ?? []));
-    // Image runs alone: epochs (10 of them), titled epoch, the anneal at the start of epoch 4.
+    // Image runs alone: epochs (the preset's FMNIST_EPOCHS), titled epoch, the anneal at the start of epoch FMNIST_ANNEAL.
     const img = prepareFigure(store, parseFigureSpec({ runs: image, panels: ['train/loss'], x: 'epoch' }));
     expect([img.xLabel, (img.spec as { x: string }).x]).toEqual(['epoch', 'epoch']);
-    expect(maxX(img)).toBeLessThanOrEqual(10);
-    expect(img.groups[0]?.annealAt).toBe(3);
+    expect(maxX(img)).toBeLessThanOrEqual(FMNIST_EPOCHS);
+    expect(img.groups[0]?.annealAt).toBe(FMNIST_ANNEAL - 1);
     expect(renderSvg(img, parseFigureSpec(img.spec))).toContain('>epoch<');
     // Toy runs alone on an epoch axis: no epochs, so iterations — and the title says iteration.
     const t = prepareFigure(store, parseFigureSpec({ runs: toy, panels: ['train/loss'], x: 'epoch' }));
@@ -240,11 +241,12 @@ describe('prepareFigure', () => {
     const m = prepareFigure(store, parseFigureSpec({ runs: [...toy, ...image], panels: ['train/loss'], x: 'epoch' }));
     expect(m.xLabel).toBe('iteration');
     expect(m.notes.join(' ')).toMatch(/1 of these 2 runs have no epochs \(synthetic\): all are drawn against iterations/);
-    expect(m.groups.find((g) => g.name === 'large LR')?.annealAt).toBe(237); // epoch 4 starts after 3 × 79 steps
+    const annealStep = (FMNIST_ANNEAL - 1) * 79; // epoch FMNIST_ANNEAL starts after (FMNIST_ANNEAL − 1) epochs of 79 steps (10 000 / 128)
+    expect(m.groups.find((g) => g.name === 'large LR')?.annealAt).toBe(annealStep);
     // On wall time the anneal is marked where the run's clock was at its anneal step (the fixture logs step × 3 ms).
     const wall = prepareFigure(store, parseFigureSpec({ runs: image, panels: ['train/loss'], x: 'wall' }));
     expect(wall.xLabel).toBe('wall time (s)');
-    expect(wall.groups[0]?.annealAt).toBeCloseTo((237 * 3) / 1000, 1);
+    expect(wall.groups[0]?.annealAt).toBeCloseTo((annealStep * 3) / 1000, 1);
     // A custom x label that names another unit is pointed out.
     const own = prepareFigure(store, parseFigureSpec({ runs: image, panels: ['train/loss'], x: 'epoch', style: { xLabel: 'iteration' } }));
     expect(own.notes.join(' ')).toMatch(/own x label “iteration” names another unit than the axis shows \(epoch\)/);

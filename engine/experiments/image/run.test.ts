@@ -91,6 +91,24 @@ describe('image experiment', () => {
     expect(good.collapsed).toBe(false);
   });
 
+  it('does not flag a run trained with strong noise whose noisy training loss sits above chance while it learns', async () => {
+    // σ 1.5 through every epoch: the epoch-mean training loss (measured with the noise on) stays
+    // above log C, which the loss-only rule reads as "at chance", but the clean validation
+    // accuracy (noise-free) shows the network learning.
+    const recs: MetricRecord[] = [];
+    const events: RunEvent[] = [];
+    const r = await runImageExperiment(
+      spec({ model: { arch: 'small-cnn', width: 8 }, lrSchedule: { kind: 'constant' }, noiseSchedule: { kind: 'step', std: 1.5, atEpoch: 10, factor: 0.01 }, epochs: 3 }),
+      { onMetrics: (m) => recs.push(m), onEvent: (e) => events.push(e) },
+      { dataset: brightRowImages() },
+    );
+    const chance = Math.log(4);
+    expect(recs.map((m) => m.values['train/loss'] ?? 0).every((l) => l >= 0.95 * chance)).toBe(true);
+    expect(recs[1]?.values['val/clean/acc']).toBeGreaterThan(0.9);
+    expect(r.collapsed).toBe(false);
+    expect(events.filter((e) => e.kind === 'collapse')).toEqual([]);
+  });
+
   it('stops when asked, and runs without the patch (no patch metrics)', async () => {
     let calls = 0;
     const r = await runImageExperiment(spec(), { shouldStop: () => ++calls > 4 }, { dataset: brightRowImages() });

@@ -137,7 +137,9 @@ async function train(spec: ImageSpec, hooks: RunHooks, options: RunOptions, ctx:
     hooks.onMetrics?.(m);
   };
   // Chance = log C; decided from the epoch-mean training loss, "stays at chance" from epoch 2 on
-  // (or at the last epoch of a shorter run). docs/science.md, "Collapse detection".
+  // (or at the last epoch of a shorter run). In an epoch trained with noise that loss is measured
+  // with the noise on, so the clean validation accuracy (noise-free) must confirm a collapse.
+  // docs/science.md, "Collapse detection".
   const watch = new CollapseWatch({ chanceLoss: Math.log(classes), what: 'epoch-mean training loss' });
   const result = (status: RunResult['status'], stopReason: string, epochs: number): RunResult => ({
     status,
@@ -170,11 +172,13 @@ async function train(spec: ImageSpec, hooks: RunHooks, options: RunOptions, ctx:
     let winSeen = 0;
     let lr = 0;
     let std = 0;
+    let noisy = false;
     for (let s = 0; s < stepsPerEpoch; s++) {
       if (hooks.shouldStop?.()) return result('stopped', 'stopped by the user', epoch - 1);
       const pos = { epoch, iteration: step };
       lr = learningRateAt(spec.lrSchedule, spec.optim.lr, pos, schedule);
       std = noiseStdAt(spec.noiseSchedule, pos);
+      noisy ||= std > 0;
       const idx = batchIndices(order, s, B);
       fillTrainBatch(images, idx, loadRng, x, labels);
       const r = await trainStep(model, opt, { x, labels, batch: idx.length }, lr, std > 0 ? { std, rng: noiseRng } : null, inputShape, classes);
@@ -200,8 +204,6 @@ async function train(spec: ImageSpec, hooks: RunHooks, options: RunOptions, ctx:
     }
     const trainLoss = lossSum / seen;
     schedule = updateScheduleState(spec.lrSchedule, schedule, epoch, trainLoss);
-    const collapse = watch.observe(trainLoss, step, epoch, epoch >= 2 || epoch === spec.epochs);
-    if (collapse) emit(collapse);
     const values: Record<string, number> = { lr, noise: std, 'train/loss': trainLoss, 'train/acc': correct / seen };
     const evalSet = async (set: ImageSet | null, key: string): Promise<void> => {
       if (!set) return;
@@ -212,6 +214,10 @@ async function train(spec: ImageSpec, hooks: RunHooks, options: RunOptions, ctx:
     await evalSet(images.validation.clean, 'clean');
     await evalSet(images.validation.patchOnly, 'patch_only');
     await evalSet(images.validation.augmented, 'augmented');
+    const cleanAcc = values['val/clean/acc'];
+    const check = noisy && cleanAcc !== undefined ? { accuracy: cleanAcc, chanceAccuracy: 1 / classes } : undefined;
+    const collapse = watch.observe(trainLoss, step, epoch, epoch >= 2 || epoch === spec.epochs, check);
+    if (collapse) emit(collapse);
     record(values, epoch);
     if (hooks.onCheckpoint) {
       const bytes = await encodeCheckpoint(
