@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { figureSpec } from './testSpec';
 import type { FigureData, FigureSpec } from '@api/schemas';
-import { bandRuns, buildFigureOption, panelPlotWidth, slotBounds, stepCorners } from './option';
+import { annealDashes, bandRuns, buildFigureOption, panelPlotWidth, slotBounds, stepCorners } from './option';
 import { CURVES_SHAPE, firstAtOrAfter, traceCurves, type CurveSource, type PathSink, type Projection } from './screenPaths';
 import { boundedAxis, boundedExtent, roundedExtent } from './ticks';
 
@@ -129,6 +129,32 @@ describe('figure option builder', () => {
       const x = o['xAxis'] as Axis[];
       expect(x.map((a) => [a.min, a.max])).toEqual(x.map(() => [0, 50_000]));
     }
+  });
+
+  it('anneal markers of conditions that anneal at the same x alternate their colours along one line (not one hiding the other)', () => {
+    const g = (name: string, annealAt: number | null) => ({ name, annealAt });
+    const dashes = annealDashes([g('large LR', 237), g('small LR', null), g('small LR + noise', 237), g('other', 500)]);
+    expect(dashes.get('large LR')).toEqual({ dash: [5, 5], offset: 0 });
+    expect(dashes.get('small LR + noise')).toEqual({ dash: [5, 5], offset: 5 });
+    expect(dashes.get('other')).toEqual({ dash: [5, 5], offset: 0 });
+    expect(dashes.has('small LR')).toBe(false);
+    const three = annealDashes([g('a', 1), g('b', 1), g('c', 1)]);
+    expect([...three.values()]).toEqual([0, 5, 10].map((offset) => ({ dash: [5, 10], offset })));
+    // In the figure: both conditions anneal at 25 000 — on screen the second marker is offset, in
+    // the export its markLine carries the same pattern and offset.
+    const d = data();
+    const both = { ...d, groups: d.groups.map((x) => ({ ...x, annealAt: 25_000 })) } as FigureData;
+    const screen = buildFigureOption(both, spec(), { mode: 'interactive', width: 1200, height: 500 })['series'] as Series[];
+    type Drawn = { children: { shape: { src: CurveSource }; style: Record<string, unknown> }[] };
+    const markerStyle = (id: string) =>
+      (screen.find((s) => s.id === id) as Series & { renderItem: (p: unknown, api: { coord(v: [number, number]): number[] }) => Drawn }).renderItem({ coordSys: { x: 0, y: 0, width: 1, height: 1 } }, { coord: (v) => v }).children.find((c) => c.shape.src.kind === 'vline')?.style;
+    expect(markerStyle('under:train/p_only/acc:L-S')).toMatchObject({ lineDash: [5, 5], lineDashOffset: 0 });
+    expect(markerStyle('under:train/p_only/acc:S')).toMatchObject({ lineDash: [5, 5], lineDashOffset: 5 });
+    const exported = buildFigureOption(both, spec(), { mode: 'export', width: 1200, height: 500 })['series'] as (Series & { markLine?: { lineStyle: Record<string, unknown> } })[];
+    expect(exported.find((s) => s.id === 'mean:train/p_only/acc:S')?.markLine?.lineStyle).toMatchObject({ type: [5, 5], dashOffset: 5 });
+    // A condition alone at its x keeps the plain dashed marker.
+    const alone = buildFigureOption(d, spec(), { mode: 'export', width: 1200, height: 500 })['series'] as (Series & { markLine?: { lineStyle: Record<string, unknown> } })[];
+    expect(alone.find((s) => s.id === 'mean:train/p_only/acc:L-S')?.markLine?.lineStyle).toMatchObject({ type: 'dashed' });
   });
 
   it('on screen: under each mean one series (its runs, band and anneal marker) drawn from the arrays; schedule steps at their changes, no slider shadow', () => {

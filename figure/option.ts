@@ -217,6 +217,7 @@ export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureO
   const lw = o.mode === 'export' ? st.lineWidthPt : 1.6;
   const interactive = o.mode === 'interactive';
   const colorOf = new Map(data.groups.map((g) => [g.name, g.color]));
+  const markerDash = annealDashes(data.groups);
   const panels = data.panels;
   // Small multiples: one slot per metric; overlay: every metric in one slot (told apart by dash).
   const slots =
@@ -420,7 +421,8 @@ export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureO
         });
       }
       if (interactive && g && g.annealAt !== null) {
-        under.push({ src: { kind: 'vline', x: g.annealAt }, style: { stroke: color, lineWidth: Math.max(0.5, lw * 0.7), lineDash: [5, 5], fill: null } });
+        const d = markerDash.get(g.name) ?? { dash: [5, 5], offset: 0 };
+        under.push({ src: { kind: 'vline', x: g.annealAt }, style: { stroke: color, lineWidth: Math.max(0.5, lw * 0.7), lineDash: d.dash, lineDashOffset: d.offset, fill: null } });
       }
       if (under.length) series.push(screenCurves(`under:${key}:${cv.group}`, cv.group, under, { xAxisIndex: xi, yAxisIndex: yi, logX: spec.logX, logY: spec.logY }, color, spec.logY));
       series.push({
@@ -438,7 +440,7 @@ export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureO
                 symbol: 'none',
                 animation: false,
                 label: { show: false },
-                lineStyle: { color, type: 'dashed', width: Math.max(0.5, lw * 0.7) },
+                lineStyle: { color, width: Math.max(0.5, lw * 0.7), ...markLineDash(markerDash.get(g.name)) },
                 data: [{ xAxis: g.annealAt, name: `anneal (${cv.group})` }],
               },
             }
@@ -546,4 +548,33 @@ export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureO
     ];
   }
   return makeReadable(option, data, spec, { mode: o.mode, fontSize: fs });
+}
+
+/** A marker's dash pattern (pixels) and its offset along the line. */
+export interface MarkerDash {
+  readonly dash: readonly number[];
+  readonly offset: number;
+}
+
+/**
+ * Anneal markers of conditions that anneal at the same x would lie on top of each other and
+ * show only the last one drawn. Conditions that share an anneal x share the dash cycle
+ * instead: with k of them, each draws 5 px in every 5·k px, offset by its index among them, so
+ * the line alternates their colours. A condition alone at its x gets the plain 5/5 dash.
+ */
+export function annealDashes(groups: readonly { readonly name: string; readonly annealAt: number | null }[]): Map<string, MarkerDash> {
+  const byX = new Map<number, string[]>();
+  for (const g of groups) if (g.annealAt !== null) byX.set(g.annealAt, [...(byX.get(g.annealAt) ?? []), g.name]);
+  const out = new Map<string, MarkerDash>();
+  for (const names of byX.values()) {
+    const k = names.length;
+    names.forEach((name, j) => out.set(name, k === 1 ? { dash: [5, 5], offset: 0 } : { dash: [5, 5 * (k - 1)], offset: 5 * j }));
+  }
+  return out;
+}
+
+/** The ECharts lineStyle fields (`type`, `dashOffset`) for a marker's dash. */
+function markLineDash(d: MarkerDash | undefined): Record<string, unknown> {
+  if (!d || (d.dash[0] === 5 && d.dash[1] === 5 && d.offset === 0)) return { type: 'dashed' };
+  return { type: [...d.dash], dashOffset: d.offset };
 }
