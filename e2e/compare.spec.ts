@@ -103,6 +103,14 @@ test('compare 3 conditions × 2 seeds: bands, smoothing, log y, epochs, zoom, sc
   if (!cbox) throw new Error('no chart box');
   await page.mouse.move(cbox.x + cbox.width * 0.45, cbox.y + cbox.height * 0.3);
   await expect(page.locator('.echart table').first()).toContainText('small LR + noise');
+  // The hovered x (the means are drawn from their arrays on screen; the tooltip looks them up at the pointer's x) follows the pointer.
+  const hoveredX = async (): Promise<number> => Number(((await page.locator('.echart table').first().locator('xpath=preceding-sibling::div[1]').textContent()) ?? '').replace(/[^0-9.]/g, ''));
+  const x1 = await hoveredX();
+  expect(x1).toBeGreaterThan(0);
+  await page.mouse.move(cbox.x + cbox.width * 0.5, cbox.y + cbox.height * 0.3); // further right in the same (second) panel
+  await expect.poll(hoveredX).toBeGreaterThan(x1);
+  await page.mouse.move(cbox.x + cbox.width * 0.45, cbox.y + cbox.height * 0.3);
+  await expect.poll(hoveredX).toBe(x1);
   await chart(page).screenshot({ path: `${ARTIFACTS}/20-tooltip.png` });
   await page.mouse.move(0, 0);
 

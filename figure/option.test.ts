@@ -205,6 +205,45 @@ describe('figure option builder', () => {
     expect(slider?.showDataShadow).toBe(false);
   });
 
+  it('on screen the means are drawn from their arrays too: one custom item each, collected by the axis tooltip, dashed per metric in overlay', () => {
+    const d = data();
+    const o = buildFigureOption(d, spec({ layout: 'overlay' }), { mode: 'interactive', width: 1200, height: 500 });
+    const series = o['series'] as (Series & { data?: unknown[]; tooltip?: { show?: boolean }; z?: number })[];
+    const means = series.filter((s) => s.id.startsWith('mean:'));
+    expect(means).toHaveLength(4);
+    expect(means.every((s) => s.type === 'custom' && s.tooltip?.show !== false && s.z === 3)).toBe(true);
+    // Every mean of the panel has the same first x (the axis tooltip collects the series nearest the hovered x).
+    expect(new Set(means.map((s) => (s.data?.[0] as number[])[0])).size).toBe(1);
+    type Drawn = { children: { shape: { src: CurveSource; proj: Projection }; style: Record<string, unknown> }[] };
+    const drawn = (id: string): Drawn =>
+      (series.find((s) => s.id === id) as Series & { renderItem: (p: unknown, api: { coord(v: [number, number]): number[] }) => Drawn }).renderItem({ coordSys: { x: -1e9, y: -1e9, width: 2e9, height: 2e9 } }, { coord: (v) => v });
+    const first = drawn('mean:train/p_only/acc:L-S').children[0];
+    const second = drawn('mean:train/loss:L-S').children[0];
+    // Solid for the first metric, dashed for the second (zrender scales 'dashed' by the line width, as a line series does).
+    expect(first?.style).toMatchObject({ stroke: second?.style['stroke'], lineDash: 'solid' });
+    expect(second?.style['lineDash']).toBe('dashed');
+    const out: string[] = [];
+    if (first) traceCurves({ moveTo: (x, y) => out.push(`M${x},${y}`), lineTo: (x, y) => out.push(`L${x},${y}`), closePath: () => out.push('Z') }, first.shape.src, first.shape.proj);
+    const c = d.panels[0]?.curves[0];
+    expect(out).toEqual(c?.x.map((x, k) => `${k ? 'L' : 'M'}${x},${c.mean[k]}`));
+    // The crosshair does not snap to an item (a mean is one item): every x axis says so.
+    expect((o['xAxis'] as { axisPointer?: { snap?: boolean } }[]).every((a) => a.axisPointer?.snap === false)).toBe(true);
+    // The tooltip: the pointer's pixel x goes through the panel's projection of the last frame (recorded when a mean is drawn),
+    // and the content is written again for the nearest points whenever that x changes.
+    const tooltip = o['tooltip'] as { formatter: (p: unknown) => string; position: (pt: number[], p: unknown, dom: { innerHTML: string }) => unknown };
+    const scaled = (series.find((s) => s.id === 'mean:train/p_only/acc:S') as Series & { renderItem: (p: unknown, api: { coord(v: [number, number]): number[] }) => Drawn }).renderItem;
+    scaled({ coordSys: { x: 100, y: 0, width: 500, height: 300 } }, { coord: ([x, y]) => [100 + x / 100, 300 - 300 * y] }); // x 0 → px 100, 50 000 → px 600
+    const params = means.map((s) => ({ seriesId: s.id, axisValue: 0, value: s.data?.[0] }));
+    const dom = { innerHTML: tooltip.formatter(params) };
+    expect(dom.innerHTML).toContain('<b>iteration 0</b>');
+    tooltip.position([100 + 290, 150], params, dom); // x 29 000: nearest point 30 000
+    expect(dom.innerHTML).toContain('<b>iteration 30000</b>');
+    expect(dom.innerHTML).toMatch(/S<\/td><td[^>]*>0\.9<\/td><td[^>]*>0\.2<\/td>/);
+    // Exports keep the means as line series (the SVG and CSV are unchanged).
+    const e = buildFigureOption(d, spec({ layout: 'overlay' }), { mode: 'export', width: 486, height: 300 })['series'] as Series[];
+    expect(e.filter((s) => s.id.startsWith('mean:')).every((s) => s.type === 'line')).toBe(true);
+  });
+
   it('on screen the legend is the view’s: the option keeps which conditions are hidden; axes are labelled once per row', () => {
     const o = buildFigureOption(data(), spec({ panels: ['train/p_only/acc', 'train/loss'] }), { mode: 'interactive', width: 1200, height: 500, hidden: ['S'] });
     expect(o['legend']).toEqual({ show: false, data: ['L-S', 'S'], selected: { S: false } });

@@ -9,7 +9,7 @@ import { mathText } from './math';
 import { sigFormat, xFormat } from './format';
 import { boundedAxis, logTicks, niceTicks, roundedExtent, yNameGap } from './ticks';
 import { makeReadable } from './readable';
-import { CURVES_SHAPE, projectionOf, type Layer } from './screenPaths';
+import { CURVES_SHAPE, projectionOf, type Layer, type Projection } from './screenPaths';
 
 export interface FigureColors {
   readonly fg: string;
@@ -160,13 +160,19 @@ function screenCurves(
   axes: { xAxisIndex: number; yAxisIndex: number; logX: boolean; logY: boolean },
   color: string,
   logY: boolean,
+  mean?: { readonly x0: number; readonly seen: (p: Projection) => void },
 ): Record<string, unknown> {
   const parts: { x: readonly number[]; y: readonly (number | null)[] }[] = [];
   for (const { src } of layers) {
     if (src.kind === 'lines') parts.push(...src.lines);
     else if (src.kind === 'band') parts.push({ x: src.band.x, y: src.band.lo }, { x: src.band.x, y: src.band.hi });
   }
-  const extent = extentOf(parts, logY);
+  const ext = extentOf(parts, logY);
+  // A mean: its item's first x is the panel's first x (the same for every mean in the panel).
+  // The axis tooltip collects, per axis, the series whose item is nearest the hovered x; with
+  // the same x all the panel's means are collected, and the formatter reads the values from the
+  // arrays (figure/readable.ts, tooltipFormatter).
+  const extent = ext && mean ? ([Math.min(mean.x0, ext[0]), ext[1], ext[2], ext[3]] as const) : ext;
   return {
     type: 'custom',
     id,
@@ -177,8 +183,8 @@ function screenCurves(
     silent: true,
     animation: false,
     clip: true,
-    z: 2,
-    tooltip: { show: false },
+    z: mean ? 3 : 2,
+    ...(mean ? {} : { tooltip: { show: false } }),
     // The full colour (the legend's swatch takes it); the drawing is faint (each layer's style).
     itemStyle: { color },
     // Without curves (only a marker) the item is placed at the marker, inside the x range.
@@ -186,6 +192,7 @@ function screenCurves(
     encode: { x: [0, 1], y: [2, 3], tooltip: [] },
     renderItem: (params: CustomParams, api: CustomApi) => {
       const proj = projectionOf((v) => api.coord(v), axes.logX, axes.logY, params.coordSys ?? null);
+      mean?.seen(proj);
       return { type: 'group', children: layers.map((l) => ({ type: CURVES_SHAPE, silent: true, shape: { src: l.src, proj }, style: l.style })) };
     },
   };
@@ -300,6 +307,8 @@ export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureO
   const range = spec.range;
 
   const DASH = ['solid', 'dashed', 'dotted'] as const;
+  // On screen: each panel's projection at the last frame (its means record it when drawn); the tooltip maps the pointer's pixel x through it.
+  const screen = new Map<number, Projection>();
   slots.forEach((p, i) => {
     const curvesOf = (): { cv: FigureData['panels'][number]['curves'][number]; key: string; mi: number }[] =>
       p.members.flatMap((m, mi) => m.curves.map((cv) => ({ cv, key: m.key, mi })));
@@ -425,6 +434,12 @@ export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureO
         under.push({ src: { kind: 'vline', x: g.annealAt }, style: { stroke: color, lineWidth: Math.max(0.5, lw * 0.7), lineDash: d.dash, lineDashOffset: d.offset, fill: null } });
       }
       if (under.length) series.push(screenCurves(`under:${key}:${cv.group}`, cv.group, under, { xAxisIndex: xi, yAxisIndex: yi, logX: spec.logX, logY: spec.logY }, color, spec.logY));
+      if (interactive) {
+        // On screen the mean too is drawn from its arrays (figure/screenPaths.ts); the tooltip reads them.
+        const line: Layer = { src: { kind: 'lines', lines: [{ x: cv.x, y: cv.mean }] }, style: { stroke: color, lineWidth: lw, lineDash: DASH[mi % 3], lineJoin: 'bevel', fill: null } };
+        series.push(screenCurves(`mean:${key}:${cv.group}`, cv.group, [line], { xAxisIndex: xi, yAxisIndex: yi, logX: spec.logX, logY: spec.logY }, color, spec.logY, { x0: x0 <= x1 ? x0 : 0, seen: (p) => screen.set(gi, p) }));
+        continue;
+      }
       series.push({
         ...base,
         id: `mean:${key}:${cv.group}`,
@@ -540,6 +555,10 @@ export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureO
       confine: true,
       valueFormatter: (v: unknown) => (typeof v === 'number' ? sigFormat(v, 4) : String(v ?? '—')),
     };
+    // No snapping to a series' nearest item (set per axis: the tooltip's default overrides the
+    // global one): the means are single items drawn from their arrays, and the tooltip finds
+    // each mean's nearest point itself.
+    for (const ax of xAxes) ax['axisPointer'] = { ...((ax['axisPointer'] as Record<string, unknown> | undefined) ?? {}), snap: false };
     option['axisPointer'] = { link: [{ xAxisIndex: 'all' }], label: { formatter: (p: { value: number }) => xFormat(p.value, xUnit) } };
     option['dataZoom'] = [
       { type: 'inside', xAxisIndex: allX, filterMode: 'none' },
@@ -547,7 +566,7 @@ export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureO
       { type: 'slider', xAxisIndex: allX, height: 16, bottom: 4, left: left0, right: right0, filterMode: 'none', showDataShadow: false, labelFormatter: (v: number) => xFormat(v, xUnit) },
     ];
   }
-  return makeReadable(option, data, spec, { mode: o.mode, fontSize: fs });
+  return makeReadable(option, data, spec, { mode: o.mode, fontSize: fs, screen });
 }
 
 /** A marker's dash pattern (pixels) and its offset along the line. */

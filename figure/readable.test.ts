@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { figureSpec } from './testSpec';
 import type { FigureData, FigureSpec } from '@api/schemas';
 import { buildFigureOption } from './option';
-import { stepValueAt, textWidth, tooltipFormatter, wrapTitle } from './readable';
+import { nearestIndex, stepValueAt, xAtPixel, textWidth, tooltipFormatter, wrapTitle } from './readable';
 import { sigFormat } from './format';
 
 /** Two panels, two conditions, a schedule with an anneal at x = 2 and noise for B. */
@@ -74,15 +74,42 @@ describe('readable figures', () => {
     expect(titles.map((t) => t.text)).toContain('—— patch-only validation accuracy    – – training loss');
   });
 
+  it('nearestIndex finds the nearest x (the earlier on a tie), -1 in an empty array', () => {
+    expect(nearestIndex([], 3)).toBe(-1);
+    expect(nearestIndex([0, 10, 20], -5)).toBe(0);
+    expect(nearestIndex([0, 10, 20], 14)).toBe(1);
+    expect(nearestIndex([0, 10, 20], 15)).toBe(1);
+    expect(nearestIndex([0, 10, 20], 16)).toBe(2);
+    expect(nearestIndex([0, 10, 20], 99)).toBe(2);
+  });
+
+  it('xAtPixel maps a pixel through the panel whose x span holds it and which lies nearest vertically (log x too)', () => {
+    const p = (left: number, top: number, logX = false) => ({ ax: left, bx: 10, ay: 0, by: 1, logX, logY: false, left, right: left + 100, top, bottom: top + 50 });
+    const grids = [p(0, 0), p(200, 0, true), p(0, 200)];
+    expect(xAtPixel(grids, 30, 20)).toBe(3);
+    expect(xAtPixel(grids, 30, 120)).toBe(3); // below the first panel (its strip), nearer it than the second row
+    expect(xAtPixel(grids, 220, 20)).toBeCloseTo(100);
+    expect(xAtPixel(grids, 150, 20)).toBeNull();
+  });
+
+  it('the tooltip leaves out conditions whose mean is hidden (not among the params)', () => {
+    const html = tooltipFormatter(data(), spec())([{ seriesId: 'mean:train/loss:B', axisValue: 2.9, value: [0, 4, 0, 1] }]);
+    expect(html).toContain('<b>epoch 3</b>');
+    const rows = html.split('<tr>').slice(2);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatch(/B<\/td><td[^>]*>0\.4<\/td>/);
+  });
+
   it('the tooltip is one table: each condition’s mean per panel at the hovered x, and its η and σ there', () => {
     const d = data();
     const f = tooltipFormatter(d, spec());
     const params = [
-      { seriesId: 'mean:val/patch_only/acc:A', value: [2, 0.7] },
-      { seriesId: 'mean:val/patch_only/acc:B', value: [2, 0.6] },
-      { seriesId: 'mean:train/loss:A', value: [2, 0.3] },
-      { seriesId: 'mean:train/loss:B', value: [2, 0.5] },
-      { seriesId: 'lr:val/patch_only/acc:A', value: [1, 0.1] }, // the strip's nearest point: not what is shown
+      // The means are single custom items on screen: the values come from the data's arrays at the hovered x.
+      { seriesId: 'mean:val/patch_only/acc:A', axisValue: 2.2, value: [0, 4, 0, 1] },
+      { seriesId: 'mean:val/patch_only/acc:B', axisValue: 2.2, value: [0, 4, 0, 1] },
+      { seriesId: 'mean:train/loss:A', axisValue: 2.2, value: [0, 4, 0, 1] },
+      { seriesId: 'mean:train/loss:B', axisValue: 2.2, value: [0, 4, 0, 1] },
+      { seriesId: 'lr:val/patch_only/acc:A', axisValue: 2.2, value: [1, 0.1] }, // the strip's nearest point: not what is shown
     ];
     const html = f(params);
     expect(html).toContain('<b>epoch 2</b>');

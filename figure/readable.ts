@@ -17,6 +17,7 @@
  */
 import type { FigureData, FigureSpec } from '@api/schemas';
 import { sigFormat, xFormat } from './format';
+import type { Projection } from './screenPaths';
 
 type Obj = Record<string, unknown>;
 
@@ -62,29 +63,75 @@ interface TooltipParam {
   seriesId?: string;
   value?: unknown;
   axisValue?: unknown;
+  axisDim?: string;
+}
+
+/** The index in xs (increasing) nearest to x, -1 if xs is empty; on a tie, the earlier one. */
+export function nearestIndex(xs: readonly number[], x: number): number {
+  if (!xs.length) return -1;
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((xs[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo === 0) return 0;
+  if (lo === xs.length) return lo - 1;
+  return x - (xs[lo - 1] as number) <= (xs[lo] as number) - x ? lo - 1 : lo;
 }
 
 /**
- * The interactive tooltip: at the hovered x (from the panels' mean curves), one row per
- * condition with its mean in each panel, and the LR (η) and noise (σ) it had there.
+ * The data x under a pointer at pixel (px, py): through the projection of the panel whose x span
+ * holds px and which lies nearest py (a strip maps x as its panel does); null if none.
  */
-export function tooltipFormatter(data: FigureData, spec: FigureSpec): (params: unknown) => string {
+export function xAtPixel(projections: Iterable<Projection>, px: number, py: number): number | null {
+  let best: Projection | null = null;
+  let bestD = Infinity;
+  for (const p of projections) {
+    if (!(px >= p.left && px <= p.right) || p.bx === 0) continue;
+    const d = py < p.top ? p.top - py : py > p.bottom ? py - p.bottom : 0;
+    if (d < bestD) {
+      bestD = d;
+      best = p;
+    }
+  }
+  if (!best) return null;
+  const v = (px - best.ax) / best.bx;
+  return best.logX ? 10 ** v : v;
+}
+
+/**
+ * The interactive tooltip: at the hovered x, one row per shown condition with its mean in each
+ * panel (the mean's point nearest the hovered x, looked up in the data's arrays: on screen the
+ * means are drawn from the arrays, and the axis tooltip hands over only which mean series are
+ * shown — ids `mean:<panel key>:<condition>` — and the hovered x), and the LR (η) and noise (σ)
+ * it had there. The x shown is the nearest point's x of the first mean.
+ */
+export function tooltipFormatter(data: FigureData, spec: FigureSpec): (params: unknown, hovered?: number) => string {
   const panelLabel = new Map(data.panels.map((p) => [p.key, spec.style.yLabels[p.key] ?? p.label]));
   const withNoise = (data.schedule ?? []).some((s) => s.noise.some((v) => v !== 0));
-  return (raw: unknown): string => {
+  return (raw: unknown, hovered?: number): string => {
     const params = (Array.isArray(raw) ? raw : [raw]) as TooltipParam[];
     const means = new Map<string, number | null>();
     let x: number | null = null;
+    let at: number | null = hovered ?? null;
     for (const p of params) {
       const id = p.seriesId ?? '';
       if (!id.startsWith('mean:')) continue;
-      const v = Array.isArray(p.value) ? (p.value as unknown[]) : null;
-      if (x === null && v && typeof v[0] === 'number') x = v[0];
+      if (at === null && typeof p.axisValue === 'number') at = p.axisValue;
+      if (at === null) continue;
       // id = mean:<panel key>:<condition> (a condition may contain ':')
       const rest = id.slice(5);
-      const key = data.panels.map((q) => q.key).find((k) => rest.startsWith(`${k}:`));
-      if (!key) continue;
-      means.set(`${key}\u0000${rest.slice(key.length + 1)}`, v && typeof v[1] === 'number' ? v[1] : null);
+      const panel = data.panels.find((q) => rest.startsWith(`${q.key}:`));
+      if (!panel) continue;
+      const group = rest.slice(panel.key.length + 1);
+      const cv = panel.curves.find((c) => c.group === group);
+      const k = cv ? nearestIndex(cv.x, at) : -1;
+      if (!cv || k < 0) continue;
+      if (x === null) x = cv.x[k] as number;
+      const v = cv.mean[k];
+      means.set(`${panel.key}\u0000${group}`, typeof v === 'number' && Number.isFinite(v) ? v : null);
     }
     if (x === null) return '';
     const keys = data.panels.map((p) => p.key).filter((k) => data.groups.some((g) => means.has(`${k}\u0000${g.name}`)));
@@ -108,7 +155,7 @@ export function tooltipFormatter(data: FigureData, spec: FigureSpec): (params: u
 }
 
 /** The passes listed above, applied in place to `option` (built by buildFigureOption). */
-export function makeReadable(option: Obj, data: FigureData, spec: FigureSpec, o: { mode: 'interactive' | 'export'; fontSize: number }): Obj {
+export function makeReadable(option: Obj, data: FigureData, spec: FigureSpec, o: { mode: 'interactive' | 'export'; fontSize: number; screen?: ReadonlyMap<number, Projection> }): Obj {
   const fs = o.fontSize;
   const grids = (option['grid'] as Obj[] | undefined) ?? [];
   const xAxes = (option['xAxis'] as Obj[] | undefined) ?? [];
@@ -193,7 +240,30 @@ export function makeReadable(option: Obj, data: FigureData, spec: FigureSpec, o:
   }
 
   if (o.mode === 'interactive') {
-    option['tooltip'] = { ...((option['tooltip'] as Obj | undefined) ?? {}), trigger: 'axis', confine: true, formatter: tooltipFormatter(data, spec) };
+    // On screen each mean is one item drawn from its arrays (figure/screenPaths.ts), so ECharts'
+    // axis tooltip snaps to that item's x and keeps its content while the pointer moves. The
+    // params still say which means are shown; the hovered x comes from the pointer's pixel
+    // through the panel's projection at the last frame, and the content is written again
+    // whenever that x changes (`position` is called on every pointer move, after the content).
+    const html = tooltipFormatter(data, spec);
+    const screen = o.screen;
+    let hovered: number | undefined;
+    let shown: { params: unknown; x: number | undefined } | null = null;
+    const formatter = (params: unknown): string => {
+      shown = { params, x: hovered };
+      return html(params, hovered);
+    };
+    const position = (point: number[], params: unknown, dom: { innerHTML: string } | null): undefined => {
+      const x = screen ? xAtPixel(screen.values(), point[0] ?? NaN, point[1] ?? NaN) : null;
+      if (x === null) return undefined;
+      hovered = x;
+      if (dom && (!shown || shown.params !== params || shown.x !== x)) {
+        shown = { params, x };
+        dom.innerHTML = html(params, x);
+      }
+      return undefined;
+    };
+    option['tooltip'] = { ...((option['tooltip'] as Obj | undefined) ?? {}), trigger: 'axis', confine: true, formatter, position };
   }
   return option;
 }
