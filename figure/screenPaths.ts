@@ -8,8 +8,9 @@
  * Here a custom series holds ONE data item per drawn series, and its graphic (`CURVES_SHAPE`,
  * registered by `registerCurveShape`) keeps a reference to the arrays and the axes' current
  * projection; when painted it walks the points inside the zoom window and hands each one to the
- * canvas directly (silent: no hit-testing, so nothing is recorded). Means stay line series: the
- * axis tooltip reads their points.
+ * canvas directly (silent: no hit-testing, so nothing is recorded). The means are drawn the same
+ * way (one custom series each, figure/option.ts); the axis tooltip looks them up in the arrays at
+ * the pointer's x (figure/readable.ts).
  *
  * Only the interactive chart uses this; exports draw line series (figure/option.ts), so an
  * exported figure does not depend on it.
