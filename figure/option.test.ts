@@ -148,8 +148,8 @@ describe('figure option builder', () => {
     type Drawn = { children: { shape: { src: CurveSource }; style: Record<string, unknown> }[] };
     const markerStyle = (id: string) =>
       (screen.find((s) => s.id === id) as Series & { renderItem: (p: unknown, api: { coord(v: [number, number]): number[] }) => Drawn }).renderItem({ coordSys: { x: 0, y: 0, width: 1, height: 1 } }, { coord: (v) => v }).children.find((c) => c.shape.src.kind === 'vline')?.style;
-    expect(markerStyle('under:train/p_only/acc:L-S')).toMatchObject({ lineDash: [5, 5], lineDashOffset: 0 });
-    expect(markerStyle('under:train/p_only/acc:S')).toMatchObject({ lineDash: [5, 5], lineDashOffset: 5 });
+    expect(markerStyle('mean:train/p_only/acc:L-S')).toMatchObject({ lineDash: [5, 5], lineDashOffset: 0 });
+    expect(markerStyle('mean:train/p_only/acc:S')).toMatchObject({ lineDash: [5, 5], lineDashOffset: 5 });
     const exported = buildFigureOption(both, spec(), { mode: 'export', width: 1200, height: 500 })['series'] as (Series & { markLine?: { lineStyle: Record<string, unknown> } })[];
     expect(exported.find((s) => s.id === 'mean:train/p_only/acc:S')?.markLine?.lineStyle).toMatchObject({ type: [5, 5], dashOffset: 5 });
     // A condition alone at its x keeps the plain dashed marker.
@@ -157,7 +157,7 @@ describe('figure option builder', () => {
     expect(alone.find((s) => s.id === 'mean:train/p_only/acc:L-S')?.markLine?.lineStyle).toMatchObject({ type: 'dashed' });
   });
 
-  it('on screen: under each mean one series (its runs, band and anneal marker) drawn from the arrays; schedule steps at their changes, no slider shadow', () => {
+  it('on screen: one series per condition and panel (its runs, band, anneal marker and mean) drawn from the arrays; schedule steps at their changes, no slider shadow', () => {
     const d = data();
     const o = buildFigureOption(d, spec({ smoothing: 0.5 }), { mode: 'interactive', width: 1200, height: 500 });
     const series = o['series'] as Series[];
@@ -171,13 +171,13 @@ describe('figure option builder', () => {
         traceCurves(sink, c.shape.src, c.shape.proj);
         return out;
       });
-    const under = series.filter((s) => s.id.startsWith('under:'));
-    // 2 panels × 2 conditions; L-S anneals at 25 000 (S does not), so its layers are runs, band, marker.
+    const under = series.filter((s) => s.id.startsWith('mean:'));
+    // 2 panels × 2 conditions; L-S anneals at 25 000 (S does not), so its layers are runs, band, marker, mean.
     expect(under).toHaveLength(4);
     expect(under.every((s) => s.type === 'custom' && render(s, 0, 1).children.every((c) => c.type === CURVES_SHAPE && c.silent))).toBe(true);
-    const ls = under.find((s) => s.id === 'under:train/p_only/acc:L-S');
-    expect(render(ls, 0, 1).children.map((c) => c.shape.src.kind)).toEqual(['lines', 'band', 'vline']);
-    expect(render(under.find((s) => s.id === 'under:train/p_only/acc:S'), 0, 1).children.map((c) => c.shape.src.kind)).toEqual(['lines', 'band']);
+    const ls = under.find((s) => s.id === 'mean:train/p_only/acc:L-S');
+    expect(render(ls, 0, 1).children.map((c) => c.shape.src.kind)).toEqual(['lines', 'band', 'vline', 'lines']);
+    expect(render(under.find((s) => s.id === 'mean:train/p_only/acc:S'), 0, 1).children.map((c) => c.shape.src.kind)).toEqual(['lines', 'band', 'lines']);
     const [lines, band, marker] = traced(ls, -1e9, 2e9);
     // Both runs, each its own polyline; every point of both is drawn.
     expect(lines?.filter((p) => p.startsWith('M'))).toHaveLength(2);
@@ -217,8 +217,8 @@ describe('figure option builder', () => {
     type Drawn = { children: { shape: { src: CurveSource; proj: Projection }; style: Record<string, unknown> }[] };
     const drawn = (id: string): Drawn =>
       (series.find((s) => s.id === id) as Series & { renderItem: (p: unknown, api: { coord(v: [number, number]): number[] }) => Drawn }).renderItem({ coordSys: { x: -1e9, y: -1e9, width: 2e9, height: 2e9 } }, { coord: (v) => v });
-    const first = drawn('mean:train/p_only/acc:L-S').children[0];
-    const second = drawn('mean:train/loss:L-S').children[0];
+    const first = drawn('mean:train/p_only/acc:L-S').children.at(-1);
+    const second = drawn('mean:train/loss:L-S').children.at(-1);
     // Solid for the first metric, dashed for the second (zrender scales 'dashed' by the line width, as a line series does).
     expect(first?.style).toMatchObject({ stroke: second?.style['stroke'], lineDash: 'solid' });
     expect(second?.style['lineDash']).toBe('dashed');

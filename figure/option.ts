@@ -433,11 +433,12 @@ export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureO
         const d = markerDash.get(g.name) ?? { dash: [5, 5], offset: 0 };
         under.push({ src: { kind: 'vline', x: g.annealAt }, style: { stroke: color, lineWidth: Math.max(0.5, lw * 0.7), lineDash: d.dash, lineDashOffset: d.offset, fill: null } });
       }
-      if (under.length) series.push(screenCurves(`under:${key}:${cv.group}`, cv.group, under, { xAxisIndex: xi, yAxisIndex: yi, logX: spec.logX, logY: spec.logY }, color, spec.logY));
       if (interactive) {
-        // On screen the mean too is drawn from its arrays (figure/screenPaths.ts); the tooltip reads them.
-        const line: Layer = { src: { kind: 'lines', lines: [{ x: cv.x, y: cv.mean }] }, style: { stroke: color, lineWidth: lw, lineDash: DASH[mi % 3], lineJoin: 'bevel', fill: null } };
-        series.push(screenCurves(`mean:${key}:${cv.group}`, cv.group, [line], { xAxisIndex: xi, yAxisIndex: yi, logX: spec.logX, logY: spec.logY }, color, spec.logY, { x0: x0 <= x1 ? x0 : 0, seen: (p) => screen.set(gi, p) }));
+        // On screen the mean is drawn from its arrays too, last in the same series as what lies
+        // under it (ECharts' cost per series on every frame is about its cost per 1000 points);
+        // the tooltip reads the arrays (figure/readable.ts).
+        under.push({ src: { kind: 'lines', lines: [{ x: cv.x, y: cv.mean }] }, style: { stroke: color, lineWidth: lw, lineDash: DASH[mi % 3], lineJoin: 'bevel', fill: null } });
+        series.push(screenCurves(`mean:${key}:${cv.group}`, cv.group, under, { xAxisIndex: xi, yAxisIndex: yi, logX: spec.logX, logY: spec.logY }, color, spec.logY, { x0: x0 <= x1 ? x0 : 0, seen: (p) => screen.set(gi, p) }));
         continue;
       }
       series.push({
