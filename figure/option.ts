@@ -147,8 +147,9 @@ interface CustomApi {
 }
 
 /**
- * What lies under one condition's mean on screen (faint runs, band, anneal marker): ONE custom
- * series with one data item, whose graphics draw straight from the data arrays
+ * One condition's curves in one panel on screen (faint runs, band, anneal marker and, when
+ * `mean` is given, the mean drawn last): ONE custom series with one data item, whose graphics
+ * draw straight from the data arrays
  * (figure/screenPaths.ts: why, and how). The item spans the drawn x and y extent, so the axes
  * still fit it. Exports draw line series and a markLine instead (the band as two stacked edges,
  * which the CSV reads).
@@ -159,7 +160,6 @@ function screenCurves(
   layers: readonly Layer[],
   axes: { xAxisIndex: number; yAxisIndex: number; logX: boolean; logY: boolean },
   color: string,
-  logY: boolean,
   mean?: { readonly x0: number; readonly seen: (p: Projection) => void },
 ): Record<string, unknown> {
   const parts: { x: readonly number[]; y: readonly (number | null)[] }[] = [];
@@ -167,7 +167,7 @@ function screenCurves(
     if (src.kind === 'lines') parts.push(...src.lines);
     else if (src.kind === 'band') parts.push({ x: src.band.x, y: src.band.lo }, { x: src.band.x, y: src.band.hi });
   }
-  const ext = extentOf(parts, logY);
+  const ext = extentOf(parts, axes.logY);
   // A mean: its item's first x is the panel's first x (the same for every mean in the panel).
   // The axis tooltip collects, per axis, the series whose item is nearest the hovered x; with
   // the same x all the panel's means are collected, and the formatter reads the values from the
@@ -438,7 +438,7 @@ export function buildFigureOption(data: FigureData, spec: FigureSpec, o: FigureO
         // under it (ECharts' cost per series on every frame is about its cost per 1000 points);
         // the tooltip reads the arrays (figure/readable.ts).
         under.push({ src: { kind: 'lines', lines: [{ x: cv.x, y: cv.mean }] }, style: { stroke: color, lineWidth: lw, lineDash: DASH[mi % 3], lineJoin: 'bevel', fill: null } });
-        series.push(screenCurves(`mean:${key}:${cv.group}`, cv.group, under, { xAxisIndex: xi, yAxisIndex: yi, logX: spec.logX, logY: spec.logY }, color, spec.logY, { x0: x0 <= x1 ? x0 : 0, seen: (p) => screen.set(gi, p) }));
+        series.push(screenCurves(`mean:${key}:${cv.group}`, cv.group, under, { xAxisIndex: xi, yAxisIndex: yi, logX: spec.logX, logY: spec.logY }, color, { x0: x0 <= x1 ? x0 : 0, seen: (p) => screen.set(gi, p) }));
         continue;
       }
       series.push({

@@ -26,8 +26,7 @@ export function niceTicks(lo: number, hi: number, target = 5): number[] {
   if (!(hi > lo) || !Number.isFinite(lo) || !Number.isFinite(hi)) return Number.isFinite(lo) ? [lo] : [];
   const step = niceStep(lo, hi, target);
   const out: number[] = [];
-  const digits = Math.max(0, -Math.floor(Math.log10(step)) + 2);
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Number(v.toFixed(digits)));
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(onStep(v, step));
   return out;
 }
 
@@ -50,16 +49,10 @@ export function roundedExtent(lo: number, hi: number): [number, number] {
  * but never past a bound, so an accuracy panel ends at 1 (not 1.1) and an error panel starts
  * at 0 at most. Values past a bound (a mean + std band over 1) are cut off at it. Null when there
  * are no bounds (ECharts' own nice extent is used) or no data.
- */
-export function boundedExtent(lo: number, hi: number, bounds: readonly [number | null, number | null] | undefined): [number, number] | null {
-  const a = boundedAxis(lo, hi, bounds);
-  return a ? [a.min, a.max] : null;
-}
-
-/**
- * boundedExtent plus the label step it rounded to. ECharts, given only min and max, picks its own
- * interval, so [0, 1.25] was labelled 0, 0.3, …, 1.2 and then 1.25 on top of 1.2; with the step
- * the labels are 0, 0.25, …, 1.25. `interval` is left out where the step does not divide the
+ *
+ * With the extent comes the label step it rounded to. ECharts, given only min and max, picks its
+ * own interval, so [0, 1.25] was labelled 0, 0.3, …, 1.2 and then 1.25 on top of 1.2; with the
+ * step the labels are 0, 0.25, …, 1.25. `interval` is left out where the step does not divide the
  * extent (a bound cut it).
  */
 export function boundedAxis(lo: number, hi: number, bounds: readonly [number | null, number | null] | undefined): { min: number; max: number; interval?: number } | null {
