@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { figureSpec } from './testSpec';
+import { figureData, figureSpec } from './testSpec';
 import type { FigureData, FigureSpec } from '@api/schemas';
 import { annealDashes, bandRuns, buildFigureOption, panelPlotWidth, slotBounds, stepCorners } from './option';
 import { CURVES_SHAPE, firstAtOrAfter, traceCurves, type CurveSource, type PathSink, type Projection } from './screenPaths';
-import { boundedAxis, boundedExtent, roundedExtent } from './ticks';
+import { boundedAxis, roundedExtent } from './ticks';
+
+/** boundedAxis's extent alone, [min, max] (null where it gives none). */
+const boundedExtent = (lo: number, hi: number, bounds: Parameters<typeof boundedAxis>[2]): [number, number] | null => {
+  const a = boundedAxis(lo, hi, bounds);
+  return a ? [a.min, a.max] : null;
+};
 
 describe('axis extents', () => {
   it('an accuracy axis ends at 1, not 1.1, even where a mean + std band passes 1; an error axis starts at 0 at most', () => {
@@ -90,7 +96,7 @@ function data(): FigureData {
   const x = [0, 10_000, 20_000, 30_000, 49_999];
   const run = (id: string, ys: number[]) => ({ runId: id, x, y: ys, raw: ys });
   const curve = (group: string, ys: number[]) => ({ group, n: 2, x, mean: ys, lo: ys.map((y) => y - 0.01), hi: ys.map((y) => y + 0.01), nAt: x.map(() => 2), runs: [run(`${group}1`, ys), run(`${group}2`, ys)] });
-  return {
+  return figureData({
     panels: [
       { key: 'train/p_only/acc', label: 'P-only training accuracy', bounds: [0, 1], curves: [curve('L-S', [0.5, 0.9, 0.99, 1, 1]), curve('S', [0.45, 0.7, 0.8, 0.9, 0.95])], shownPoints: 0, storedPoints: 0 },
       { key: 'train/loss', label: 'training loss', bounds: [0, null], curves: [curve('L-S', [0.7, 0.3, 0.1, 0.05, 0.02]), curve('S', [0.7, 0.5, 0.3, 0.2, 0.1])], shownPoints: 0, storedPoints: 0 },
@@ -104,12 +110,7 @@ function data(): FigureData {
       { group: 'S', x: [0, 12_500, 25_000, 37_500, 50_000], lr: [0.02, 0.02, 0.02, 0.02, 0.02], noise: [0, 0, 0, 0, 0] },
     ],
     xLabel: 'iteration',
-    runs: [],
-    notes: [],
-    summary: { rows: [], tests: [], markdown: '', latex: '' },
-    availableKeys: [],
-    spec: {},
-  } as unknown as FigureData;
+  });
 }
 
 type Series = { id: string; type: string; data: unknown[]; markLine?: unknown; renderItem?: unknown };

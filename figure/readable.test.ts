@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { figureSpec } from './testSpec';
+import { figureData, figureSpec } from './testSpec';
 import type { FigureData, FigureSpec } from '@api/schemas';
 import { buildFigureOption } from './option';
 import { nearestIndex, stepValueAt, xAtPixel, textWidth, tooltipFormatter, wrapTitle } from './readable';
@@ -9,7 +9,7 @@ import { sigFormat } from './format';
 function data(): FigureData {
   const x = [0, 1, 2, 3];
   const curve = (group: string, ys: number[]) => ({ group, n: 2, x, mean: ys, lo: ys.map((y) => y - 0.3), hi: ys.map((y) => y + 0.01), nAt: x.map(() => 2), runs: [] });
-  return {
+  return figureData({
     panels: [
       { key: 'val/patch_only/acc', label: 'patch-only validation accuracy', curves: [curve('A', [0.5, 0.6, 0.7, 0.8]), curve('B', [0.5, 0.55, 0.6, 0.65])], shownPoints: 8, storedPoints: 8 },
       { key: 'train/loss', label: 'training loss', curves: [curve('A', [0.7, 0.5, 0.3, 0.2]), curve('B', [0.7, 0.6, 0.5, 0.4])], shownPoints: 8, storedPoints: 8 },
@@ -23,12 +23,7 @@ function data(): FigureData {
       { group: 'B', x: [0, 1, 2, 3], lr: [0.004, 0.004, 0.004, 0.004], noise: [0.4, 0.4, 4e-6, 4e-6] },
     ],
     xLabel: 'epoch',
-    runs: [],
-    notes: [],
-    summary: { rows: [], tests: [], markdown: '', latex: '' },
-    availableKeys: [],
-    spec: {},
-  } as unknown as FigureData;
+  });
 }
 const spec = (patch: Partial<FigureSpec> = {}): FigureSpec =>
   figureSpec({ runs: ['a'], panels: ['val/patch_only/acc', 'train/loss'], layout: 'grid', excludeCollapsed: true, compare: null, range: undefined, style: { aspect: 1.6 }, ...patch });

@@ -2,7 +2,7 @@
  * A whole figure spec for the figure/ unit tests, which may not import the api's schema (and its
  * defaults) as a value: the usual values, with a test's own on top (`style` merged field by field).
  */
-import type { FigureSpec } from '@api/schemas';
+import type { FigureData, FigureSpec } from '@api/schemas';
 
 const BASE = {
   runs: [],
@@ -27,4 +27,9 @@ const BASE = {
 export function figureSpec(patch: Record<string, unknown> = {}): FigureSpec {
   const style = { ...BASE.style, ...(patch.style as Record<string, unknown> | undefined) };
   return { ...BASE, ...patch, style } as unknown as FigureSpec;
+}
+
+/** Figure data for the figure/ unit tests: the test's panels, groups, schedule and x label; no runs, notes or summary. */
+export function figureData(parts: Record<string, unknown>): FigureData {
+  return { runs: [], notes: [], summary: { rows: [], tests: [], markdown: '', latex: '' }, availableKeys: [], spec: {}, ...parts } as unknown as FigureData;
 }
